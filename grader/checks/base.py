@@ -1,0 +1,102 @@
+"""What every check kind shares: the common YAML fields and the two hooks a kind implements.
+
+A kind is a pydantic model (its YAML options) with two methods:
+
+- `steps()` says what the in-sandbox harness must run for it (nothing for kinds judged on the host);
+- `judge()` turns what came back (and the learner's files) into a `CheckResult`, on the host, so that
+  expected outputs and hidden expectations never enter a container that runs learner code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
+    from grader.result import CheckResult
+
+StepAction = Literal["exec", "pytest", "node-test", "dom", "http"]
+StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the harness runs inside the sandbox, in a fresh child process on a pristine /work."""
+
+    id: str
+    action: StepAction
+    params: Mapping[str, Any]
+    timeout_s: float
+
+
+@dataclass(frozen=True)
+class StepOutput:
+    """What the harness reports for one step. `report` is what the action's own reporter wrote
+    (test events, a DOM snapshot, HTTP responses): produced next to learner code, so parsed with care.
+    Status `lost`: the learner's program stopped the harness; `internal`: the harness itself failed."""
+
+    id: str
+    status: StepStatus
+    exit_code: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    duration_s: float = 0.0
+    report: str = ""
+
+
+@dataclass(frozen=True)
+class GradingContext:
+    """What a kind may look at while planning and judging."""
+
+    exercise: Exercise
+    submission: Mapping[str, bytes]
+
+    @property
+    def folder(self) -> Path:
+        return self.exercise.folder
+
+
+class CheckSpec(BaseModel):
+    """Fields common to every check kind. Subclasses add their own and narrow `kind` to a literal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)
+    title: str | None = Field(default=None, max_length=200)
+    points: float = Field(default=1, gt=0)
+    hidden: bool = False
+    hint: str | None = None
+    timeout: float | None = Field(default=None, gt=0, le=300)
+
+    label: ClassVar[str] = "Check"
+
+    def support_files(self) -> tuple[str, ...]:
+        """Paths (relative to the exercise folder) this check reads: they must exist and enter the
+        sandbox when the check runs there. Never expected outputs."""
+        return ()
+
+    def expectation_files(self) -> tuple[str, ...]:
+        """Paths (relative to the exercise folder) this check reads on the host only: expected outputs,
+        inputs passed by value. They must exist; they never enter a container that runs learner code."""
+        return ()
+
+    def default_title(self) -> str:
+        """The title shown when the YAML gives none."""
+        return self.label
+
+    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        """Mistakes only visible next to the exercise's `files:`: (location inside this check, message)."""
+        return []
+
+    def steps(self, ctx: GradingContext) -> list[Step]:
+        """What the harness must run for this check; empty for kinds judged wholly on the host."""
+        return []
+
+    def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
+        raise NotImplementedError

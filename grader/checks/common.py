@@ -1,0 +1,80 @@
+"""Helpers every kind's `judge` uses: building a CheckResult, scoring tests, stopped programs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from grader.checks.base import CheckSpec, GradingContext, StepOutput
+from grader.feedback import stopped_message
+from grader.result import CheckResult, CheckStatus, TestOutcome, cap_text
+
+
+def time_limit(check: CheckSpec, ctx: GradingContext) -> float:
+    """Seconds one run of this check may take: its own `timeout`, else the exercise's time limit."""
+    return float(check.timeout or ctx.exercise.limits.time)
+
+
+def make_result(
+    check: CheckSpec,
+    status: CheckStatus,
+    score: float,
+    message: str = "",
+    output: str = "",
+    tests: Sequence[TestOutcome] = (),
+) -> CheckResult:
+    return CheckResult(
+        id=check.id or check.kind,
+        title=check.title or check.label,
+        kind=check.kind,
+        status=status,
+        score=round(score, 4),
+        max_score=check.points,
+        message=cap_text(message, 2000),
+        hint=check.hint if status != "pass" else None,
+        output=cap_text(output),
+        tests=tuple(TestOutcome(t.name[:200], t.status, cap_text(t.message, 2000)) for t in tests),
+        hidden=check.hidden,
+    )
+
+
+def scored_by_tests(check: CheckSpec, tests: Sequence[TestOutcome], message: str = "") -> CheckResult:
+    """Points split evenly over `tests`; status pass only when every test passed."""
+    if not tests:
+        return make_result(check, "error", 0.0, message or "No tests ran.")
+    passed = sum(1 for test in tests if test.status == "pass")
+    score = check.points * passed / len(tests)
+    status: CheckStatus = "pass" if passed == len(tests) else "fail"
+    summary = message or f"{passed} of {len(tests)} {'test' if len(tests) == 1 else 'tests'} passed"
+    return make_result(check, status, score, summary, tests=tests)
+
+
+def stopped_result(check: CheckSpec, ctx: GradingContext, output: StepOutput) -> CheckResult | None:
+    """The result of a check whose program did not end normally (timeout, memory, output, lost),
+    or None when it ended normally and the kind should judge what it did."""
+    limits = ctx.exercise.limits
+    message = stopped_message(output, time_limit(check, ctx), limits.memory, limits.output)
+    if message is None:
+        return None
+    status: CheckStatus = {"timeout": "timeout", "memory": "memory", "output": "output"}.get(
+        output.status, "error"
+    )  # type: ignore[assignment]
+    return make_result(check, status, 0.0, message)
+
+
+def learner_files(ctx: GradingContext) -> frozenset[str]:
+    return frozenset(ctx.exercise.files)
+
+
+def json_lines(report: str) -> list[dict[str, Any]]:
+    """The JSON objects of a reporter's output, one per line; anything else is skipped."""
+    events = []
+    for line in report.splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events

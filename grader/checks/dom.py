@@ -1,0 +1,115 @@
+"""The `dom` check: load a page with its scripts (jsdom), act on it like a user, assert on the result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
+from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
+from grader.checks.html import HtmlAssertion
+from grader.errors import non_empty
+from grader.htmlassert import evaluate_assertions
+from grader.paths import RelativePath
+from grader.result import CheckResult, TestOutcome
+
+Selector = str
+VERBS = ("click", "fill", "select", "check", "submit", "press", "wait")
+_NEEDS = {"fill": "value", "select": "value", "press": "key"}
+
+
+class DomAction(BaseModel):
+    """One user action, written with exactly one verb: `{click: "#go"}`, `{fill: "#name", value: "Ada"}`,
+    `{select: "#size", value: "L"}`, `{check: "#agree"}`, `{submit: "form"}`, `{press: "#q", key: "Enter"}`
+    or `{wait: 200}` (milliseconds)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    click: Selector | None = Field(default=None, min_length=1)
+    fill: Selector | None = Field(default=None, min_length=1)
+    select: Selector | None = Field(default=None, min_length=1)
+    check: Selector | None = Field(default=None, min_length=1)
+    submit: Selector | None = Field(default=None, min_length=1)
+    press: Selector | None = Field(default=None, min_length=1)
+    wait: int | None = Field(default=None, ge=0, le=5000)
+    value: str | None = None
+    key: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_verb(self) -> Self:
+        verbs = [verb for verb in VERBS if getattr(self, verb) is not None]
+        if len(verbs) != 1:
+            found = " and ".join(verbs) if verbs else "none"
+            raise ValueError(f"an action needs exactly one of {', '.join(VERBS)} (found {found})")
+        needed = _NEEDS.get(verbs[0])
+        for extra in ("value", "key"):
+            given = getattr(self, extra) is not None
+            if extra == needed and not given:
+                raise ValueError(f"'{verbs[0]}' needs a '{extra}'")
+            if extra != needed and given:
+                raise ValueError(f"'{extra}' does not go with '{verbs[0]}'")
+        return self
+
+    @property
+    def verb(self) -> str:
+        return next(verb for verb in VERBS if getattr(self, verb) is not None)
+
+    @property
+    def selector(self) -> str | None:
+        """The element acted on (None for `wait`)."""
+        target = getattr(self, self.verb)
+        return target if isinstance(target, str) else None
+
+
+class DomCheck(CheckSpec):
+    """`page` is loaded, `actions` run in order, then every `expect` assertion must hold."""
+
+    kind: Literal["dom"] = "dom"
+    page: RelativePath = "index.html"
+    files: tuple[RelativePath, ...] = ()
+    actions: tuple[DomAction, ...] = ()
+    expect: Annotated[tuple[HtmlAssertion, ...], AfterValidator(non_empty)]
+    console_errors: Literal["fail", "ignore"] = "fail"
+
+    label: ClassVar[str] = "Page behaviour"
+
+    def support_files(self) -> tuple[str, ...]:
+        return self.files
+
+    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        if self.page in learner_files or self.page in self.files:
+            return []
+        message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
+        return [(("page",), message)]
+
+    def steps(self, ctx: GradingContext) -> list[Step]:
+        actions = [action.model_dump(exclude_none=True) for action in self.actions]
+        params = {"page": self.page, "actions": actions}
+        return [Step(self.id or "dom", "dom", params, time_limit(self, ctx))]
+
+    def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
+        output = outputs[self.id or "dom"]
+        stopped = stopped_result(self, ctx, output)
+        if stopped is not None:
+            return stopped
+        if self.page not in ctx.submission and self.page not in self.files:
+            return make_result(self, "fail", 0.0, f"You haven't created {self.page} yet.")
+        try:
+            report = json.loads(output.report)
+        except json.JSONDecodeError:
+            report = None
+        if not isinstance(report, dict) or "html" not in report:
+            fatal = report.get("fatal") if isinstance(report, dict) else output.stderr[-500:]
+            return make_result(self, "error", 0.0, f"Your page could not be loaded: {fatal}")
+        tests: list[TestOutcome] = []
+        for problem in report.get("action_errors", []):
+            tests.append(TestOutcome("Using the page", "fail", str(problem)))
+        if self.console_errors == "fail":
+            errors = [str(e) for e in report.get("errors", [])]
+            message = "Your page's JavaScript had an error: " + errors[0] if errors else ""
+            tests.append(TestOutcome("No JavaScript errors", "fail" if errors else "pass", message))
+        tests += evaluate_assertions(str(report["html"]), self.expect)
+        return scored_by_tests(self, tests)

@@ -1,0 +1,186 @@
+"""The `http` check: start the learner's Flask app (or serve their files), send requests, assert."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
+from grader.checks.common import learner_files, make_result, scored_by_tests, stopped_result, time_limit
+from grader.checks.html import HtmlAssertion
+from grader.checks.httpjudge import judge_response
+from grader.errors import non_empty
+from grader.feedback import python_crash
+from grader.paths import LearnerPath
+from grader.result import CheckResult, TestOutcome
+
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+Texts = Annotated[tuple[str, ...], BeforeValidator(_as_list)]
+
+
+class HttpExpect(BaseModel):
+    """What the response must show. `headers` values must be contained (names are case-insensitive);
+    `json` is matched as a subset; `redirect_to` is the Location the response points at."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: int | None = Field(default=None, ge=100, le=599)
+    headers: dict[str, str] = Field(default_factory=dict)
+    text_contains: Texts = ()
+    text_not_contains: Texts = ()
+    json_subset: Any = Field(default=None, alias="json")
+    html: tuple[HtmlAssertion, ...] = ()
+    redirect_to: str | None = None
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("say what to expect: status, headers, text_contains, json, html or redirect_to")
+        return self
+
+    @property
+    def has_json(self) -> bool:
+        """Whether `json:` was written (its value may be null)."""
+        return "json_subset" in self.model_fields_set
+
+
+class HttpRequest(BaseModel):
+    """One request; at most one of `form`, `json` and `body`. Cookies carry over to the next request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Annotated[Method, BeforeValidator(_upper)] = "GET"
+    path: str
+    title: str | None = Field(default=None, max_length=200)
+    headers: dict[str, str] = Field(default_factory=dict)
+    form: dict[str, str] | None = None
+    json_body: Any = Field(default=None, alias="json")
+    body: str | None = None
+    follow_redirects: bool = False
+    expect: HttpExpect
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, path: str) -> str:
+        if not path.startswith("/") or any(char.isspace() for char in path):
+            raise ValueError(
+                f"expected a path starting with '/' and without spaces (like /guestbook), got {path!r}"
+            )
+        return path
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Self:
+        bodies = [name for name in ("form", "json_body", "body") if name in self.model_fields_set]
+        if len(bodies) > 1:
+            raise ValueError("give at most one of form, json and body")
+        return self
+
+    @property
+    def has_json(self) -> bool:
+        return "json_body" in self.model_fields_set
+
+
+class HttpCheck(CheckSpec):
+    """`app:` a Flask app among the exercise's files (`python3 -m flask --app <app> run`), or `static:
+    true` to serve the learner's files; then `requests` in order, sharing cookies."""
+
+    kind: Literal["http"] = "http"
+    app: LearnerPath | None = None
+    static: bool = False
+    port: int = Field(default=5000, ge=1024, le=65535)
+    start_timeout: float = Field(default=5, gt=0, le=60)
+    requests: Annotated[tuple[HttpRequest, ...], AfterValidator(non_empty)]
+
+    label: ClassVar[str] = "Web requests"
+
+    @field_validator("app")
+    @classmethod
+    def _python_file(cls, app: str | None) -> str | None:
+        if app is not None and not app.endswith(".py"):
+            raise ValueError(f"expected a Python file, got {app!r}")
+        return app
+
+    @model_validator(mode="after")
+    def _app_or_static(self) -> Self:
+        if (self.app is None) == (not self.static):
+            raise ValueError("give either app: (the learner's Flask file) or static: true")
+        return self
+
+    def default_title(self) -> str:
+        return f"Requests to {self.app}" if self.app else "Requests to the site"
+
+    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        if self.app is not None and self.app not in learner_files:
+            return [(("app",), f"'{self.app}' is not one of the exercise's files")]
+        return []
+
+    def steps(self, ctx: GradingContext) -> list[Step]:
+        requests = [
+            {
+                "method": r.method,
+                "path": r.path,
+                "headers": r.headers,
+                "follow_redirects": r.follow_redirects,
+                **({"form": r.form} if r.form is not None else {}),
+                **({"json": r.json_body} if r.has_json else {}),
+                **({"body": r.body} if r.body is not None else {}),
+            }
+            for r in self.requests
+        ]
+        params = {
+            "app": self.app.removesuffix(".py").replace("/", ".") if self.app else None,
+            "static": self.static,
+            "port": self.port,
+            "start_timeout": self.start_timeout,
+            "requests": requests,
+        }
+        budget = time_limit(self, ctx) + self.start_timeout
+        return [Step(self.id or "http", "http", params, budget)]
+
+    def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
+        output = outputs[self.id or "http"]
+        stopped = stopped_result(self, ctx, output)
+        if stopped is not None:
+            return stopped
+        try:
+            report = json.loads(output.report)
+        except json.JSONDecodeError:
+            report = {}
+        crash = python_crash(output.stderr, learner_files(ctx))
+        if not report.get("listening"):
+            if crash is not None:
+                message = "Your app stopped while starting. " + crash.sentence()
+            else:
+                wait = f"{self.start_timeout:g} s"
+                message = f"Your app did not start answering on port {self.port} within {wait}."
+            return make_result(self, "error", 0.0, message, output=output.stderr[-3000:])
+        responses = report.get("responses", [])
+        tests = [
+            judge_response(request, responses[i] if i < len(responses) else {"error": "connection"})
+            for i, request in enumerate(self.requests)
+        ]
+        if crash is not None and any(t.status != "pass" for t in tests):
+            tests = [TestOutcome(t.name, t.status, f"{t.message} {crash.sentence()}".strip())
+                     if t.status != "pass" else t for t in tests]
+        return scored_by_tests(self, tests)

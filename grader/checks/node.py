@@ -1,0 +1,79 @@
+"""The `node` check: the instructor's JavaScript tests, run with `node --test`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator
+
+from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
+from grader.checks.common import (
+    json_lines,
+    learner_files,
+    make_result,
+    scored_by_tests,
+    stopped_result,
+    time_limit,
+)
+from grader.errors import non_empty
+from grader.feedback import node_crash
+from grader.paths import RelativePath
+from grader.result import CheckResult, TestOutcome
+
+
+class NodeCheck(CheckSpec):
+    """`tests:` lists JavaScript test files in the exercise folder."""
+
+    kind: Literal["node"] = "node"
+    tests: Annotated[tuple[RelativePath, ...], AfterValidator(non_empty)]
+
+    label: ClassVar[str] = "JavaScript tests"
+
+    def support_files(self) -> tuple[str, ...]:
+        return self.tests
+
+    def _step_id(self, index: int) -> str:
+        return f"{self.id}:{index}"
+
+    def steps(self, ctx: GradingContext) -> list[Step]:
+        limit = time_limit(self, ctx)
+        return [Step(self._step_id(i), "node-test", {"test": t}, limit) for i, t in enumerate(self.tests)]
+
+    def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
+        tests: list[TestOutcome] = []
+        for index, path in enumerate(self.tests):
+            output = outputs[self._step_id(index)]
+            stopped = stopped_result(self, ctx, output)
+            if stopped is not None:
+                return stopped
+            events = json_lines(output.report)
+            finished = any(e.get("event") == "plan" and e.get("nesting") == 0 for e in events)
+            if not finished:
+                crash = node_crash(output.stderr, learner_files(ctx))
+                if crash is not None:
+                    return make_result(self, "error", 0.0, crash.sentence(), output=output.stderr[-3000:])
+                message = f"The tests in {path} did not finish: did your code call process.exit()?"
+                return make_result(self, "error", 0.0, message, output=output.stderr[-3000:])
+            tests += _leaves(events)
+        return scored_by_tests(self, tests)
+
+
+
+def _leaves(events: list[dict[str, Any]]) -> list[TestOutcome]:
+    """The tests that hold no other tests: a suite's own event comes right after its inner plan."""
+    leaves = []
+    previous: dict[str, Any] = {}
+    for event in events:
+        nesting = event.get("nesting", 0)
+        is_suite = previous.get("event") == "plan" and previous.get("nesting") == nesting + 1
+        if event.get("event") == "test" and not is_suite:
+            name = str(event.get("name", "test"))
+            if event.get("outcome") == "passed":
+                leaves.append(TestOutcome(name, "pass"))
+            elif event.get("outcome") == "skipped":
+                leaves.append(TestOutcome(name, "fail", "This test was skipped."))
+            else:
+                leaves.append(TestOutcome(name, "fail", str(event.get("message") or "")))
+        previous = event
+    return leaves

@@ -1,0 +1,137 @@
+"""The `grader` command line: run, validate, images, doctor, and the service commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.config import GraderConfig
+from grader.errors import ExerciseInvalid
+from grader.exercise import load_exercise
+from grader.grading import grade_submission
+from grader.intake import SubmissionRejected, read_submission_folder
+from grader.report import render
+from grader.runner import SandboxRunner
+from sandbox import SandboxError
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+@click.group()
+@click.version_option(__version__, prog_name="grader")
+def main() -> None:
+    """Offline autograder for coding workshops."""
+
+
+@main.command()
+@click.argument("exercise_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("submission_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result (format 1) as JSON.")
+def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
+    """Grade SUBMISSION_DIR against EXERCISE_DIR. Exit 0: full marks, 1: below, 2: could not grade."""
+    config = GraderConfig.from_env()
+    try:
+        exercise = load_exercise(exercise_dir)
+    except ExerciseInvalid as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        files = read_submission_folder(submission_dir, exercise.files)
+    except SubmissionRejected as error:
+        click.echo("The submission was refused:\n" + "\n".join(f"  {p}" for p in error.problems), err=True)
+        sys.exit(EXIT_ERROR)
+    runner = SandboxRunner(config.sandbox)
+    try:
+        result = grade_submission(exercise, files, runner)
+    finally:
+        runner.close()
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else render(result))
+    sys.exit({"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(result.status, EXIT_ERROR))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check every exercise under PATHS (default: the exercises folder). Exit 1 if any fails."""
+    from grader.validate import find_exercise_folders, validate_exercise
+
+    config = GraderConfig.from_env()
+    folders = find_exercise_folders(paths or (config.exercises,))
+    if not folders:
+        click.echo("No exercise found (an exercise is a folder with an exercise.yaml).", err=True)
+        sys.exit(EXIT_FAIL)
+    runner = SandboxRunner(config.sandbox)
+    failed = 0
+    try:
+        with click.progressbar(folders, label="Validating", file=sys.stderr, show_pos=True) as bar:
+            reports = []
+            for folder in bar:
+                try:
+                    verdict = validate_exercise(load_exercise(folder, folder.parent.parent), runner)
+                    reports.append((verdict.exercise, list(verdict.problems)))
+                except ExerciseInvalid as error:
+                    reports.append((f"{folder.parent.name}/{folder.name}", [str(e) for e in error.errors]))
+                except SandboxError as error:
+                    reports.append((f"{folder.parent.name}/{folder.name}", [f"could not grade: {error}"]))
+    finally:
+        runner.close()
+    for key, problems in reports:
+        if problems:
+            failed += 1
+            click.echo(f"FAIL {key}")
+            click.echo("".join(f"     {p}\n" for p in problems), nl=False)
+        else:
+            click.echo(f"ok   {key}")
+    click.echo(f"{len(reports) - failed} of {len(reports)} exercises are sound.")
+    sys.exit(EXIT_FAIL if failed else EXIT_PASS)
+
+
+@main.group()
+def images() -> None:
+    """The runner image every submission runs in."""
+
+
+@images.command("build")
+@click.option("--method", type=click.Choice(["auto", "registry", "debootstrap"]), default="auto",
+              help="registry: from debian:bookworm-slim; debootstrap: from a Debian mirror, no registry.")
+@click.option("--mirror", default=None, help="Debian mirror for debootstrap (also GRADER_DEBIAN_MIRROR).")
+def images_build(method: str, mirror: str | None) -> None:
+    """Build the runner image if it is not current (does nothing when it is)."""
+    from grader.runner_image import runner_plan
+    from sandbox.engine import connect
+    from sandbox.images import build_runner_image
+
+    config = GraderConfig.from_env()
+    try:
+        client = connect(config.sandbox.docker_url, 600)
+        info = build_runner_image(
+            client, runner_plan(), method=method, mirror=mirror,  # type: ignore[arg-type]
+            progress=lambda message: click.echo(f"  {message}", err=True),
+        )
+    except SandboxError as error:
+        click.echo(f"Could not build the runner image: {error}", err=True)
+        sys.exit(EXIT_FAIL)
+    click.echo(f"{info.tag} {'built' if info.built else 'is current'} ({info.image_id[:19]})")
+
+
+@main.command()
+@click.option("--runtime", type=click.Choice(["runc", "runsc"]), default=None,
+              help="Check this runtime instead of the configured one.")
+def doctor(runtime: str | None) -> None:
+    """Prove on this host that the sandbox holds. Exit 1 if any row fails."""
+    from grader.doctor import run_doctor
+
+    config = GraderConfig.from_env()
+    rows = run_doctor(config, runtime)
+    width = max(len(row.name) for row in rows)
+    for row in rows:
+        click.echo(f"  {'ok ' if row.ok else 'FAIL'} {row.name:<{width}}  {row.detail}")
+    sys.exit(EXIT_PASS if all(row.ok for row in rows) else EXIT_FAIL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Plain-language feedback for a beginner: what a stopped or crashed program means, where, and why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.checks.base import StepOutput
+
+PY_FRAME = re.compile(r'File "/work/([^"]+)", line (\d+)')
+NODE_FRAME = re.compile(r"/work/([^\s:()]+):(\d+)(?::\d+)?")
+PY_ERROR = re.compile(r"^(\w+(?:Error|Exception|Exit|Interrupt))(?::\s*(.*))?$")
+JS_ERROR = re.compile(r"^(\w*Error)(?::\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class Crash:
+    """A learner program's error: its kind, its text, and where in the learner's files."""
+
+    error: str
+    detail: str
+    file: str | None
+    line: int | None
+
+    def sentence(self) -> str:
+        where = f" in {self.file} on line {self.line}" if self.file and self.line else ""
+        if self.error in ("SyntaxError", "IndentationError", "TabError"):
+            syntax = self.error == "SyntaxError"
+            what = "a mistake in how the code is written" if syntax else "an indentation mistake"
+            return f"Python could not read your code: there is {what}{where}: {self.detail}".rstrip(": ")
+        detail = f": {self.detail}" if self.detail else ""
+        return f"Your code stopped with {self.error}{where}{detail}."
+
+
+def python_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
+    """The last error of a Python traceback in `text`, placed in the learner's deepest frame."""
+    lines = [line.strip() for line in text.splitlines()]
+    matches = (PY_ERROR.match(line.removeprefix("E").strip()) for line in reversed(lines))
+    match = next((m for m in matches if m), None)
+    if match is None:
+        return None
+    frames = [(f, int(n)) for f, n in PY_FRAME.findall(text) if f in learner_files]
+    file, line = frames[-1] if frames else (None, None)
+    return Crash(match.group(1), (match.group(2) or "").strip(), file, line)
+
+
+def node_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
+    """The error of a Node.js stack trace in `text`, placed in the learner's file."""
+    lines = [line.strip() for line in text.splitlines()]
+    match = next((m for m in map(JS_ERROR.match, lines) if m), None)
+    if match is None:
+        return None
+    frames = [(f, int(n)) for f, n in NODE_FRAME.findall(text) if f in learner_files]
+    file, line = frames[0] if frames else (None, None)
+    return Crash(match.group(1), (match.group(2) or "").strip(), file, line)
+
+
+def stopped_message(output: StepOutput, time_s: float, memory_mb: int, output_kib: int) -> str | None:
+    """Why a step did not finish normally, in words, or None when it did."""
+    if output.status == "timeout":
+        return (
+            f"Your program was still running after {time_s:g} seconds, so it was stopped. "
+            "Look for a loop that never ends, or a program waiting for input it never gets."
+        )
+    if output.status == "memory":
+        return (
+            f"Your program used more than {memory_mb} MiB of memory, so it was stopped. "
+            "Look for a list or string that keeps growing."
+        )
+    if output.status == "output":
+        return (
+            f"Your program printed more than {output_kib} KiB, so it was stopped. "
+            "Look for a print inside a loop that never ends."
+        )
+    if output.status == "lost":
+        return "Your program stopped the grader before it could finish, so this check could not be run."
+    return None

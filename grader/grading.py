@@ -1,0 +1,97 @@
+"""Grading one submission: intake, one sandbox run for every check that needs one, judging on the
+host, and the result (format 1). `grade_submission` is what the CLI and the worker call."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+
+from grader import __version__
+from grader.checks.base import CheckSpec, GradingContext, StepOutput
+from grader.exercise import Exercise
+from grader.frames import ForgedFrames, RunEnding, parse_frames
+from grader.intake import check_submission
+from grader.plan import build_plan
+from grader.result import CheckResult, Provenance, Result
+from grader.runner import SandboxRunner
+from sandbox import SandboxError
+
+log = logging.getLogger(__name__)
+
+
+class GradingError(Exception):
+    """Grading could not be done; not the learner's fault (engine, image, harness)."""
+
+
+def grade_submission(exercise: Exercise, submission: Mapping[str, bytes], runner: SandboxRunner) -> Result:
+    """Grade `submission` (learner path -> bytes) against `exercise`. The runner's sandbox is
+    opened only if a check needs it (html and css are judged on the host).
+
+    Raises:
+        SubmissionRejected: a file is not acceptable (nothing ran).
+    Never raises for the engine or image: that is a result with status `error`.
+    """
+    started = time.monotonic()
+    files = check_submission(exercise.files, submission)
+    ctx = GradingContext(exercise=exercise, submission=files)
+    image_id = ""
+    try:
+        outputs, image_id = _run_steps(ctx, runner)
+        checks = tuple(_judge(check, ctx, outputs) for check in exercise.checks)
+    except (SandboxError, GradingError) as error:
+        log.warning("could not grade %s: %s", exercise.key, error)
+        return Result(
+            exercise=exercise.key,
+            status="error",
+            score=0.0,
+            max_score=_max_score(exercise),
+            duration_s=round(time.monotonic() - started, 3),
+            message=str(error),
+            provenance=Provenance(exercise.sha256, image_id, __version__),
+        )
+    score = round(sum(check.score for check in checks), 4)
+    maximum = _max_score(exercise)
+    return Result(
+        exercise=exercise.key,
+        status="pass" if score >= maximum - 1e-9 else "fail",
+        score=score,
+        max_score=maximum,
+        duration_s=round(time.monotonic() - started, 3),
+        checks=checks,
+        provenance=Provenance(exercise.sha256, image_id, __version__),
+    )
+
+
+def _judge(check: CheckSpec, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
+    try:
+        return check.judge(ctx, outputs)
+    except Exception as error:  # a bug of ours must read as "could not grade", never as a learner's fail
+        log.exception("check %s of %s failed to judge", check.id, ctx.exercise.key)
+        reason = f"{type(error).__name__}: {error}"
+        raise GradingError(f"check {check.id} could not be judged: {reason}") from error
+
+
+def _max_score(exercise: Exercise) -> float:
+    return float(sum(check.points for check in exercise.checks))
+
+
+def _run_steps(ctx: GradingContext, runner: SandboxRunner) -> tuple[dict[str, StepOutput], str]:
+    plan = build_plan(ctx, runner.settings.limits)
+    if not plan.steps:
+        return {}, ""
+    sandbox, image = runner.get()
+    result = sandbox.run(plan.run_spec(image))
+    ending = RunEnding(timed_out=result.timed_out, oom_killed=result.oom_killed)
+    try:
+        frames = parse_frames(result.stdout_text(), plan.nonce, plan.steps, ending)
+    except ForgedFrames as error:
+        forged = f"forged report: {error}"
+        return {step.id: StepOutput(id=step.id, status="lost", stderr=forged) for step in plan.steps}, image
+    if not frames.started and not (result.timed_out or result.oom_killed):
+        raise GradingError(f"the grading harness did not start: {result.stderr_text()[-500:]}")
+    internal = [o for o in frames.outputs.values() if o.status == "internal"]
+    if internal:
+        raise GradingError(f"the grading harness failed: {internal[0].stderr[:500]}")
+    return frames.outputs, image
+

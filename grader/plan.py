@@ -1,0 +1,74 @@
+"""A grading plan: every step of every check of one submission, to run in ONE fresh container."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from grader.checks.base import GradingContext, Step
+from sandbox import RunLimits, RunSpec
+
+HARNESS_COMMAND = ("python3", "-I", "-S", "/opt/harness/harness.py")
+STEP_OVERHEAD_S = 1.0
+"""Time allowed per step on top of its own limit: restoring /work, starting the child, reporting."""
+MAX_WALL_S = 300.0
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    steps: tuple[Step, ...]
+    files: dict[str, bytes]
+    nonce: str
+    limits: RunLimits
+
+    def run_spec(self, image: str) -> RunSpec:
+        step_output_cap = self.limits.output_bytes // max(len(self.steps), 1)
+        plan = {
+            "nonce": self.nonce,
+            "steps": [
+                {
+                    "id": step.id,
+                    "action": step.action,
+                    "params": dict(step.params),
+                    "timeout_s": step.timeout_s,
+                    "output_cap": step_output_cap,
+                }
+                for step in self.steps
+            ],
+        }
+        return RunSpec(
+            image=image,
+            command=HARNESS_COMMAND,
+            files=self.files,
+            stdin=json.dumps(plan).encode(),
+            limits=self.limits,
+        )
+
+
+def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
+    """Collect the steps of every check, the files they need (the learner's and the checks'
+    support files, never expectation files) and the limits of the one container that runs them."""
+    exercise = ctx.exercise
+    steps: list[Step] = []
+    files = dict(ctx.submission)
+    for check in exercise.checks:
+        check_steps = check.steps(ctx)
+        steps += check_steps
+        if check_steps:
+            for path in check.support_files():
+                files[path] = exercise.support_file_bytes(path)
+    wall = min(sum(step.timeout_s + STEP_OVERHEAD_S for step in steps) + 2.0, MAX_WALL_S)
+    output_per_step = exercise.limits.output * 1024
+    limits = RunLimits(
+        wall_s=wall,
+        memory_mb=exercise.limits.memory,
+        cpus=base_limits.cpus,
+        pids=base_limits.pids,
+        tmpfs_mb=base_limits.tmpfs_mb,
+        tmpfs_inodes=base_limits.tmpfs_inodes,
+        nofile=base_limits.nofile,
+        fsize_mb=base_limits.fsize_mb,
+        output_bytes=max(output_per_step * max(len(steps), 1) * 2, 64 * 1024),
+    )
+    return GradingPlan(tuple(steps), files, secrets.token_hex(16), limits)

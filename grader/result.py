@@ -1,0 +1,83 @@
+"""The result format (format 1): what `grader run --json` prints, the database stores and the site shows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+CheckStatus = Literal["pass", "fail", "error", "timeout", "memory", "output"]
+ResultStatus = Literal["pass", "fail", "error"]
+TestStatus = Literal["pass", "fail", "error"]
+
+RESULT_FORMAT = 1
+TEXT_CAP = 8_000
+TRUNCATION_MARK = "\n… (cut: {n} more characters)"
+
+
+def cap_text(text: str, limit: int = TEXT_CAP) -> str:
+    """Cap `text` at `limit` characters, marking the cut, and make sure it is valid UTF-8."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    if len(text) <= limit:
+        return text
+    return text[:limit] + TRUNCATION_MARK.format(n=len(text) - limit)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One test inside a check: a pytest test, an html assertion, an http request."""
+
+    name: str
+    status: TestStatus
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    title: str
+    kind: str
+    status: CheckStatus
+    score: float
+    max_score: float
+    message: str = ""
+    hint: str | None = None
+    output: str = ""
+    tests: tuple[TestOutcome, ...] = ()
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Provenance:
+    exercise_sha256: str
+    image: str
+    grader_version: str
+
+
+@dataclass(frozen=True)
+class Result:
+    exercise: str
+    status: ResultStatus
+    score: float
+    max_score: float
+    duration_s: float
+    checks: tuple[CheckResult, ...] = ()
+    provenance: Provenance | None = None
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The result format 1, as JSON-ready data (everything, hidden checks included)."""
+        return {"format": RESULT_FORMAT, **asdict(self)}
+
+
+HIDDEN_MESSAGE = "This is a hidden check: only its verdict is shown."
+
+
+def for_learner(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as a learner may see it: hidden checks keep their title, verdict and hint,
+    never their inputs, expectations, output or test details."""
+    shown = dict(result)
+    shown["checks"] = [
+        {**check, "message": HIDDEN_MESSAGE, "output": "", "tests": []} if check.get("hidden") else check
+        for check in result.get("checks", [])
+    ]
+    return shown

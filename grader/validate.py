@@ -1,0 +1,77 @@
+"""`grader validate`: an exercise is sound when its solution earns full marks, its starter and every
+known-wrong submission earn less, and every check gives the same verdict twice in a row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.exercise import Exercise
+from grader.grading import grade_submission
+from grader.intake import SubmissionRejected
+from grader.result import Result
+from grader.runner import SandboxRunner
+
+
+@dataclass(frozen=True)
+class Verdict:
+    exercise: str
+    problems: tuple[str, ...]
+    runs: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _summary(result: Result) -> str:
+    failing = [f"{c.id} ({c.status}: {c.message.splitlines()[0] if c.message else ''})"
+               for c in result.checks if c.status != "pass"]
+    score = f"{result.score:g}/{result.max_score:g}"
+    return f"{score}; not passing: {', '.join(failing)}" if failing else score
+
+
+def _grade_twice(
+    exercise: Exercise, name: str, files: Mapping[str, bytes], runner: SandboxRunner, problems: list[str]
+) -> Result | None:
+    try:
+        first = grade_submission(exercise, files, runner)
+        second = grade_submission(exercise, files, runner)
+    except SubmissionRejected as error:
+        problems.append(f"{name}: refused: {'; '.join(error.problems)}")
+        return None
+    if first.status == "error":
+        problems.append(f"{name}: could not be graded: {first.message}")
+        return None
+    verdicts = {c.id: (c.status, c.score) for c in first.checks}
+    flaky = [c.id for c in second.checks if verdicts.get(c.id) != (c.status, c.score)]
+    if flaky:
+        problems.append(f"{name}: flaky check(s), a different verdict on a second run: {', '.join(flaky)}")
+    return first
+
+
+def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
+    problems: list[str] = []
+    solution = _grade_twice(exercise, "solution", exercise.read_solution(), runner, problems)
+    if solution is not None and solution.status != "pass":
+        problems.append(f"solution: does not earn full marks: {_summary(solution)}")
+    submissions = {"starter": exercise.read_starter()}
+    submissions.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
+    for name, files in submissions.items():
+        result = _grade_twice(exercise, name, files, runner, problems)
+        if result is not None and result.status == "pass":
+            problems.append(f"{name}: earns full marks, but it should not")
+    return Verdict(exercise.key, tuple(problems), 2 * (1 + len(submissions)))
+
+
+def find_exercise_folders(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
+    """Every folder holding an exercise.yaml at or under `paths`, sorted, without duplicates."""
+    found: set[Path] = set()
+    for path in paths:
+        path = path.resolve()
+        if path.is_file() and path.name == "exercise.yaml":
+            found.add(path.parent)
+        elif path.is_dir():
+            found.update(p.parent for p in path.rglob("exercise.yaml"))
+    return sorted(found)

@@ -1,0 +1,118 @@
+"""Proving on this host that the sandbox holds: a probe inside a real sandbox, plus two bombs."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.run import Sandbox
+from sandbox.spec import RunResult, RunSpec
+
+PROBE = (Path(__file__).parent / "incontainer" / "probe.py").read_bytes()
+MIB = 1024 * 1024
+
+MEMORY_BOMB = "chunks = []\nwhile True:\n    chunks.append(b'x' * (16 * 1024 * 1024))\n"
+FORK_BOMB = """
+import os, time
+count = 0
+try:
+    while count < 4096:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        count += 1
+except OSError:
+    pass
+print("forked", count, flush=True)
+"""
+
+
+@dataclass(frozen=True)
+class DoctorRow:
+    name: str
+    ok: bool
+    detail: str
+
+
+def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
+    """Run the probe and the bombs in `image` with this sandbox's settings; one row per promise.
+
+    Raises:
+        SandboxUnavailable: the engine is down or the image is missing.
+    """
+    limits = sandbox.settings.limits
+    gvisor = sandbox.settings.runtime == "runsc"
+    probe = sandbox.run(RunSpec(image, ["python3", "-I", "probe.py"], files={"probe.py": PROBE}))
+    if probe.exit_code != 0:
+        return [DoctorRow("probe ran", False, probe.stderr_text()[-300:] or f"exit {probe.exit_code}")]
+    facts = json.loads(probe.stdout)
+    memory = sandbox.run(RunSpec(image, ["python3", "-c", MEMORY_BOMB]))
+    forks = sandbox.run(RunSpec(image, ["python3", "-c", FORK_BOMB]))
+
+    def row(name: str, ok: bool, detail: str) -> DoctorRow:
+        return DoctorRow(name, ok, detail)
+
+    seccomp_ok = facts["seccomp"] == "2" or gvisor
+    return [
+        row("runtime", True, f"{sandbox.settings.runtime} (kernel seen inside: {facts['kernel']})"),
+        row("not root", facts["uid"] != 0 and facts["gid"] != 0, f"uid {facts['uid']}, gid {facts['gid']}"),
+        row(
+            "no capabilities",
+            int(facts["cap_eff"] or "1", 16) == 0 and int(facts["cap_bnd"] or "1", 16) == 0,
+            f"effective {facts['cap_eff']}, bounding {facts['cap_bnd']}",
+        ),
+        row(
+            "no-new-privileges",
+            facts["no_new_privs"] == "1" or (gvisor and facts["no_new_privs"] is None),
+            "set" if facts["no_new_privs"] == "1" else "set by the engine (gVisor does not report it)",
+        ),
+        row(
+            "seccomp filter",
+            seccomp_ok,
+            "gVisor: system calls are served by its Sentry, itself filtered"
+            if gvisor
+            else f"mode {facts['seccomp']} (2 = filter)",
+        ),
+        row(
+            "only loopback network",
+            facts["interfaces"] == ["lo"] and facts["egress"] != "connected",
+            f"interfaces {', '.join(facts['interfaces'])}; connecting out: {facts['egress']}",
+        ),
+        row(
+            "read-only root",
+            facts["root_write"] != "written" and facts["etc_write"] != "written",
+            f"writing / gives {facts['root_write']}",
+        ),
+        row(
+            "scratch space capped",
+            facts["work_bytes"] <= limits.tmpfs_mb * MIB and facts["tmp_bytes"] <= limits.tmpfs_mb * MIB,
+            f"/work {facts['work_bytes'] // MIB} MiB, /tmp {facts['tmp_bytes'] // MIB} MiB",
+        ),
+        _memory_row(memory, limits.memory_mb),
+        _pids_row(forks, limits.pids, gvisor),
+        row("no Docker socket", not facts["docker_socket"], "found" if facts["docker_socket"] else "absent"),
+    ]
+
+
+def _memory_row(run: RunResult, memory_mb: int) -> DoctorRow:
+    ok = run.oom_killed and not run.timed_out
+    detail = f"a program taking memory without end was killed at the {memory_mb} MiB limit"
+    return DoctorRow("memory limit", ok, detail if ok else f"memory bomb not stopped: {_describe(run)}")
+
+
+def _pids_row(run: RunResult, pids: int, gvisor: bool) -> DoctorRow:
+    match = re.search(rb"forked (\d+)", run.stdout)
+    forked = int(match.group(1)) if match else None
+    if gvisor:
+        ok = not run.timed_out and (forked is None or forked < 4096)
+        detail = "a fork bomb ended the sandbox (gVisor stops at the limit)"
+    else:
+        ok = forked is not None and forked < pids
+        detail = f"a fork bomb stopped after {forked} processes (limit {pids})"
+    return DoctorRow("process limit", ok, detail if ok else f"fork bomb not stopped: {_describe(run)}")
+
+
+def _describe(run: RunResult) -> str:
+    return f"exit {run.exit_code}, timed out {run.timed_out}, output {run.stdout_text()[-100:]!r}"

@@ -1,0 +1,164 @@
+"""One hardened, one-shot run: a fresh container, files in on stdin, output out, then removed."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from docker import APIClient
+from docker.errors import APIError, NotFound
+
+from sandbox.archive import build_payload
+from sandbox.engine import connect, engine_errors
+from sandbox.hardening import PATH, container_config
+from sandbox.limits import RunLimits
+from sandbox.pool import WarmPool
+from sandbox.reaper import owner_label, reap
+from sandbox.settings import DEADLINE_LABEL, LABEL, OWNER_LABEL, SandboxSettings
+from sandbox.spec import RunResult, RunSpec
+from sandbox.stream import STDERR, STDOUT, CappedOutput, pump
+
+BASE_ENV = {"PATH": PATH, "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+KILL_GRACE_S = 5
+"""How long after the deadline a container that was killed may take to be confirmed gone."""
+
+
+@dataclass
+class Launched:
+    """A started container whose entry waits for its stream; used for exactly one run."""
+
+    container_id: str
+    sock: socket.socket
+    started_at: float
+    image: str
+    limits: RunLimits
+
+
+class Sandbox:
+    """Runs `RunSpec`s in hardened containers on one engine. Thread-safe: each thread gets its own
+    engine connection. Removes leftovers of crashed graders when created and on `reap()`."""
+
+    def __init__(self, settings: SandboxSettings | None = None) -> None:
+        self.settings = settings or SandboxSettings()
+        self._local = threading.local()
+        reap(self.client)  # connects now: an engine that is down is reported at start-up
+        self._pool = (
+            WarmPool(self, self.settings.pool_size, self.settings.pool_max_idle_s)
+            if self.settings.pool_size > 0
+            else None
+        )
+
+    def close(self) -> None:
+        """Remove the ready containers of the pool, if any."""
+        if self._pool is not None:
+            self._pool.close()
+
+    def prewarm(self, image: str, limits: RunLimits | None = None) -> None:
+        """Keep containers for this image and limits started ahead of need (when pooling is on)."""
+        if self._pool is not None:
+            self._pool.prewarm(image, limits or self.settings.limits)
+
+    @property
+    def client(self) -> APIClient:
+        client: APIClient | None = getattr(self._local, "client", None)
+        if client is None:
+            client = connect(self.settings.docker_url, self.settings.api_timeout_s)
+            self._local.client = client
+        return client
+
+    def run(self, spec: RunSpec) -> RunResult:
+        """Run `spec` in a fresh container and remove the container afterwards.
+
+        Raises:
+            SandboxUnavailable: the engine is down, or the image or runtime is missing.
+            ValueError: the spec's files are unsafe paths.
+        """
+        payload = build_payload(spec.files, spec.command, {**BASE_ENV, **spec.env}, spec.stdin)
+        launched = self._pool.take(spec.image, spec.limits) if self._pool is not None else None
+        if launched is None:
+            launched = self.launch(spec.image, spec.limits, spec.limits.wall_s)
+            if self._pool is not None:
+                self._pool.prewarm(spec.image, spec.limits)
+        try:
+            return self.execute(launched, payload, spec.limits)
+        finally:
+            self.discard(launched)
+
+    def launch(self, image: str, limits: RunLimits, lifetime_s: float) -> Launched:
+        """Create, attach to and start a container whose entry then waits for its stream.
+        `lifetime_s` bounds how long it may exist before the reaper may remove it."""
+        labels = {
+            LABEL: "1",
+            DEADLINE_LABEL: str(int(time.time() + lifetime_s + 60)),
+            OWNER_LABEL: owner_label(),
+            "org.grader.run": uuid.uuid4().hex,
+        }
+        config = container_config(self.settings, limits, labels, image)
+        client = self.client
+        with engine_errors(image=image, runtime=self.settings.runtime):
+            container_id = client.create_container(**config)["Id"]
+            try:
+                attached = client.attach_socket(
+                    container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+                )
+                client.start(container_id)
+            except BaseException:
+                self._remove(container_id)
+                raise
+        sock = getattr(attached, "_sock", attached)
+        return Launched(container_id, sock, time.monotonic(), image, limits)
+
+    def execute(self, launched: Launched, payload: bytes, limits: RunLimits) -> RunResult:
+        """Deliver `payload` to a launched container and collect its run within `limits`."""
+        output = CappedOutput(limits.output_bytes)
+        began = time.monotonic()
+        timed_out = pump(launched.sock, payload, output, began + limits.wall_s)
+        duration = time.monotonic() - began
+        killed = timed_out or output.over_cap
+        if killed:
+            launched.sock.close()  # the engine blocks on a reader that stopped reading: hang up first
+        exit_code, oom = self._finish(launched.container_id, kill=killed)
+        return RunResult(
+            exit_code=None if killed else exit_code,
+            stdout=bytes(output.streams[STDOUT]),
+            stderr=bytes(output.streams[STDERR]),
+            timed_out=timed_out,
+            oom_killed=oom,
+            stdout_capped=output.capped[STDOUT],
+            stderr_capped=output.capped[STDERR],
+            duration_s=duration,
+        )
+
+    def discard(self, launched: Launched) -> None:
+        """Close the stream and remove the container, whatever state it is in."""
+        try:
+            launched.sock.close()
+        finally:
+            self._remove(launched.container_id)
+
+    def _finish(self, container_id: str, *, kill: bool) -> tuple[int | None, bool]:
+        client = self.client
+        with engine_errors():
+            if kill:
+                try:
+                    client.kill(container_id)
+                except APIError as error:  # already gone or already exited: nothing to kill
+                    if error.status_code not in (404, 409):
+                        raise
+            status = client.wait(container_id, timeout=KILL_GRACE_S)
+            exit_code = int(status["StatusCode"])
+            oom = False
+            if exit_code != 0:
+                oom = bool(client.inspect_container(container_id)["State"].get("OOMKilled"))
+        return exit_code, oom
+
+    def _remove(self, container_id: str) -> None:
+        with engine_errors():
+            try:
+                self.client.remove_container(container_id, force=True, v=True)
+            except NotFound:
+                pass
+

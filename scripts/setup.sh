@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Prepares this machine to run or test the grader: Debian packages, a Python virtual environment,
+# a running Docker engine (with gVisor registered) and a current runner image. Safe to run again:
+# every step checks first and does nothing when its work is already done.
+#
+#   scripts/setup.sh          what the product needs
+#   scripts/setup.sh --test   plus what the test suite needs (Chromium, Redis, PostgreSQL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[[ "${1:-}" == "--test" ]] && want_test=true
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "setup.sh installs Debian packages and starts Docker: run it as root (sudo make run)." >&2
+    exit 1
+fi
+
+packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates)
+if $want_test; then
+    packages+=(chromium redis-server postgresql iproute2)
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# PostgreSQL's server may already be present outside Debian's packaging (pg_ctl on PATH).
+if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_ctl >/dev/null; then
+    missing=("${missing[@]/postgresql}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+if ((${#missing[@]})); then
+    say "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+    say "Creating the virtual environment .venv"
+    "$python" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [[ ! -e $stamp ]]; then
+    say "Installing Python packages into .venv"
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -e '.[dev]'
+    rm -f .venv/.installed-*
+    touch "$stamp"
+fi
+
+scripts/docker-up.sh
+
+say "Checking the runner image"
+.venv/bin/grader images build
