@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import requests
 from docker import APIClient
 from docker.errors import APIError, NotFound
 
@@ -67,7 +68,7 @@ def reap(client: APIClient, now: float | None = None) -> list[str]:
                 removed.append(container["Id"])
             except NotFound:
                 pass
-            except APIError as error:
+            except (APIError, requests.RequestException) as error:  # busy engine: next round
                 log.warning("could not remove leftover sandbox %s: %s", container["Id"][:12], error)
     if removed:
         log.info("removed %d leftover sandbox container(s)", len(removed))

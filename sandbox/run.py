@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from docker import APIClient
 from docker.errors import APIError, NotFound
 
 from sandbox.archive import build_payload
 from sandbox.engine import connect, engine_errors
+from sandbox.errors import SandboxError
 from sandbox.hardening import PATH, container_config
 from sandbox.limits import RunLimits
 from sandbox.pool import WarmPool
@@ -21,9 +25,22 @@ from sandbox.settings import DEADLINE_LABEL, LABEL, OWNER_LABEL, SandboxSettings
 from sandbox.spec import RunResult, RunSpec
 from sandbox.stream import STDERR, STDOUT, CappedOutput, pump
 
+log = logging.getLogger(__name__)
 BASE_ENV = {"PATH": PATH, "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 KILL_GRACE_S = 5
 """How long after the deadline a container that was killed may take to be confirmed gone."""
+
+
+def hang_up(launched: Launched) -> None:
+    """End the attach connection for real. `close()` alone keeps the descriptor open while
+    docker-py's response object still refers to the socket, so the engine never sees the hang-up
+    (under gVisor the kill then blocks until the API timeout)."""
+    try:
+        launched.sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already disconnected
+    launched.sock.close()
+    launched.attached.close()
 
 
 @dataclass
@@ -32,6 +49,8 @@ class Launched:
 
     container_id: str
     sock: socket.socket
+    attached: Any
+    """docker-py's wrapper of `sock`; it holds a reference that defers the real close."""
     started_at: float
     image: str
     limits: RunLimits
@@ -45,6 +64,7 @@ class Sandbox:
         self.settings = settings or SandboxSettings()
         self._local = threading.local()
         reap(self.client)  # connects now: an engine that is down is reported at start-up
+        self._remover = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-remove")
         self._pool = (
             WarmPool(self, self.settings.pool_size, self.settings.pool_max_idle_s)
             if self.settings.pool_size > 0
@@ -52,9 +72,10 @@ class Sandbox:
         )
 
     def close(self) -> None:
-        """Remove the ready containers of the pool, if any."""
+        """Remove the ready containers of the pool, if any, and finish pending removals."""
         if self._pool is not None:
             self._pool.close()
+        self._remover.shutdown(wait=True)
 
     def prewarm(self, image: str, limits: RunLimits | None = None) -> None:
         """Keep containers for this image and limits started ahead of need (when pooling is on)."""
@@ -83,9 +104,15 @@ class Sandbox:
             if self._pool is not None:
                 self._pool.prewarm(spec.image, spec.limits)
         try:
-            return self.execute(launched, payload, spec.limits)
-        finally:
+            result = self.execute(launched, payload, spec.limits, spec.done_marker)
+        except BaseException:
             self.discard(launched)
+            raise
+        if result.done_early:  # still running: remove it off the critical path
+            self._remover.submit(self._discard_quietly, launched)
+        else:
+            self.discard(launched)
+        return result
 
     def launch(self, image: str, limits: RunLimits, lifetime_s: float) -> Launched:
         """Create, attach to and start a container whose entry then waits for its stream.
@@ -109,18 +136,20 @@ class Sandbox:
                 self._remove(container_id)
                 raise
         sock = getattr(attached, "_sock", attached)
-        return Launched(container_id, sock, time.monotonic(), image, limits)
+        return Launched(container_id, sock, attached, time.monotonic(), image, limits)
 
-    def execute(self, launched: Launched, payload: bytes, limits: RunLimits) -> RunResult:
+    def execute(
+        self, launched: Launched, payload: bytes, limits: RunLimits, done_marker: bytes | None = None
+    ) -> RunResult:
         """Deliver `payload` to a launched container and collect its run within `limits`."""
-        output = CappedOutput(limits.output_bytes)
+        output = CappedOutput(limits.output_bytes, done_marker)
         began = time.monotonic()
         timed_out = pump(launched.sock, payload, output, began + limits.wall_s)
         duration = time.monotonic() - began
         killed = timed_out or output.over_cap
-        if killed:
-            launched.sock.close()  # the engine blocks on a reader that stopped reading: hang up first
-        exit_code, oom = self._finish(launched.container_id, kill=killed)
+        if killed or output.done:
+            hang_up(launched)  # the engine blocks on a reader that stopped reading: hang up first
+        exit_code, oom = (None, False) if output.done else self._finish(launched.container_id, kill=killed)
         return RunResult(
             exit_code=None if killed else exit_code,
             stdout=bytes(output.streams[STDOUT]),
@@ -130,14 +159,21 @@ class Sandbox:
             stdout_capped=output.capped[STDOUT],
             stderr_capped=output.capped[STDERR],
             duration_s=duration,
+            done_early=output.done,
         )
 
     def discard(self, launched: Launched) -> None:
         """Close the stream and remove the container, whatever state it is in."""
         try:
-            launched.sock.close()
+            hang_up(launched)
         finally:
             self._remove(launched.container_id)
+
+    def _discard_quietly(self, launched: Launched) -> None:
+        try:
+            self.discard(launched)
+        except SandboxError as error:  # the reaper removes it later
+            log.warning("could not remove sandbox %s: %s", launched.container_id[:12], error)
 
     def _finish(self, container_id: str, *, kill: bool) -> tuple[int | None, bool]:
         client = self.client

@@ -19,6 +19,9 @@ class RunSpec:
         stdin: bytes the command reads on standard input.
         env: extra environment variables for the command.
         limits: resource limits; the hardened defaults when not given.
+        done_marker: when stdout contains these bytes, the run counts as finished at once: the
+            host stops reading and removes the container without waiting for it to exit. Only for
+            programs that print a marker nobody else can know (a nonce) as their last word.
     """
 
     image: str
@@ -27,6 +30,7 @@ class RunSpec:
     stdin: bytes = b""
     env: Mapping[str, str] = field(default_factory=dict)
     limits: RunLimits = field(default_factory=RunLimits)
+    done_marker: bytes | None = None
 
     def __post_init__(self) -> None:
         if not self.command:
@@ -38,7 +42,8 @@ class RunResult:
     """How a run ended.
 
     `stdout` and `stderr` are the raw bytes (capped); `text()` decodes them safely. `exit_code` is
-    None when the run was killed by the host (deadline, output cap) before it could exit.
+    None when the run was killed by the host (deadline, output cap) before it could exit, or when it
+    printed its done marker (`done_early`).
     """
 
     exit_code: int | None
@@ -49,6 +54,7 @@ class RunResult:
     stdout_capped: bool
     stderr_capped: bool
     duration_s: float
+    done_early: bool = False
 
     @property
     def output_capped(self) -> bool:

@@ -14,10 +14,13 @@ STDOUT, STDERR = 1, 2
 class CappedOutput:
     """Demultiplexes attach frames into stdout and stderr, keeping at most `cap` bytes of each."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, done_marker: bytes | None = None) -> None:
         self.cap = cap
         self.streams = {STDOUT: bytearray(), STDERR: bytearray()}
         self.capped = {STDOUT: False, STDERR: False}
+        self.done = False
+        self._done_marker = done_marker
+        self._scanned = 0
         self._pending = bytearray()
 
     @property
@@ -33,6 +36,11 @@ class CappedOutput:
             payload = self._pending[HEADER.size : HEADER.size + size]
             del self._pending[: HEADER.size + size]
             self._keep(STDERR if kind == STDERR else STDOUT, payload)
+        if self._done_marker and not self.done:
+            stdout = self.streams[STDOUT]
+            start = max(self._scanned - len(self._done_marker), 0)
+            self.done = stdout.find(self._done_marker, start) >= 0
+            self._scanned = len(stdout)
 
     def _keep(self, stream: int, payload: bytes | bytearray) -> None:
         buffer = self.streams[stream]
@@ -44,7 +52,8 @@ class CappedOutput:
 
 def pump(sock: socket.socket, payload: bytes, output: CappedOutput, deadline: float) -> bool:
     """Send `payload` as the container's stdin, close it, then read output until the container
-    closes the stream, the output cap is hit, or the monotonic `deadline` passes.
+    closes the stream, the output cap is hit, the done marker is seen, or the monotonic `deadline`
+    passes.
 
     Returns:
         True when the deadline passed first.
@@ -60,7 +69,7 @@ def pump(sock: socket.socket, payload: bytes, output: CappedOutput, deadline: fl
     sock.setblocking(False)
     with selectors.DefaultSelector() as selector:
         selector.register(sock, selectors.EVENT_READ)
-        while not output.over_cap:
+        while not (output.over_cap or output.done):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return True

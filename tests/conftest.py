@@ -6,7 +6,6 @@ A test that needs Docker, a browser or a database skips when that part is missin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,15 +14,7 @@ from grader.runner_image import runner_plan
 from sandbox import Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.engine import connect
 from sandbox.images import build_runner_image, image_status
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def unavailable(reason: str) -> None:
-    """Skip the test because `reason`, or fail it in CI."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: this test must run)")
-    pytest.skip(reason)
+from tests.support import unavailable
 
 
 @pytest.fixture(scope="session")

@@ -99,5 +99,5 @@ def _first_problem(expect: HttpExpect, response: Mapping[str, Any]) -> str | Non
     if expect.html:
         failed = [o for o in evaluate_assertions(body, expect.html) if o.status != "pass"]
         if failed:
-            return failed[0].message
+            return str(failed[0].message)
     return None

@@ -109,6 +109,7 @@ def main() -> int:
         outcome["id"] = step["id"]
         outcome["duration_s"] = round(time.monotonic() - started, 3)
         emit(nonce, outcome)
+    emit(nonce, {"id": "-done-"})
     return 0
 
 

@@ -1,0 +1,31 @@
+"""Fixtures of the grader tests: exercises used as test data, and a grading runner on the real engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.exercise import Exercise, load_exercise
+from grader.runner import SandboxRunner
+from sandbox import SandboxSettings, SandboxUnavailable
+from tests.support import unavailable
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "exercises"
+
+
+def fixture_exercise(key: str) -> Exercise:
+    return load_exercise(FIXTURES / key, FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def grading_runner(runner_image: str) -> Iterator[SandboxRunner]:
+    """A runner on the real engine with the current runner image (runc, with a small pool)."""
+    runner = SandboxRunner(SandboxSettings(pool_size=1))
+    try:
+        runner.get()
+    except SandboxUnavailable as error:
+        unavailable(str(error))
+    yield runner
+    runner.close()
