@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 from grader.checks.base import StepOutput
 
-PY_FRAME = re.compile(r'File "/work/([^"]+)", line (\d+)')
+PY_FRAME = re.compile(
+    r'File "/work/([^"]+)", line (\d+)|^\s*(?:/work/)?([^\s:"]+\.py):(\d+): in ', re.MULTILINE
+)
+"""A frame of a Python traceback, long (`File "/work/x.py", line 3`) or pytest's short (`x.py:3: in f`)."""
 NODE_FRAME = re.compile(r"/work/([^\s:()]+):(\d+)(?::\d+)?")
-PY_ERROR = re.compile(r"^(\w+(?:Error|Exception|Exit|Interrupt))(?::\s*(.*))?$")
+PY_ERROR = re.compile(r"^(?:\w+\.)*(\w+(?:Error|Exception|Exit|Interrupt))(?::\s*(.*))?$")
+"""The last line of a traceback; a qualified name (`flask.cli.NoAppException`) is shown by its last part."""
 JS_ERROR = re.compile(r"^(\w*Error)(?::\s*(.*))?$")
 
 
@@ -21,15 +25,18 @@ class Crash:
     detail: str
     file: str | None
     line: int | None
+    language: str = "Python"
 
     def sentence(self) -> str:
         where = f" in {self.file} on line {self.line}" if self.file and self.line else ""
         if self.error in ("SyntaxError", "IndentationError", "TabError"):
             syntax = self.error == "SyntaxError"
             what = "a mistake in how the code is written" if syntax else "an indentation mistake"
-            return f"Python could not read your code: there is {what}{where}: {self.detail}".rstrip(": ")
+            sentence = f"{self.language} could not read your code: there is {what}{where}: {self.detail}"
+            return sentence.rstrip(": ")
         detail = f": {self.detail}" if self.detail else ""
-        return f"Your code stopped with {self.error}{where}{detail}."
+        end = "" if detail.endswith((".", "?", "!")) else "."
+        return f"Your code stopped with {self.error}{where}{detail}{end}"
 
 
 def python_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
@@ -39,8 +46,9 @@ def python_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
     match = next((m for m in matches if m), None)
     if match is None:
         return None
-    frames = [(f, int(n)) for f, n in PY_FRAME.findall(text) if f in learner_files]
-    file, line = frames[-1] if frames else (None, None)
+    frames = [(long or short, int(n or m)) for long, n, short, m in PY_FRAME.findall(text)]
+    mine = [(file, number) for file, number in frames if file in learner_files]
+    file, line = mine[-1] if mine else (None, None)
     return Crash(match.group(1), (match.group(2) or "").strip(), file, line)
 
 
@@ -52,7 +60,7 @@ def node_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
         return None
     frames = [(f, int(n)) for f, n in NODE_FRAME.findall(text) if f in learner_files]
     file, line = frames[0] if frames else (None, None)
-    return Crash(match.group(1), (match.group(2) or "").strip(), file, line)
+    return Crash(match.group(1), (match.group(2) or "").strip(), file, line, "JavaScript")
 
 
 def stopped_message(output: StepOutput, time_s: float, memory_mb: int, output_kib: int) -> str | None:

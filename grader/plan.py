@@ -13,6 +13,11 @@ HARNESS_COMMAND = ("python3", "-I", "-S", "/opt/harness/harness.py")
 STEP_OVERHEAD_S = 1.0
 """Time allowed per step on top of its own limit: restoring /work, starting the child, reporting."""
 MAX_WALL_S = 300.0
+STEP_REPORT_ROOM = 1024 * 1024
+"""Room per step, in the container's output, for what a reporter wrote (test events, a page snapshot)."""
+JSON_ESCAPING = 6
+"""At worst one byte a program printed takes six in its frame (`\u0001`)."""
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
 
 def done_frame(nonce: str) -> bytes:
@@ -26,9 +31,10 @@ class GradingPlan:
     files: dict[str, bytes]
     nonce: str
     limits: RunLimits
+    output_cap: int = 64 * 1024
+    """Bytes of stdout, and of stderr, each step may print: the exercise's output limit."""
 
     def run_spec(self, image: str) -> RunSpec:
-        step_output_cap = self.limits.output_bytes // max(len(self.steps), 1)
         plan = {
             "nonce": self.nonce,
             "steps": [
@@ -37,7 +43,7 @@ class GradingPlan:
                     "action": step.action,
                     "params": dict(step.params),
                     "timeout_s": step.timeout_s,
-                    "output_cap": step_output_cap,
+                    "output_cap": self.output_cap,
                 }
                 for step in self.steps
             ],
@@ -65,7 +71,10 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
             for path in check.support_files():
                 files[path] = exercise.support_file_bytes(path)
     wall = min(sum(step.timeout_s + STEP_OVERHEAD_S for step in steps) + 2.0, MAX_WALL_S)
-    output_per_step = exercise.limits.output * 1024
+    output_cap = exercise.limits.output * 1024
+    # Every step's frame must fit whole, even when its program printed up to the cap on both streams:
+    # a frame cut by the container's cap would read as the learner stopping the grader.
+    frames_room = len(steps) * (2 * output_cap * JSON_ESCAPING + STEP_REPORT_ROOM) + 64 * 1024
     limits = RunLimits(
         wall_s=wall,
         memory_mb=exercise.limits.memory,
@@ -75,6 +84,6 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
         tmpfs_inodes=base_limits.tmpfs_inodes,
         nofile=base_limits.nofile,
         fsize_mb=base_limits.fsize_mb,
-        output_bytes=max(output_per_step * max(len(steps), 1) * 2, 64 * 1024),
+        output_bytes=min(frames_room, MAX_OUTPUT_BYTES),
     )
-    return GradingPlan(tuple(steps), files, secrets.token_hex(16), limits)
+    return GradingPlan(tuple(steps), files, secrets.token_hex(16), limits, output_cap)

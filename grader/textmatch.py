@@ -51,10 +51,14 @@ def explain_difference(expected: str, actual: str, mode: MatchMode) -> str:
         return "Expected these numbers:\n" + _block(" ".join(NUMBER.findall(expected))) + (
             "\nYour program printed:\n" + _block(actual)
         )
+    if mode == "trim":  # only the ends of the whole output are forgiven, not those of each line
+        expected, actual = expected.strip(), actual.strip()
     want, got = expected.strip("\n").split("\n"), actual.strip("\n").split("\n")
     for number, (w, g) in enumerate(zip(want, got, strict=False), start=1):
-        if (w if mode == "exact" else w.rstrip()) != (g if mode == "exact" else g.rstrip()):
-            if mode != "exact" and w.strip() == g.strip():
+        if mode == "lines":
+            w, g = w.rstrip(), g.rstrip()
+        if w != g:
+            if w.strip() == g.strip():
                 note = " (the spaces at the start or end of the line differ)"
             elif w.lower() == g.lower():
                 note = " (only capital and small letters differ)"

@@ -29,8 +29,8 @@ def make_result(
         title=check.title or check.label,
         kind=check.kind,
         status=status,
-        score=round(score, 4),
-        max_score=check.points,
+        score=round(float(score), 4),
+        max_score=float(check.points),
         message=cap_text(message, 2000),
         hint=check.hint if status != "pass" else None,
         output=cap_text(output),
@@ -39,14 +39,16 @@ def make_result(
     )
 
 
-def scored_by_tests(check: CheckSpec, tests: Sequence[TestOutcome], message: str = "") -> CheckResult:
+def scored_by_tests(
+    check: CheckSpec, tests: Sequence[TestOutcome], message: str = "", noun: str = "test"
+) -> CheckResult:
     """Points split evenly over `tests`; status pass only when every test passed."""
     if not tests:
         return make_result(check, "error", 0.0, message or "No tests ran.")
     passed = sum(1 for test in tests if test.status == "pass")
     score = check.points * passed / len(tests)
     status: CheckStatus = "pass" if passed == len(tests) else "fail"
-    summary = message or f"{passed} of {len(tests)} {'test' if len(tests) == 1 else 'tests'} passed"
+    summary = message or f"{passed} of {len(tests)} {noun if len(tests) == 1 else noun + 's'} passed"
     return make_result(check, status, score, summary, tests=tests)
 
 
@@ -78,3 +80,8 @@ def json_lines(report: str) -> list[dict[str, Any]]:
         if isinstance(event, dict):
             events.append(event)
     return events
+
+
+def first_with_suffix(paths: Sequence[str], suffixes: tuple[str, ...]) -> str | None:
+    """The first of `paths` ending in one of `suffixes` (case-insensitive), or None."""
+    return next((path for path in paths if path.lower().endswith(suffixes)), None)

@@ -12,7 +12,7 @@ from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.html import HtmlAssertion
 from grader.errors import non_empty
-from grader.htmlassert import evaluate_assertions
+from grader.markup.assertions import evaluate_assertions
 from grader.paths import RelativePath
 from grader.result import CheckResult, TestOutcome
 

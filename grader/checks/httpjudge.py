@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from grader.htmlassert import evaluate_assertions
+from grader.markup.assertions import evaluate_assertions
 from grader.result import TestOutcome
 
 if TYPE_CHECKING:

@@ -111,21 +111,23 @@ class IoCheck(CheckSpec):
         if stopped is not None:
             return stopped
         expected = self._expected(ctx)
-        if output.exit_code not in (0, self.exit_code):
+        matched = outputs_match(expected, output.stdout, self.match, self.tolerance)
+        wanted_exit = 0 if self.exit_code is None else self.exit_code
+        if matched and output.exit_code == wanted_exit:
+            return make_result(self, "pass", self.points, "Your program printed what was expected.")
+        if output.exit_code != 0:  # a crash explains the rest, even when its exit code was the one asked
             mine = learner_files(ctx)
             crash = python_crash(output.stderr, mine) or node_crash(output.stderr, mine)
             if crash is not None:
                 return make_result(self, "error", 0.0, crash.sentence(), output=output.stderr[-3000:])
             if output.exit_code == 127 and "cannot start" in output.stderr:
                 return make_result(self, "error", 0.0, output.stderr.strip())
+        if output.exit_code != wanted_exit:
             if self.exit_code is None:
                 message = f"Your program ended with an error (exit code {output.exit_code})."
                 return make_result(self, "fail", 0.0, message, output=output.stderr[-3000:])
-        if self.exit_code is not None and output.exit_code != self.exit_code:
             message = f"Your program should end with exit code {self.exit_code}, not {output.exit_code}."
             return make_result(self, "fail", 0.0, message)
-        if outputs_match(expected, output.stdout, self.match, self.tolerance):
-            return make_result(self, "pass", self.points, "Your program printed what was expected.")
         return make_result(
             self, "fail", 0.0, "Your program's output is not what was expected.",
             output=explain_difference(expected, output.stdout, self.match),

@@ -49,7 +49,7 @@ class PytestCheck(CheckSpec):
         if errors or collected is None:
             text = "\n".join(str(e.get("message", "")) for e in errors) or output.stderr or output.stdout
             crash = python_crash(text, learner_files(ctx))
-            if crash is not None:
+            if crash is not None and crash.error != "SystemExit":
                 message = crash.sentence()
             elif "SystemExit" in text or not text.strip():
                 message = "Your code ended the program before the tests could run (did it call exit()?)."

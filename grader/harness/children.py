@@ -143,10 +143,15 @@ class Running:
             if self.status == "output":
                 break
         selector.close()
+        # Pipes at end of file: the child is exiting; give it a moment to become waitable, so
+        # that its own exit code is kept (a blocking wait after a kill would consume it unread).
+        grace = min(time.monotonic() + DRAIN_S, deadline)
+        while self.status is None and not self.poll() and time.monotonic() < grace:
+            time.sleep(POLL_S / 5)
         if not self.poll():
             self.kill()
-            os.waitpid(self.pid, 0)
-            self.poll()
+            _, status = os.waitpid(self.pid, 0)
+            self.exit_code = os.waitstatus_to_exitcode(status)
         for fd in self.buffers:
             os.close(fd)
         return self.outcome()

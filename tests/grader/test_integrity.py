@@ -97,7 +97,10 @@ def test_writing_result_like_files(grading_runner: SandboxRunner) -> None:
     assert result.score == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("exit_call", ["import sys; sys.exit(0)", "import os; os._exit(0)", "raise SystemExit"])
+EXITS = ["import sys; sys.exit(0)", "import os; os._exit(0)", "raise SystemExit"]
+
+
+@pytest.mark.parametrize("exit_call", EXITS)
 def test_exit_at_import(grading_runner: SandboxRunner, exit_call: str) -> None:
     result = grade(grading_runner, f"{exit_call}\n" + WRONG)
     unit = check(result, "unit")

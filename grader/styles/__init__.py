@@ -1,0 +1,1 @@
+"""Reading learner CSS, normalising its values, and the rules of css checks."""

@@ -1,0 +1,209 @@
+"""A learner's CSS (a file and <style> blocks) read into a flat, ordered list of declarations.
+
+Each declaration remembers the selectors of its rule, the @media preludes around it, where it was
+written ("style.css line 4") and whether it is `!important`. Rules inside @media, @supports and @layer
+blocks, and CSS nesting (`.card { &:hover { ... } }`), are followed. What the browser would throw away
+becomes a `Problem` with a sentence for a beginner ("the browser ignores `color red`: a `:` is missing
+after `color`"), used as context when a rule fails. Nothing here raises on broken CSS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import tinycss2
+from tinycss2.bytes import decode_stylesheet_bytes
+
+from grader.styles.media import always_on_screen
+from grader.styles.selectors import selector_list
+from grader.styles.shorthands import canonical_property
+from grader.styles.values import Node, serialize, significant
+
+MAX_BLOCK_DEPTH = 16
+MAX_CSS_CHARS = 300_000
+GROUPING_AT_RULES = frozenset({"supports", "layer", "container", "document", "scope", "starting-style"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """CSS text and where it came from: a .css file, or a <style> block starting at `first_line`."""
+
+    name: str
+    text: str
+    first_line: int = 1
+
+
+@dataclass(frozen=True)
+class Declared:
+    selectors: tuple[str, ...]
+    media: tuple[tuple[Node, ...], ...]
+    property: str
+    nodes: tuple[Node, ...]
+    important: bool
+    where: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    selectors: tuple[str, ...]
+    where: str
+    message: str
+
+    def sentence(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RuleBlock:
+    """A style rule as written, even when none of its declarations survive."""
+
+    selectors: tuple[str, ...]
+    media: tuple[tuple[Node, ...], ...]
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    declarations: tuple[Declared, ...]
+    problems: tuple[Problem, ...]
+    rules: tuple[RuleBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Found:
+    declarations: list[Declared]
+    problems: list[Problem]
+    rules: list[RuleBlock]
+
+
+@dataclass(frozen=True)
+class _Context:
+    source: Source
+    selectors: tuple[str, ...]
+    media: tuple[tuple[Node, ...], ...]
+
+
+def decode_css(data: bytes) -> str:
+    """Decode like a browser: a byte-order mark, then `@charset`, then UTF-8 (bad bytes become U+FFFD)."""
+    text, _encoding = decode_stylesheet_bytes(data)
+    return str(text)
+
+
+def read_stylesheet(sources: Sequence[Source]) -> Stylesheet:
+    declarations: list[Declared] = []
+    problems: list[Problem] = []
+    rules: list[RuleBlock] = []
+    for source in sources:
+        if len(source.text) > MAX_CSS_CHARS:
+            where = _where(source, 1)
+            problems.append(Problem((), where, "this CSS is too long to check (over 300 KB)."))
+            continue
+        nodes = tinycss2.parse_stylesheet(source.text, skip_whitespace=True, skip_comments=True)
+        _walk(nodes, _Context(source, (), ()), _Found(declarations, problems, rules))
+    return Stylesheet(tuple(declarations), tuple(problems), tuple(rules))
+
+
+def _walk(nodes: list[Node], top: _Context, found: _Found) -> None:
+    """Document order, without recursion: a stack of (iterator over a block, its context)."""
+    stack: list[tuple[Iterator[Node], _Context]] = [(iter(nodes), top)]
+    while stack:
+        iterator, context = stack[-1]
+        node = next(iterator, None)
+        if node is None:
+            stack.pop()
+            continue
+        inner = _visit(node, context, found)
+        if inner is not None and len(stack) < MAX_BLOCK_DEPTH:
+            stack.append(inner)
+
+
+def _visit(node: Node, context: _Context, found: _Found) -> tuple[Iterator[Node], _Context] | None:
+    where = _where(context.source, getattr(node, "source_line", 1))
+    if node.type == "qualified-rule":
+        own = selector_list(node.prelude)
+        if not own:
+            found.problems.append(
+                Problem(context.selectors, where, "the browser ignores this rule: it has no selector.")
+            )
+            return None
+        selectors = _nest(context.selectors, own) if context.selectors else own
+        found.rules.append(RuleBlock(selectors, context.media))
+        return iter(_block(node.content, nested=True)), _Context(context.source, selectors, context.media)
+    if node.type == "at-rule":
+        keyword = node.lower_at_keyword
+        if node.content is None or (keyword != "media" and keyword not in GROUPING_AT_RULES):
+            return None
+        media = context.media
+        if keyword == "media" and not always_on_screen(node.prelude):
+            media = (*media, tuple(node.prelude))
+        block = _block(node.content, nested=bool(context.selectors))
+        return iter(block), _Context(context.source, context.selectors, media)
+    if node.type == "declaration" and context.selectors:
+        _declare(node, context, where, found)
+    elif node.type == "error":
+        found.problems.append(Problem(context.selectors, where, _explain(node.message)))
+    return None
+
+
+def _declare(node: Node, context: _Context, where: str, found: _Found) -> None:
+    name = node.name if node.name.startswith("--") else canonical_property(node.name)
+    nodes = significant(node.value)
+    raw = _serialize(node.value)
+    if not nodes:
+        found.problems.append(
+            Problem(context.selectors, where, f"the browser ignores `{name}:` because it has no value.")
+        )
+        return
+    colon = next((i for i, n in enumerate(nodes) if n.type == "literal" and n.value == ":"), None)
+    if colon is not None and not name.startswith("--"):
+        before = _serialize(nodes[: max(colon - 1, 0)]) or raw
+        found.problems.append(
+            Problem(
+                context.selectors,
+                where,
+                f"the browser ignores `{name}: {raw}`: is a `;` missing after `{before}`?",
+            )
+        )
+        return
+    found.declarations.append(
+        Declared(context.selectors, context.media, name, tuple(nodes), bool(node.important), where, raw)
+    )
+
+
+def _block(content: list[Node] | None, nested: bool) -> list[Node]:
+    if content is None:
+        return []
+    if nested:
+        return list(tinycss2.parse_blocks_contents(content, skip_whitespace=True, skip_comments=True))
+    return list(tinycss2.parse_rule_list(content, skip_whitespace=True, skip_comments=True))
+
+
+def _nest(parents: tuple[str, ...], children: tuple[str, ...]) -> tuple[str, ...]:
+    """CSS nesting: `&` stands for the parent; without it the child is a descendant."""
+    return tuple(
+        child.replace("&", parent) if "&" in child else f"{parent} {child}"
+        for parent in parents
+        for child in children
+    )
+
+
+def _explain(message: str) -> str:
+    lowered = message.lower()
+    if "eof reached before {} block" in lowered:
+        return "the browser ignores the end of this file: a rule is missing its `{`."
+    if "before {} block" in lowered:
+        return "the browser ignores this line: it is not written as `property: value;` (is a `:` missing?)."
+    if "expected ':'" in lowered:
+        return "the browser ignores this line: a `:` is missing after the property name."
+    if "expected ident" in lowered:
+        return "the browser ignores this line: it does not start with a property name."
+    return "the browser cannot read this part of the CSS and ignores it."
+
+
+def _serialize(nodes: Sequence[Node]) -> str:
+    return " ".join(serialize(nodes).split())
+
+
+def _where(source: Source, line: int) -> str:
+    return f"{source.name} line {source.first_line + max(line, 1) - 1}"
