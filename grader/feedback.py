@@ -83,3 +83,22 @@ def stopped_message(output: StepOutput, time_s: float, memory_mb: int, output_ki
     if output.status == "lost":
         return "Your program stopped the grader before it could finish, so this check could not be run."
     return None
+
+
+HARNESS_PATHS = ("/opt/harness/", "/opt/sandbox/", "/usr/lib/python3", "node:internal", "/usr/share/nodejs/")
+
+
+def learner_output(text: str, limit: int = 3000) -> str:
+    """A program's error output as a learner should see it: the frames of our harness and of the
+    libraries underneath are left out (with the line of code that follows each), the rest kept."""
+    kept: list[str] = []
+    in_skipped_frame = False
+    for line in text.splitlines():
+        if in_skipped_frame and line.startswith("    "):
+            continue  # the code line of that frame, and Python's ^^^ markers under it
+        in_skipped_frame = False
+        if any(path in line for path in HARNESS_PATHS):
+            in_skipped_frame = line.lstrip().startswith("File ")
+            continue
+        kept.append(line.replace("/work/", ""))
+    return "\n".join(kept)[-limit:]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sandbox
 from sandbox.images import ImagePlan, runner_image_plan
 
-ROOT = Path(__file__).resolve().parent.parent
+SANDBOX = Path(sandbox.__file__).resolve().parent
+HARNESS = Path(__file__).resolve().parent / "harness"
 
 
 def runner_plan() -> ImagePlan:
-    """What the runner image holds: the Debian packages, the sandbox entry and the grading harness."""
+    """What the runner image holds: the Debian packages, the sandbox entry and the grading harness.
+    Everything is read from the installed packages, so a wheel install builds the same image."""
     return runner_image_plan(
-        ROOT / "runner" / "packages.txt",
-        {
-            "/opt/sandbox": ROOT / "sandbox" / "incontainer",
-            "/opt/harness": Path(__file__).resolve().parent / "harness",
-        },
+        SANDBOX / "image" / "packages.txt",
+        {"/opt/sandbox": SANDBOX / "incontainer", "/opt/harness": HARNESS},
     )

@@ -1,4 +1,4 @@
-"""The runner image: a cached base image made from runner/packages.txt, plus a thin layer of our files.
+"""The runner image: a cached base image made from sandbox/image/packages.txt, plus a thin layer of our files.
 
 The base (`grader-base:<hash12>`, about a minute to build) changes only with the package list; the
 runner (`grader-runner:<hash12>`, seconds) changes with the in-container files. Both names are content
@@ -120,7 +120,7 @@ def runner_image_plan(packages_file: Path, trees: Mapping[str, Path], *,
     """Read the package list (and the Dockerfile beside it) and the trees, and hash them.
 
     Args:
-        packages_file: runner/packages.txt; runner/Dockerfile is read from the same folder.
+        packages_file: sandbox/image/packages.txt; sandbox/image/Dockerfile is read from the same folder.
         trees: container folder -> host folder, e.g. {"/opt/sandbox": repo / "sandbox/incontainer"}.
         repository: the runner image's repository (tests use their own so they never move `current`).
 
@@ -173,9 +173,9 @@ def build_runner_image(client: APIClient, plan: ImagePlan, *, method: Method = "
     """Make sure the runner image of `plan` exists, building only what is missing, and tag it `current`.
 
     Args:
-        method: how to make a missing base image: "registry" (runner/Dockerfile FROM debian:bookworm-slim),
-            "debootstrap" (no registry; needs root), or "auto" (registry when that image is here or can
-            be pulled within seconds, otherwise debootstrap).
+        method: how to make a missing base image: "registry" (sandbox/image/Dockerfile FROM
+            debian:bookworm-slim), "debootstrap" (no registry; needs root), or "auto" (registry when
+            that image is here or can be pulled within seconds, otherwise debootstrap).
         progress: told about every stage in a sentence.
         mirror: the Debian mirror for debootstrap; default $GRADER_DEBIAN_MIRROR, then apt's sources.
 
@@ -219,7 +219,7 @@ def _ensure_base(client: APIClient, plan: ImagePlan, method: Method, progress: P
         progress(f"base image {plan.base_tag} is present")
         return
     if method != "debootstrap" and _registry_base_available(client, progress):
-        progress(f"building base image {plan.base_tag} from {REGISTRY_BASE} with runner/Dockerfile")
+        progress(f"building base image {plan.base_tag} from {REGISTRY_BASE} with sandbox/image/Dockerfile")
         context = _context([("Dockerfile", False, plan.dockerfile_text.encode()),
                             ("packages.txt", False, plan.packages_text.encode())])
         try:

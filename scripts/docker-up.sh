@@ -10,6 +10,8 @@ changed=$(python3 - "$config" <<'PY'
 import json, os, sys
 path = sys.argv[1]
 config = json.load(open(path)) if os.path.exists(path) and os.path.getsize(path) else {}
+# --network=none: runsc refuses --network none without it. Not --oci-seccomp: this gVisor release
+# then refuses the threads Node.js starts (clone3), and its own Sentry filter protects the host.
 runsc = {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none"]}
 if config.get("runtimes", {}).get("runsc") != runsc:
     config.setdefault("runtimes", {})["runsc"] = runsc

@@ -21,7 +21,7 @@ from grader.checks.common import learner_files, make_result, scored_by_tests, st
 from grader.checks.html import HtmlAssertion
 from grader.checks.httpjudge import judge_response
 from grader.errors import non_empty
-from grader.feedback import python_crash
+from grader.feedback import learner_output, python_crash
 from grader.paths import LearnerPath
 from grader.result import CheckResult, TestOutcome
 
@@ -174,7 +174,7 @@ class HttpCheck(CheckSpec):
             else:
                 wait = f"{self.start_timeout:g} s"
                 message = f"Your app did not start answering on port {self.port} within {wait}."
-            return make_result(self, "error", 0.0, message, output=output.stderr[-3000:])
+            return make_result(self, "error", 0.0, message, output=learner_output(output.stderr))
         responses = report.get("responses", [])
         tests = [
             judge_response(request, responses[i] if i < len(responses) else {"error": "connection"})

@@ -11,7 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import learner_files, make_result, stopped_result, time_limit
-from grader.feedback import node_crash, python_crash
+from grader.feedback import learner_output, node_crash, python_crash
 from grader.paths import RelativePath
 from grader.result import CheckResult
 from grader.textmatch import explain_difference, outputs_match
@@ -119,13 +119,13 @@ class IoCheck(CheckSpec):
             mine = learner_files(ctx)
             crash = python_crash(output.stderr, mine) or node_crash(output.stderr, mine)
             if crash is not None:
-                return make_result(self, "error", 0.0, crash.sentence(), output=output.stderr[-3000:])
+                return make_result(self, "error", 0.0, crash.sentence(), output=learner_output(output.stderr))
             if output.exit_code == 127 and "cannot start" in output.stderr:
                 return make_result(self, "error", 0.0, output.stderr.strip())
         if output.exit_code != wanted_exit:
             if self.exit_code is None:
                 message = f"Your program ended with an error (exit code {output.exit_code})."
-                return make_result(self, "fail", 0.0, message, output=output.stderr[-3000:])
+                return make_result(self, "fail", 0.0, message, output=learner_output(output.stderr))
             message = f"Your program should end with exit code {self.exit_code}, not {output.exit_code}."
             return make_result(self, "fail", 0.0, message)
         return make_result(

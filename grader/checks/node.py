@@ -17,7 +17,7 @@ from grader.checks.common import (
     time_limit,
 )
 from grader.errors import non_empty
-from grader.feedback import node_crash
+from grader.feedback import learner_output, node_crash
 from grader.paths import RelativePath
 from grader.result import CheckResult, TestOutcome
 
@@ -51,10 +51,10 @@ class NodeCheck(CheckSpec):
             finished = any(e.get("event") == "plan" and e.get("nesting") == 0 for e in events)
             if not finished:
                 crash = node_crash(output.stderr, learner_files(ctx))
-                if crash is not None:
-                    return make_result(self, "error", 0.0, crash.sentence(), output=output.stderr[-3000:])
                 message = f"The tests in {path} did not finish: did your code call process.exit()?"
-                return make_result(self, "error", 0.0, message, output=output.stderr[-3000:])
+                if crash is not None:
+                    message = crash.sentence()
+                return make_result(self, "error", 0.0, message, output=learner_output(output.stderr))
             tests += _leaves(events)
         return scored_by_tests(self, tests)
 

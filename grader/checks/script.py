@@ -11,6 +11,7 @@ from pydantic import field_validator
 from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.io import split_command
+from grader.feedback import learner_output
 from grader.paths import RelativePath, check_relative_path
 from grader.result import CheckResult, TestOutcome
 
@@ -74,7 +75,7 @@ class ScriptCheck(CheckSpec):
         verdict = _verdict(output.report)
         if verdict is None:
             message = "The check could not reach a verdict (the check script wrote none)."
-            return make_result(self, "error", 0.0, message, output=output.stderr[-3000:])
+            return make_result(self, "error", 0.0, message, output=learner_output(output.stderr))
         message = str(verdict.get("message", ""))
         raw_tests = verdict.get("tests")
         if isinstance(raw_tests, list) and raw_tests and "score" not in verdict:

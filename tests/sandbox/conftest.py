@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from docker import APIClient
 
 from sandbox.engine import connect
 from sandbox.errors import SandboxUnavailable
+from sandbox.reaper import owner_label
+from sandbox.settings import LABEL, OWNER_LABEL
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +28,15 @@ def docker_client() -> Iterator[APIClient]:
         pytest.skip(str(error))
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def own_containers(docker_client: APIClient) -> Callable[[], set[str]]:
+    """Lists the sandbox containers this test process owns (their owner label names our pid), so
+    that containers of other test runs on the same engine never count as leftovers of ours."""
+    mine = f"{OWNER_LABEL}={owner_label()}"
+
+    def list_own() -> set[str]:
+        return {c["Id"] for c in docker_client.containers(all=True, filters={"label": [LABEL, mine]})}
+
+    return list_own

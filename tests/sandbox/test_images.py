@@ -35,7 +35,7 @@ def project(tmp_path: Path) -> Path:
     """A copy of runner/ and two small in-container trees, so tests never depend on the lead's files."""
     (tmp_path / "runner").mkdir()
     for name in ("packages.txt", "Dockerfile"):
-        (tmp_path / "runner" / name).write_bytes((REPO / "runner" / name).read_bytes())
+        (tmp_path / "runner" / name).write_bytes((REPO / "sandbox" / "image" / name).read_bytes())
     (tmp_path / "incontainer").mkdir()
     (tmp_path / "incontainer" / "entry.py").write_text("print('entry')\n")
     (tmp_path / "harness" / "checks").mkdir(parents=True)
@@ -75,7 +75,8 @@ def test_package_list_must_name_a_package() -> None:
 
 
 def test_the_shipped_package_list_has_what_the_checks_need() -> None:
-    packages = parse_package_list((REPO / "runner" / "packages.txt").read_text(), "runner/packages.txt")
+    listed = (REPO / "sandbox" / "image" / "packages.txt").read_text()
+    packages = parse_package_list(listed, "sandbox/image/packages.txt")
     for needed in ("python3", "python3-pytest", "python3-flask", "python3-bs4", "python3-html5lib",
                    "python3-tinycss2", "python3-requests", "nodejs", "node-jsdom"):
         assert needed in packages

@@ -1,0 +1,14 @@
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+BOOKS = [
+    {"id": 1, "title": "Things Fall Apart", "author": "Chinua Achebe", "year": 1958},
+    {"id": 2, "title": "Small Island", "author": "Andrea Levy", "year": 2004},
+    {"id": 3, "title": "The Hobbit", "author": "J. R. R. Tolkien", "year": 1937},
+]
+
+
+# Add the route /api/books here.
+
+# Add the route /api/books/<int:book_id> here.

@@ -1,0 +1,22 @@
+from flask import Flask
+
+app = Flask(__name__)
+
+BOOKS = [
+    {"id": 1, "title": "Things Fall Apart", "author": "Chinua Achebe", "year": 1958},
+    {"id": 2, "title": "Small Island", "author": "Andrea Levy", "year": 2004},
+    {"id": 3, "title": "The Hobbit", "author": "J. R. R. Tolkien", "year": 1937},
+]
+
+
+@app.route("/api/books")
+def all_books():
+    return str(BOOKS)
+
+
+@app.route("/api/books/<int:book_id>")
+def one_book(book_id):
+    for book in BOOKS:
+        if book["id"] == book_id:
+            return str(book)
+    return "Book not found"

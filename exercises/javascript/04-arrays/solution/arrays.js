@@ -1,0 +1,26 @@
+function total(numbers) {
+  let sum = 0;
+  for (const number of numbers) {
+    sum = sum + number;
+  }
+  return sum;
+}
+
+function average(numbers) {
+  if (numbers.length === 0) {
+    return 0;
+  }
+  return total(numbers) / numbers.length;
+}
+
+function longWords(words, minLength) {
+  const kept = [];
+  for (const word of words) {
+    if (word.length >= minLength) {
+      kept.push(word);
+    }
+  }
+  return kept;
+}
+
+module.exports = { total, average, longWords };

@@ -1,0 +1,3 @@
+# Write your program below this line.
+# Each print(...) shows one line on the screen.
+

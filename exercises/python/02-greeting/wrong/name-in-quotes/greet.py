@@ -1,0 +1,4 @@
+name = input()
+food = input()
+print("Hello, name!")
+print("name likes food.")

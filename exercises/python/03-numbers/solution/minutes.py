@@ -1,0 +1,4 @@
+minutes = int(input("How many minutes? "))
+hours = minutes // 60
+left = minutes % 60
+print(f"{hours} h {left} min")

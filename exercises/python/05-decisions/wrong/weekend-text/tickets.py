@@ -1,0 +1,14 @@
+def ticket_price(age):
+    if age >= 65:
+        return 6
+    if age >= 16:
+        return 9
+    if age >= 5:
+        return 4
+    return 0
+
+
+def is_weekend(day):
+    if day == "Saturday" or day == "Sunday":
+        return "True"
+    return "False"

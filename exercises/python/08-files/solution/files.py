@@ -1,0 +1,19 @@
+def read_names(path):
+    names = []
+    with open(path) as file:
+        for line in file:
+            name = line.strip()
+            if name != "":
+                names.append(name)
+    return names
+
+
+def save_names(names, path):
+    with open(path, "w") as file:
+        for name in names:
+            file.write(name + "\n")
+
+
+def add_name(name, path):
+    with open(path, "a") as file:
+        file.write(name + "\n")

@@ -1,0 +1,17 @@
+def read_names(path):
+    names = []
+    with open(path) as file:
+        for line in file:
+            if line.strip():
+                names.append(line.strip())
+    return names
+
+
+def save_names(names, path):
+    with open(path, "w") as file:
+        file.write("\n".join(names))
+
+
+def add_name(name, path):
+    with open(path, "w") as file:
+        file.write(name + "\n")

@@ -1,2 +1,0 @@
-def two_fer(name="you"):
-    pass

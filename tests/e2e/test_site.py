@@ -1,0 +1,98 @@
+"""The site in a real browser, graded by a real worker on the real engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.e2e_site import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
+GRADING_S = 120_000  # ms: the first grading may wait for the worker's start-up checks
+
+WRONG = 'print("Hello")\n'
+RIGHT = 'print("Hello, class!")\n'
+THIEF = """<!doctype html>
+<h1>Welcome</h1>
+<pre id="out">running</pre>
+<script>
+  var out = [];
+  try { out.push("cookie=" + JSON.stringify(document.cookie)); } catch (e) { out.push("cookie:" + e.name); }
+  try { out.push("parent=" + parent.document.title); } catch (e) { out.push("parent:" + e.name); }
+  fetch("SITE/api/submissions/1", {credentials: "include"})
+    .then(function (r) { return r.text(); })
+    .then(function (t) { out.push("api=" + t.slice(0, 200)); }, function (e) { out.push("api:" + e.name); })
+    .then(function () { document.getElementById("out").textContent = out.join("\\n"); });
+</script>
+"""
+
+
+def log_in(page: Any, site: Site, username: str) -> None:
+    page.goto(f"{site.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", site.passwords[username])
+    page.click("button.primary")
+    page.wait_for_url(f"{site.url}/")
+
+
+def test_a_learner_sees_the_verdicts_change(site: Site, page: Any) -> None:
+    log_in(page, site, "learner")
+    page.click("text=Greet")
+    page.fill("#file-0", WRONG)
+    page.click("text=Send for grading")
+    panel = page.locator("#result-panel")
+    panel.locator("text=Not there yet").wait_for(timeout=GRADING_S)  # updated live, without a reload
+    assert "Says hello" in panel.inner_text() and "Hint:" in panel.inner_text()
+    page.fill("#file-0", RIGHT)
+    page.click("text=Send for grading")
+    panel.locator("text=All checks passed!").wait_for(timeout=GRADING_S)
+    assert "2 / 2" in panel.inner_text()
+    assert page.locator("#history li").count() == 2
+    page.goto(f"{site.url}/")
+    assert "1 of 1 done" in page.inner_text("main")
+
+
+def test_an_instructor_sees_the_grid_and_the_code(site: Site, page: Any) -> None:
+    log_in(page, site, "instructor")
+    page.click("nav >> text=Progress")
+    grid = page.locator("table.grid")
+    assert "Demo Learner" in grid.inner_text() and "Greet" in grid.inner_text()
+    page.click("table.grid >> text=Demo Learner")
+    page.locator("text=Attempts").first.wait_for()
+    page.locator("td a", has_text="#").first.click()
+    code = page.locator("pre.code").first
+    assert 'print("Hello' in code.inner_text() and code.locator(".ln").count() >= 1
+
+
+def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any) -> None:
+    log_in(page, site, "learner")
+    assert any(cookie["name"] == "grader_session" for cookie in page.context.cookies())
+    page.goto(f"{site.url}/exercises/web/page")
+    page.fill("#file-0", THIEF.replace("SITE", site.url))
+    page.click("text=Save and preview")
+    frame = page.frame_locator("#preview iframe")
+    out = frame.locator("#out")
+    out.locator("text=api").wait_for(timeout=15_000)
+    text = out.inner_text()
+    assert "cookie:SecurityError" in text, text
+    assert "parent:SecurityError" in text, text
+    assert "api:TypeError" in text and "api=" not in text, text
+    assert page.locator("#preview iframe").get_attribute("sandbox") == "allow-scripts"
+
+
+def test_pages_work_with_the_keyboard_and_without_outside_requests(site: Site, page: Any) -> None:
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith((site.url, site.preview_url, "data:")) else None)
+    log_in(page, site, "learner")
+    page.goto(f"{site.url}/exercises/python/greet")
+    page.focus("#file-0")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.input_value("#file-0").endswith("\n    ")  # Tab indents inside the editor
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "file-0"  # Esc, Tab leaves it
+    assert outside == []

@@ -1,0 +1,182 @@
+"""grader/plan.py: every check's steps in one plan for one container, with the files they need and never
+the files that hold what is expected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.checks.base import GradingContext
+from grader.exercise import Exercise, load_exercise
+from grader.grading import grade_submission
+from grader.plan import (
+    HARNESS_COMMAND,
+    MAX_WALL_S,
+    STEP_OVERHEAD_S,
+    STEP_REPORT_ROOM,
+    build_plan,
+    done_frame,
+)
+from grader.runner import SandboxRunner
+from sandbox import RunLimits, SandboxSettings
+from tests.grader.conftest import fixture_exercise
+
+MIXED = """\
+format: 1
+title: Everything at once
+runtime: web
+files: [app.py, index.html, page.js, style.css]
+limits: {time: 4, memory: 192, output: 16}
+checks:
+  - kind: pytest
+    id: unit
+    tests: [tests/test_app.py]
+    timeout: 3
+  - kind: io
+    id: hidden-io
+    run: python3 app.py
+    stdin_file: tests/secret.in
+    stdout_file: tests/secret.out
+    hidden: true
+  - kind: io
+    id: inline-io
+    run: python3 app.py --count
+    stdin: "1 2 3"
+    stdout: THE-INLINE-EXPECTATION
+  - kind: script
+    id: style
+    run: python3 tests/check_style.py app.py
+    files: [tests/rules.txt]
+  - kind: node
+    id: js
+    tests: [tests/a.test.js, tests/b.test.js]
+  - kind: dom
+    id: page
+    actions: [{click: "#go"}]
+    expect: [{selector: "#out", text: THE-DOM-EXPECTATION}]
+  - kind: http
+    id: site
+    app: app.py
+    start_timeout: 2
+    requests: [{path: /, expect: {text_contains: THE-HTTP-EXPECTATION}}]
+  - kind: html
+    id: structure
+    assert: [{selector: h1, text: THE-HTML-EXPECTATION}]
+  - kind: css
+    id: colours
+    rules: [{selector: h1, property: color, value: red}]
+"""
+FILES = {
+    "tests/test_app.py": "def test_x(): pass\n",
+    "tests/secret.in": "THE-HIDDEN-INPUT\n",
+    "tests/secret.out": "THE-HIDDEN-EXPECTATION\n",
+    "tests/check_style.py": "print('ok')\n",
+    "tests/rules.txt": "loop\n",
+    "tests/a.test.js": "",
+    "tests/b.test.js": "",
+    **{f"{part}/{name}": "x\n" for part in ("starter", "solution")
+       for name in ("app.py", "index.html", "page.js", "style.css")},
+}
+SUBMISSION = {"app.py": b"print('hi')\n", "index.html": b"<h1>hi</h1>", "page.js": b"", "style.css": b""}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Exercise:
+    folder = tmp_path / "track" / "mixed"
+    for name, text in FILES.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    (folder / "instructions.md").write_text("Do it all.\n")
+    (folder / "exercise.yaml").write_text(MIXED)
+    return load_exercise(folder)
+
+
+def test_every_check_that_runs_code_has_its_steps_in_one_plan(mixed: Exercise) -> None:
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
+    assert [(step.id, step.action, step.timeout_s) for step in plan.steps] == [
+        ("unit", "pytest", 3.0),
+        ("hidden-io", "exec", 4.0),
+        ("inline-io", "exec", 4.0),
+        ("style", "exec", 4.0),
+        ("js:0", "node-test", 4.0),
+        ("js:1", "node-test", 4.0),
+        ("page", "dom", 4.0),
+        ("site", "http", 6.0),  # its time plus the time the app may take to start
+    ]
+    steps = {step.id: step for step in plan.steps}
+    assert steps["unit"].params == {
+        "tests": ["tests/test_app.py"], "learner_files": ["app.py", "index.html", "page.js", "style.css"],
+    }
+    assert steps["hidden-io"].params == {"argv": ["python3", "app.py"], "stdin": "THE-HIDDEN-INPUT\n"}
+    assert steps["style"].params["verdict"] is True
+    assert steps["site"].params["app"] == "app"
+
+
+def test_the_learners_files_and_the_support_files_go_in(mixed: Exercise) -> None:
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
+    assert sorted(plan.files) == [
+        "app.py", "index.html", "page.js", "style.css",
+        "tests/a.test.js", "tests/b.test.js", "tests/check_style.py", "tests/rules.txt", "tests/test_app.py",
+    ]
+    assert plan.files["app.py"] == SUBMISSION["app.py"]
+    assert plan.files["tests/rules.txt"] == b"loop\n"
+
+
+def test_no_expectation_ever_enters_the_container(mixed: Exercise) -> None:
+    spec = build_plan(GradingContext(mixed, SUBMISSION), RunLimits()).run_spec("sha256:image")
+    payload = spec.stdin + b"".join(spec.files.values()) + b"".join(p.encode() for p in spec.files)
+    for secret in ("tests/secret.out", "HIDDEN-EXPECTATION", "INLINE-EXPECTATION", "DOM-EXPECTATION",
+                   "HTTP-EXPECTATION", "HTML-EXPECTATION", "solution/"):
+        assert secret.encode() not in payload, secret
+
+
+def test_an_io_expected_output_file_stays_on_the_host() -> None:
+    exercise = fixture_exercise("io/stats")
+    plan = build_plan(GradingContext(exercise, {"stats.py": b"print(1)\n"}), RunLimits())
+    assert exercise.checks[2].expectation_files() == ("tests/lines.in", "tests/lines.out")
+    assert sorted(plan.files) == ["stats.py"]
+    assert [step.params["stdin"] for step in plan.steps][2] == "7\n8\n\n9\n"  # input goes in, by value
+    assert b"mean: 8.0" not in plan.run_spec("img").stdin
+
+
+def test_the_run_spec_carries_the_plan_to_the_harness(mixed: Exercise) -> None:
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits(cpus=0.5, pids=99))
+    spec = plan.run_spec("sha256:image")
+    sent = json.loads(spec.stdin)
+    assert spec.image == "sha256:image"
+    assert tuple(spec.command) == HARNESS_COMMAND
+    assert spec.done_marker == done_frame(plan.nonce)
+    assert sent["nonce"] == plan.nonce and len(plan.nonce) == 32
+    assert [step["id"] for step in sent["steps"]] == [step.id for step in plan.steps]
+    assert {step["output_cap"] for step in sent["steps"]} == {16 * 1024}  # the exercise's output limit
+    limits = spec.limits
+    assert (limits.memory_mb, limits.cpus, limits.pids) == (192, 0.5, 99)
+    assert limits.wall_s == pytest.approx(sum(s.timeout_s + STEP_OVERHEAD_S for s in plan.steps) + 2.0)
+    # room for every step's frame at its worst: both streams full of bytes JSON escapes, and a report
+    assert limits.output_bytes >= len(plan.steps) * (2 * 6 * 16 * 1024 + STEP_REPORT_ROOM)
+
+
+def test_every_plan_has_its_own_nonce(mixed: Exercise) -> None:
+    ctx = GradingContext(mixed, SUBMISSION)
+    assert build_plan(ctx, RunLimits()).nonce != build_plan(ctx, RunLimits()).nonce
+
+
+def test_the_wall_clock_is_capped() -> None:
+    exercise = fixture_exercise("pytest/shout")
+    many = exercise.model_copy(update={"checks": exercise.checks * 40})
+    assert build_plan(GradingContext(many, {}), RunLimits()).limits.wall_s == MAX_WALL_S
+
+
+class NoSandbox(SandboxRunner):
+    def get(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("html and css checks must not need a container")
+
+
+def test_html_and_css_only_plan_nothing_and_grade_without_a_container() -> None:
+    exercise = fixture_exercise("css/card")
+    files = {name: (exercise.folder / "solution" / name).read_bytes() for name in exercise.files}
+    assert build_plan(GradingContext(exercise, files), RunLimits()).steps == ()
+    result = grade_submission(exercise, files, NoSandbox(SandboxSettings()))
+    assert (result.status, result.score, result.provenance and result.provenance.image) == ("pass", 5.0, "")

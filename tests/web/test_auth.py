@@ -1,0 +1,105 @@
+"""Logging in and out: sessions end everywhere on logout, idle sessions expire, throttling is per
+(username, computer) so that a classmate cannot lock anyone out."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.web.web_helpers import PASSWORD, Browser, login
+from web.models import AuditLog, User
+
+
+def test_login_shows_home_and_records_it(as_ann: Browser, db_session: Session) -> None:
+    page = as_ann.get("/").get_data(as_text=True)
+    assert "Hello, Ann" in page
+    assert db_session.scalar(select(AuditLog).where(AuditLog.action == "login", AuditLog.target == "ann"))
+
+
+def test_wrong_password_and_unknown_user_read_the_same(app: Flask) -> None:
+    browser = Browser(app.test_client())
+    wrong = browser.post("/login", {"username": "ann", "password": "nope"}).get_data(as_text=True)
+    unknown = browser.post("/login", {"username": "nobody", "password": "nope"}).get_data(as_text=True)
+    assert "do not match" in wrong and "do not match" in unknown
+    assert browser.get("/").status_code == 302
+
+
+def test_pages_need_a_login(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/exercises/python/greet").headers["Location"].startswith("/login")
+    assert client.get("/api/submissions/1").status_code == 401
+
+
+def test_next_never_leaves_the_site(app: Flask) -> None:
+    browser = Browser(app.test_client())
+    browser.get("/login")
+    response = browser.post("/login?next=//evil.example/x", {"username": "ann", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_ends_every_session_of_the_user(app: Flask) -> None:
+    first, second = login(app.test_client(), "ann"), login(app.test_client(), "ann")
+    stolen_cookie = first.client.get_cookie("grader_session")
+    assert stolen_cookie is not None
+    first.post("/logout")
+    assert second.get("/").status_code == 302  # the other computer is logged out too
+    replay = app.test_client()
+    replay.set_cookie("grader_session", stolen_cookie.value)
+    assert replay.get("/").status_code == 302  # the old cookie is refused
+
+
+def test_idle_sessions_expire(app: Flask) -> None:
+    browser = login(app.test_client(), "ann")
+    with browser.client.session_transaction() as session:
+        session["seen"] = int(time.time()) - app.config["IDLE_TIMEOUT_S"] - 1
+    assert browser.get("/").status_code == 302
+
+
+def test_deactivated_user_is_logged_out(app: Flask, as_ann: Browser, db_session: Session) -> None:
+    user = db_session.scalar(select(User).where(User.username == "ann"))
+    assert user is not None
+    user.active = False
+    db_session.commit()
+    assert as_ann.get("/").status_code == 302
+    browser = Browser(app.test_client())
+    assert "do not match" in browser.post("/login", {"username": "ann", "password": PASSWORD}).get_data(True)
+
+
+def _attempt(app: Flask, ip: str, username: str, password: str) -> int:
+    browser = Browser(app.test_client())
+    browser.client.environ_base["REMOTE_ADDR"] = ip
+    return browser.post("/login", {"username": username, "password": password}).status_code
+
+
+def test_a_classmate_cannot_lock_someone_out(app: Flask) -> None:
+    limit = app.config["LOGIN_MAX_PER_USER_IP"]
+    codes = [_attempt(app, "10.0.0.66", "ann", "guess") for _ in range(limit + 2)]
+    assert codes[:limit] == [200] * limit and codes[-1] == 429  # the guesser is slowed down
+    assert _attempt(app, "10.0.0.66", "ann", PASSWORD) == 429  # even with the right password, from there
+    assert _attempt(app, "10.0.0.7", "ann", PASSWORD) == 302  # Ann logs in from her own seat
+
+
+def test_one_computer_has_a_budget_over_all_usernames(app: Flask) -> None:
+    app.config["LOGIN_MAX_PER_IP"] = 6
+    codes = [_attempt(app, "10.0.0.66", f"user{n}", "guess") for n in range(8)]
+    assert codes[-1] == 429
+    assert _attempt(app, "10.0.0.8", "bob", PASSWORD) == 302
+
+
+def test_password_change_logs_out_other_computers(app: Flask) -> None:
+    here, elsewhere = login(app.test_client(), "ann"), login(app.test_client(), "ann")
+    here.get("/account/password")
+    response = here.post("/account/password", {"current": PASSWORD, "new": "a new long password",
+                                               "again": "a new long password"})
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302
+    login(app.test_client(), "ann", "a new long password")
+
+
+def test_password_change_needs_the_current_one(as_ann: Browser) -> None:
+    as_ann.get("/account/password")
+    page = as_ann.post("/account/password", {"current": "wrong", "new": "x" * 10, "again": "x" * 10})
+    assert "not your current password" in page.get_data(as_text=True)

@@ -1,0 +1,125 @@
+"""The instructor's pages: grid, a learner's work, re-grading, catalogue, CSV export, roster."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.web.web_helpers import Browser, graded
+from web.models import Cohort, Submission, User, utcnow
+
+
+def _graded_submission(session: Session, username: str, passed: bool) -> Submission:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    result = graded(passed)
+    submission = Submission(user_id=user.id, exercise_key="python/greet", files={"greet.py": "print('<b>')"},
+                            status="done", result=result, score=result["score"], max_score=2.0,
+                            finished_at=utcnow())
+    session.add(submission)
+    session.commit()
+    return submission
+
+
+def test_grid_shows_each_learners_best_score(as_ines: Browser, db_session: Session) -> None:
+    _graded_submission(db_session, "ann", passed=False)
+    _graded_submission(db_session, "ann", passed=True)
+    _graded_submission(db_session, "bob", passed=False)
+    page = as_ines.get("/teach/").get_data(as_text=True)
+    assert "Ann" in page and "Bob" in page and "Greet" in page
+    assert 'class="cell solved"' in page and "2 / 2" in page and "0 / 2" in page
+
+
+def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_session: Session) -> None:
+    submission = _graded_submission(db_session, "ann", passed=False)
+    overview = as_ines.get(f"/teach/learners/{submission.user_id}").get_data(as_text=True)
+    assert f"#{submission.id}" in overview
+    page = as_ines.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "print(&#39;&lt;b&gt;&#39;)" in page and '<span class="ln" aria-hidden="true">1</span>' in page
+    assert "<b>" not in page
+
+
+def test_regrade_one_and_all(as_ines: Browser, db_session: Session) -> None:
+    first = _graded_submission(db_session, "ann", passed=False)
+    _graded_submission(db_session, "bob", passed=True)
+    as_ines.get("/teach/catalogue")
+    assert as_ines.post(f"/teach/submissions/{first.id}/regrade").status_code == 302
+    copy = db_session.scalar(select(Submission).where(Submission.regrade_of == first.id))
+    assert copy is not None and copy.status == "queued" and copy.files == first.files
+    assert as_ines.post("/teach/exercises/python/greet/regrade").status_code == 302
+    regrades = db_session.scalars(select(Submission).where(Submission.regrade_of.is_not(None))).all()
+    assert len(regrades) == 3  # one earlier + one per learner attempt (not of the earlier re-grade)
+
+
+def test_catalogue_shows_validation_status_and_syncs(as_ines: Browser) -> None:
+    page = as_ines.get("/teach/catalogue").get_data(as_text=True)
+    assert "python/greet" in page and "Ready" in page
+    assert as_ines.post("/teach/catalogue/sync").status_code == 302
+
+
+def test_csv_export_defuses_formulas(as_ines: Browser, db_session: Session) -> None:
+    ann = db_session.scalar(select(User).where(User.username == "ann"))
+    assert ann is not None
+    ann.display_name = "=HYPERLINK(\"http://x\")"
+    db_session.commit()
+    _graded_submission(db_session, "ann", passed=True)
+    response = as_ines.get("/teach/export.csv")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert text.splitlines()[0] == "username,display_name,python/greet,web/page,solved"
+    assert "'=HYPERLINK" in text and "ann,\"'=HYPERLINK(\"\"http://x\"\")\",2,,1" in text
+
+
+def test_add_a_learner_shows_the_password_once(as_ines: Browser, db_session: Session) -> None:
+    as_ines.get("/teach/learners")
+    response = as_ines.post("/teach/learners", {"username": "Cara", "display_name": "Cara C", "cohort": "0"})
+    assert response.status_code == 201 and "shown <strong>only this once</strong>" in response.get_data(True)
+    assert db_session.scalar(select(User).where(User.username == "cara")) is not None
+    assert "only this once" not in as_ines.get("/teach/learners").get_data(as_text=True)
+    again = as_ines.post("/teach/learners", {"username": "cara", "display_name": "", "cohort": "0"})
+    assert again.status_code == 422 and "already taken" in again.get_data(as_text=True)
+
+
+def test_csv_import_is_all_or_nothing_and_fills_a_cohort(as_ines: Browser, db_session: Session) -> None:
+    as_ines.get("/teach/learners")
+    as_ines.post("/teach/cohorts", {"name": "Tuesday"})
+    cohort = db_session.scalar(select(Cohort).where(Cohort.name == "Tuesday"))
+    assert cohort is not None
+    bad = io.BytesIO(b"username,display_name\ndan,Dan\nann,Ann again\n")
+    response = as_ines.post("/teach/learners/import", {"file": (bad, "class.csv"), "cohort": str(cohort.id)},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422 and "line 2" in response.get_data(as_text=True)
+    assert db_session.scalar(select(User).where(User.username == "dan")) is None
+    good = io.BytesIO(b"dan,Dan D\neve,Eve E\n")
+    response = as_ines.post("/teach/learners/import", {"file": (good, "class.csv"), "cohort": str(cohort.id)},
+                            content_type="multipart/form-data")
+    assert response.status_code == 201
+    db_session.expire_all()
+    assert {u.username for u in cohort.members} == {"dan", "eve"}
+    grid = as_ines.get(f"/teach/?cohort={cohort.id}").get_data(as_text=True)
+    assert "Dan D" in grid and "Ann" not in grid
+
+
+def test_instructors_reset_learners_only(as_ines: Browser, db_session: Session) -> None:
+    ada = db_session.scalar(select(User).where(User.username == "ada"))
+    ann = db_session.scalar(select(User).where(User.username == "ann"))
+    assert ada is not None and ann is not None
+    as_ines.get("/teach/learners")
+    assert as_ines.post(f"/teach/learners/{ada.id}/reset-password").status_code == 404
+    response = as_ines.post(f"/teach/learners/{ann.id}/reset-password")
+    assert response.status_code == 200 and "only this once" in response.get_data(as_text=True)
+
+
+def test_cohort_membership_changes(as_ines: Browser, db_session: Session) -> None:
+    as_ines.get("/teach/learners")
+    as_ines.post("/teach/cohorts", {"name": "Evening"})
+    cohort = db_session.scalar(select(Cohort).where(Cohort.name == "Evening"))
+    assert cohort is not None
+    as_ines.post(f"/teach/cohorts/{cohort.id}/members", {"add": "bob"})
+    db_session.expire_all()
+    assert [u.username for u in cohort.members] == ["bob"]
+    as_ines.post(f"/teach/cohorts/{cohort.id}/members", {"remove": str(cohort.members[0].id)})
+    db_session.expire_all()
+    assert cohort.members == []

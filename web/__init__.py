@@ -1,0 +1,59 @@
+"""The classroom site: `create_app` builds the Flask app from a `Config` (default: the environment)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from web import admin, api, auth, db, instructor, learner, preview, queue, render, roster, scheduler, security
+from web.config import Config
+
+MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a submission is at most 1 MiB of files (grader.intake)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(__name__, instance_path=str(config.INSTANCE))
+    app.config.from_object(config)
+    app.config.update(
+        SESSION_COOKIE_NAME="grader_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=config.SESSION_LIFETIME_S),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own expiry bounds the token
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    db.init_app(app)
+    queue.configure(config.QUEUE_URL)
+    scheduler.configure(config.SUBMIT_COOLDOWN_S)
+    security.init_app(app)
+    render.init_app(app)
+    auth.init_app(app)
+    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    _error_pages(app)
+    return app
+
+
+def _error_pages(app: Flask) -> None:
+    messages = {
+        400: "The request did not make sense to the site.",
+        404: "There is nothing here. Check the address, or go back to your exercises.",
+        413: "That is too much to send at once.",
+        429: "Too many requests. Wait a moment and try again.",
+        500: "Something went wrong on the site. Your work is safe; try again in a moment.",
+    }
+
+    def page(code: int, message: str) -> tuple[str, int]:
+        return render_template("error.html", code=code, message=message), code
+
+    for code, message in messages.items():
+        app.register_error_handler(code, lambda _error, c=code, m=message: page(c, m))
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error: CSRFError) -> tuple[str, int]:
+        return page(400, "This form was out of date or did not come from this site. Go back, reload the "
+                         "page and try again.")

@@ -1,0 +1,181 @@
+"""Logging in and out, who is asking (`g.user`), and the role checks every other page relies on.
+
+A session cookie carries the user's id and `session_version`; logging out (or a password reset) bumps
+the version, which ends every session of that user on every machine. Idle sessions expire.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from web import security
+from web.db import db
+from web.models import User, audit, utcnow
+
+bp = Blueprint("auth", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
+MIN_PASSWORD = 8
+# Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[InputRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=200)])
+    new = PasswordField("New password", validators=[InputRequired(), Length(min=MIN_PASSWORD, max=200)])
+    again = PasswordField("New password again", validators=[EqualTo("new", "The two passwords differ.")])
+
+
+def start_session(user: User) -> None:
+    session.clear()
+    session.permanent = True
+    session.update(uid=user.id, ver=user.session_version, seen=int(time.time()), started=int(time.time()))
+
+
+def load_user() -> None:
+    """Set `g.user` from the session cookie, refusing stale, idle or outdated sessions."""
+    g.user = None
+    uid = session.get("uid")
+    if uid is None:
+        return
+    now = int(time.time())
+    config = current_app.config
+    idle = now - int(session.get("seen", 0)) > config["IDLE_TIMEOUT_S"]
+    expired = now - int(session.get("started", 0)) > config["SESSION_LIFETIME_S"]
+    user = db().get(User, uid) if not (idle or expired) else None
+    if user is None or not user.active or user.session_version != session.get("ver"):
+        session.clear()
+        return
+    g.user = user
+    if now - int(session.get("seen", 0)) > 30:  # refresh the idle clock without a cookie per request
+        session["seen"] = now
+
+
+def login_required(view: View) -> View:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.user is None:
+            if request.path.startswith("/api/"):
+                abort(401)
+            target = request.full_path if request.query_string else request.path
+            return redirect(url_for("auth.login", next=target))
+        return view(*args, **kwargs)
+
+    return cast(View, wrapped)
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Only users with one of `roles` (others get 404: the page's existence is not their business)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return cast(View, login_required(wrapped))
+
+    return decorator
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("learner.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = (form.username.data or "").strip().lower()
+        ip = security.client_ip()
+        session_db = db()
+        if not security.login_allowed(session_db, username, ip):
+            audit(session_db, None, "login.throttled", username, {}, ip)
+            session_db.commit()
+            flash("Too many wrong passwords from this computer. Wait a few minutes and try again.", "error")
+            return render_template("auth/login.html", form=form), 429
+        user = session_db.scalar(select(User).where(User.username == username))
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, form.password.data or "")
+        if user is None or not ok or not user.active:
+            security.record_failed_login(session_db, username, ip)
+            audit(session_db, user.id if user else None, "login.failed", username, {}, ip)
+            session_db.commit()
+            flash("That username and password do not match. Check them and try again.", "error")
+            return render_template("auth/login.html", form=form), 200
+        security.forget_failed_logins(session_db, username, ip)
+        user.last_login_at = utcnow()
+        audit(session_db, user.id, "login", username, {}, ip)
+        session_db.commit()
+        start_session(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    """End every session of this user, on every computer."""
+    user: User = g.user
+    user.session_version += 1
+    audit(db(), user.id, "logout", user.username, {}, security.client_ip())
+    db().commit()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str:
+    form = PasswordForm()
+    user: User = g.user
+    if form.validate_on_submit():
+        if not check_password_hash(user.password_hash, form.current.data or ""):
+            form.current.errors = ["That is not your current password."]
+        else:
+            user.password_hash = hash_password(form.new.data or "")
+            user.session_version += 1
+            audit(db(), user.id, "password.changed", user.username, {}, security.client_ip())
+            db().commit()
+            start_session(user)
+            flash("Your password is changed. Any other computer where you were logged in is logged out.")
+            return redirect(url_for("learner.home"))
+    return render_template("auth/password.html", form=form)
+
+
+def init_app(app: Any) -> None:
+    app.before_request(load_user)
+    app.register_blueprint(bp)

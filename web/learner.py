@@ -1,0 +1,185 @@
+"""The learner's pages: tracks with progress, an exercise (instructions, editor, result, history),
+submitting, drafts, and one attempt with its code."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from grader.catalog import CatalogScan
+from grader.exercise import Exercise
+from grader.intake import SubmissionRejected, check_submission
+from web import preview, security
+from web.auth import login_required
+from web.catalog_sync import catalogs, find_exercise
+from web.db import db
+from web.models import Draft, Submission, audit, utcnow
+from web.progress import NOT_STARTED, history, latest_submission, standings
+from web.scheduler import cooldown_remaining
+from web.submissions import notify_workers, owned_submission, submission_view
+
+bp = Blueprint("learner", __name__)
+
+
+def _scan() -> CatalogScan:
+    return catalogs.get(db(), current_app.config["EXERCISES"])
+
+
+def _exercise(track: str, slug: str) -> Exercise:
+    exercise = find_exercise(_scan(), f"{track}/{slug}")
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+def posted_files(exercise: Exercise) -> dict[str, str]:
+    """The editor's files from the form (`file-0`, `file-1`, ... in the order of `exercise.files`)."""
+    files = {}
+    for index, path in enumerate(exercise.files):
+        text = request.form.get(f"file-{index}")
+        if text is not None:
+            files[path] = text.replace("\r\n", "\n")
+    return files
+
+
+def editor_files(exercise: Exercise, user_id: int) -> dict[str, str]:
+    """What the editor opens with: the draft, else the latest attempt, else the starter files."""
+    draft = db().get(Draft, (user_id, exercise.key))
+    if draft is not None:
+        return dict(draft.files)
+    latest = latest_submission(db(), user_id, exercise.key)
+    if latest is not None:
+        return dict(latest.files)
+    starter = exercise.read_starter()
+    return {path: starter.get(path, b"").decode("utf-8", "replace") for path in exercise.files}
+
+
+@bp.route("/")
+@login_required
+def home() -> str:
+    scan = _scan()
+    mine = {key: standing for (_, key), standing in standings(db(), [g.user.id]).items()}
+    tracks = []
+    for track in scan.catalog.tracks:
+        rows = [(exercise, mine.get(exercise.key, NOT_STARTED)) for exercise in track.exercises]
+        solved = sum(1 for _, standing in rows if standing.solved)
+        tracks.append({"track": track, "rows": rows, "solved": solved, "total": len(rows)})
+    return render_template("learner/home.html", tracks=tracks)
+
+
+def render_exercise(exercise: Exercise, files: dict[str, str], problems: list[str] | None = None,
+                    status: int = 200) -> tuple[str, int]:
+    user_id = g.user.id
+    latest = latest_submission(db(), user_id, exercise.key)
+    draft = db().get(Draft, (user_id, exercise.key))
+    page = render_template(
+        "learner/exercise.html",
+        exercise=exercise,
+        files=[(index, path, files.get(path, "")) for index, path in enumerate(exercise.files)],
+        latest=submission_view(latest) if latest else None,
+        attempts=history(db(), user_id, exercise.key),
+        problems=problems or [],
+        preview_url=preview.url_for_draft(draft, exercise) if exercise.runtime == "web" else None,
+    )
+    return page, status
+
+
+@bp.route("/exercises/<track>/<slug>")
+@login_required
+def exercise_page(track: str, slug: str) -> tuple[str, int]:
+    exercise = _exercise(track, slug)
+    return render_exercise(exercise, editor_files(exercise, g.user.id))
+
+
+@bp.route("/exercises/<track>/<slug>/submit", methods=["POST"])
+@login_required
+def submit(track: str, slug: str) -> Response | tuple[str, int]:
+    exercise = _exercise(track, slug)
+    files = posted_files(exercise)
+    session = db()
+    wait = cooldown_remaining(session, g.user.id)
+    if wait > 0:
+        message = f"You sent an attempt a moment ago. You can send again in {wait:.0f} seconds."
+        return render_exercise(exercise, files, [message], 429)
+    try:
+        check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
+    except SubmissionRejected as refused:
+        return render_exercise(exercise, files, refused.problems, 422)
+    submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
+    session.add(submission)
+    session.flush()
+    audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
+          {"exercise": exercise.key}, security.client_ip())
+    save_draft(exercise, files)
+    session.commit()
+    notify_workers([submission.id])
+    return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="result"))
+
+
+def save_draft(exercise: Exercise, files: dict[str, str]) -> Draft:
+    draft = db().get(Draft, (g.user.id, exercise.key)) or Draft(user_id=g.user.id, exercise_key=exercise.key)
+    draft.files = files
+    draft.updated_at = utcnow()
+    db().add(draft)
+    return draft
+
+
+@bp.route("/exercises/<track>/<slug>/draft", methods=["POST"])
+@login_required
+def draft(track: str, slug: str) -> Response | tuple[str, int]:
+    """Keep the editor's content (autosave, and the preview of an HTML page)."""
+    exercise = _exercise(track, slug)
+    files = posted_files(exercise)
+    try:
+        check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
+    except SubmissionRejected as refused:
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(problems=refused.problems), 422  # type: ignore[return-value]
+        return render_exercise(exercise, files, refused.problems, 422)
+    saved = save_draft(exercise, files)
+    db().commit()
+    if request.accept_mimetypes.best == "application/json":
+        url = preview.url_for_draft(saved, exercise) if exercise.runtime == "web" else None
+        return jsonify(saved=True, preview_url=url)
+    flash("Your work is saved.", "info")
+    return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="preview"))
+
+
+@bp.route("/submissions/<int:submission_id>")
+@login_required
+def submission_page(submission_id: int) -> str:
+    submission = owned_submission(submission_id)
+    exercise = find_exercise(_scan(), submission.exercise_key)
+    url = preview.url_for_submission(submission) if exercise and exercise.runtime == "web" else None
+    return render_template(
+        "learner/submission.html", view=submission_view(submission), exercise=exercise, preview_url=url
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/download")
+@login_required
+def download(submission_id: int) -> Response:
+    """The attempt's files as a zip file."""
+    submission = owned_submission(submission_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in sorted(submission.files.items()):
+            archive.writestr(path, text)
+    buffer.seek(0)
+    name = f"{submission.exercise_key.replace('/', '-')}-attempt-{submission.id}.zip"
+    return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)

@@ -1,0 +1,124 @@
+"""Learners' pages shown live, from a separate origin (another port) that has no session at all.
+
+A preview URL carries a signed, expiring token naming what to show (an attempt, a draft or the
+starter files); the token is the only key. Every response there says `Content-Security-Policy:
+sandbox allow-scripts`, and the site frames it with `<iframe sandbox="allow-scripts">` (never
+allow-same-origin), so a learner's script runs in an opaque origin: no cookies, no reading the site.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, redirect
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from grader.exercise import Exercise
+from web import db as database
+from web.auth import login_required
+from web.catalog_sync import catalogs, find_exercise
+from web.config import Config
+from web.models import Draft, Submission
+from web.security import preview_origin
+from web.submissions import owned_submission
+
+bp = Blueprint("preview", __name__)
+SALT = "preview-v1"
+PREVIEW_CSP = (
+    "sandbox allow-scripts; default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+    "form-action 'none'; base-uri 'self'"
+)
+TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
+              ".mjs": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml",
+              ".txt": "text/plain", ".md": "text/plain", ".py": "text/plain"}
+
+
+def _signer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=SALT)
+
+
+def _entry(paths: list[str]) -> str:
+    """The page to open first: index.html, else the first HTML file, else the first file."""
+    html = sorted(p for p in paths if p.endswith((".html", ".htm")))
+    if "index.html" in paths:
+        return "index.html"
+    return html[0] if html else sorted(paths)[0] if paths else "index.html"
+
+
+def _url(payload: list[Any], paths: list[str]) -> str:
+    token = _signer(current_app.config["SECRET_KEY"]).dumps(payload)
+    return f"{preview_origin()}/p/{token}/{_entry(paths)}"
+
+
+def url_for_submission(submission: Submission) -> str:
+    return _url(["s", submission.id], list(submission.files))
+
+
+def url_for_draft(draft: Draft | None, exercise: Exercise) -> str:
+    """The draft's page, or the starter page when there is no draft yet."""
+    if draft is None:
+        return _url(["x", exercise.key], list(exercise.files))
+    return _url(["d", draft.user_id, draft.exercise_key, draft.updated_at.timestamp()], list(draft.files))
+
+
+@bp.route("/submissions/<int:submission_id>/preview")
+@login_required
+def submission_preview(submission_id: int) -> Any:
+    """Open an attempt's page on the preview origin (only for whoever may see the attempt)."""
+    return redirect(url_for_submission(owned_submission(submission_id)))
+
+
+def _files_for(payload: Any) -> dict[str, str] | None:
+    session = database.db()
+    match payload:
+        case ["s", int(submission_id)]:
+            submission = session.get(Submission, submission_id)
+            return dict(submission.files) if submission else None
+        case ["d", int(user_id), str(key), float(stamp)]:
+            draft = session.get(Draft, (user_id, key))
+            return dict(draft.files) if draft and draft.updated_at.timestamp() == stamp else None
+        case ["x", str(key)]:
+            exercise = find_exercise(catalogs.get(session, current_app.config["EXERCISES"]), key)
+            if exercise is None:
+                return None
+            starter = exercise.read_starter()
+            return {p: starter.get(p, b"").decode("utf-8", "replace") for p in exercise.files}
+    return None
+
+
+def serve_preview(token: str, path: str) -> Response:
+    try:
+        payload = _signer(current_app.config["SECRET_KEY"]).loads(
+            token, max_age=current_app.config["PREVIEW_TOKEN_MAX_AGE_S"]
+        )
+    except BadData:
+        abort(404)
+    files = _files_for(payload)
+    if files is None or path not in files:
+        abort(404)
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    mimetype = TEXT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "text/plain"
+    return Response(files[path], mimetype=mimetype)
+
+
+def preview_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def create_preview_app(config: Config | None = None) -> Flask:
+    """The preview origin's app: no sessions, no cookies, only `/p/<token>/<path>`."""
+    config = config or Config()
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(config)
+    database.init_app(app)
+    app.add_url_rule("/p/<token>/<path:path>", "serve", serve_preview)
+    app.add_url_rule("/", "index", lambda: Response("Learners' pages are shown here.", mimetype="text/plain"))
+    app.after_request(preview_headers)
+    return app

@@ -1,0 +1,99 @@
+"""Defences every response gets: secure headers, a Content-Security-Policy with no outside origin,
+CSRF on every form (Flask-WTF), and login throttling that a classmate cannot turn against someone.
+
+Throttling counts failed logins per (username, client IP) and per client IP. A learner guessing a
+classmate's password from their own seat only slows themselves down: there is never a lockout of a
+username as such, so the classmate still logs in from their own seat.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, Response, abort, current_app, request
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from web.models import LoginAttempt, utcnow
+
+csrf = CSRFProtect()
+
+
+def preview_origin() -> str:
+    """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN, else this host on the preview port."""
+    configured: str = current_app.config["PREVIEW_ORIGIN"]
+    if configured:
+        return configured
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    return f"{request.scheme}://{host}:{current_app.config['PREVIEW_PORT']}"
+
+
+def content_security_policy() -> str:
+    """Only this site's own files; frames only from the preview origin; nothing from outside."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        f"frame-src {preview_origin()}",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def secure_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), usb=()")
+    if not request.path.startswith("/static/"):
+        # Pages show private work: never kept by a shared classroom browser or a proxy.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def refuse_nul_characters() -> None:
+    """No text field has a reason to hold NUL, and PostgreSQL refuses it: answer 400, not 500."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for value in values.values()):
+            abort(400)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+    csrf.init_app(app)
+    app.after_request(secure_headers)
+
+
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def login_allowed(session: Session, username: str, ip: str) -> bool:
+    """Whether one more login attempt for `username` from `ip` may be tried now."""
+    config = current_app.config
+    since = utcnow() - timedelta(seconds=config["LOGIN_WINDOW_S"])
+    recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
+    per_pair = session.scalar(recent.where(LoginAttempt.username == username, LoginAttempt.ip == ip)) or 0
+    per_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
+    return per_pair < int(config["LOGIN_MAX_PER_USER_IP"]) and per_ip < int(config["LOGIN_MAX_PER_IP"])
+
+
+def record_failed_login(session: Session, username: str, ip: str) -> None:
+    session.add(LoginAttempt(username=username[:64], ip=ip[:64]))
+    horizon = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_S"] * 2)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < horizon))
+
+
+def forget_failed_logins(session: Session, username: str, ip: str) -> None:
+    """After a successful login, that (username, IP) pair starts afresh."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.ip == ip))

@@ -1,0 +1,174 @@
+// Code Workshop: progressive enhancement only. Every page works without this file; with it, the
+// editor gets line numbers and indentation keys, work is saved as you type, and results update live.
+(function () {
+  "use strict";
+
+  var INDENT = { py: "    ", html: "  ", htm: "  ", css: "  ", js: "  ", mjs: "  ", json: "  " };
+
+  function indentFor(textarea) {
+    var path = textarea.getAttribute("data-path") || "";
+    return INDENT[path.split(".").pop()] || "    ";
+  }
+
+  function lineStart(value, index) {
+    return value.lastIndexOf("\n", index - 1) + 1;
+  }
+
+  function replaceRange(textarea, start, end, text, selStart, selEnd) {
+    textarea.setRangeText(text, start, end, "end");
+    textarea.setSelectionRange(selStart, selEnd);
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function enhanceEditor(textarea) {
+    var wrap = document.createElement("div");
+    wrap.className = "editor-wrap";
+    var gutter = document.createElement("div");
+    gutter.className = "gutter";
+    gutter.setAttribute("aria-hidden", "true");
+    textarea.parentNode.insertBefore(wrap, textarea);
+    wrap.appendChild(gutter);
+    wrap.appendChild(textarea);
+    textarea.setAttribute("aria-describedby", "editor-help");
+    var tabEscapes = false; // after Esc, Tab moves the focus on, as everywhere else
+
+    function renumber() {
+      var lines = textarea.value.split("\n").length;
+      var text = "";
+      for (var i = 1; i <= lines; i++) { text += i + "\n"; }
+      gutter.textContent = text;
+      gutter.scrollTop = textarea.scrollTop;
+    }
+
+    textarea.addEventListener("input", renumber);
+    textarea.addEventListener("scroll", function () { gutter.scrollTop = textarea.scrollTop; });
+    textarea.addEventListener("blur", function () { tabEscapes = false; });
+    textarea.addEventListener("keydown", function (event) {
+      var value = textarea.value, start = textarea.selectionStart, end = textarea.selectionEnd;
+      var unit = indentFor(textarea);
+      if (event.key === "Escape") { tabEscapes = true; return; }
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        textarea.form.requestSubmit ? textarea.form.requestSubmit() : textarea.form.submit();
+        return;
+      }
+      if (event.key === "Tab" && !tabEscapes && !event.altKey && !event.ctrlKey) {
+        event.preventDefault();
+        var first = lineStart(value, start);
+        if (event.shiftKey || start !== end) {
+          var block = value.slice(first, end);
+          var lines = block.split("\n");
+          var changed = lines.map(function (line) {
+            if (!event.shiftKey) { return unit + line; }
+            var strip = line.match(/^( {1,4}|\t)/);
+            return strip ? line.slice(Math.min(strip[0].length, unit.length)) : line;
+          }).join("\n");
+          replaceRange(textarea, first, end, changed, first, first + changed.length);
+        } else {
+          replaceRange(textarea, start, end, unit, start + unit.length, start + unit.length);
+        }
+        return;
+      }
+      if (event.key === "Enter" && !event.shiftKey && start === end) {
+        var current = value.slice(lineStart(value, start), start);
+        var indent = current.match(/^[ \t]*/)[0];
+        if (/[:{[(]\s*$/.test(current)) { indent += unit; }
+        event.preventDefault();
+        replaceRange(textarea, start, end, "\n" + indent, start + 1 + indent.length, start + 1 + indent.length);
+      }
+    });
+    renumber();
+  }
+
+  function setUpTabs(form) {
+    var tablist = form.querySelector(".tabs");
+    if (!tablist) { return; }
+    var buttons = tablist.querySelectorAll("button");
+    var files = form.querySelectorAll(".file");
+    function show(index) {
+      for (var i = 0; i < files.length; i++) {
+        files[i].hidden = i !== index;
+        buttons[i].setAttribute("aria-selected", String(i === index));
+        buttons[i].tabIndex = i === index ? 0 : -1;
+      }
+    }
+    tablist.hidden = false;
+    form.classList.add("tabbed"); // the tabs name the files now
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-controls", "file-" + i);
+      buttons[i].addEventListener("click", show.bind(null, i));
+      buttons[i].addEventListener("keydown", function (event) {
+        var index = Array.prototype.indexOf.call(buttons, event.target);
+        if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+          var next = (index + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length;
+          show(next);
+          buttons[next].focus();
+        }
+      });
+    }
+    show(0);
+  }
+
+  function setUpAutosave(form) {
+    var url = form.getAttribute("data-draft");
+    var state = form.querySelector(".save-state");
+    var iframe = document.querySelector("#preview iframe");
+    var timer = null, sending = false, again = false;
+    function save() {
+      if (sending) { again = true; return; }
+      sending = true;
+      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                   headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+        .then(function (pair) {
+          if (pair[0]) {
+            state.textContent = "Saved.";
+            if (iframe && pair[1].preview_url) { iframe.src = pair[1].preview_url; }
+          } else {
+            state.textContent = (pair[1].problems || ["Not saved."]).join(" ");
+          }
+        })
+        .catch(function () { state.textContent = "Not saved: the site did not answer."; })
+        .then(function () { sending = false; if (again) { again = false; save(); } });
+    }
+    form.addEventListener("input", function () {
+      state.textContent = "";
+      clearTimeout(timer);
+      timer = setTimeout(save, 1200);
+    });
+  }
+
+  function poll(panel) {
+    var url = panel.getAttribute("data-poll");
+    var started = Date.now();
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          var holder = document.createElement("div");
+          holder.innerHTML = data.html; // rendered and escaped by the site's own templates
+          var fresh = holder.firstElementChild;
+          var current = document.getElementById("result-panel");
+          current.parentNode.replaceChild(fresh, current);
+          if (data.history_html && document.getElementById("history")) {
+            document.getElementById("history").innerHTML = data.history_html;
+          }
+          if (fresh.hasAttribute("data-poll")) {
+            setTimeout(tick, Date.now() - started > 30000 ? 2000 : 700);
+          }
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    }
+    setTimeout(tick, 500);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var editors = document.querySelectorAll("textarea.editor");
+    for (var i = 0; i < editors.length; i++) { enhanceEditor(editors[i]); }
+    var form = document.getElementById("editor-form");
+    if (form) { setUpTabs(form); setUpAutosave(form); }
+    var panel = document.querySelector("#result-panel[data-poll]");
+    if (panel) { poll(panel); }
+  });
+})();

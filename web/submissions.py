@@ -1,0 +1,87 @@
+"""One submission as a page or the API shows it: who may see it, and what of its result they see."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, g
+
+from grader.result import for_learner
+from web.db import db
+from web.models import Submission
+from web.queue import enqueue
+from web.scheduler import queue_position
+
+log = logging.getLogger(__name__)
+
+STAFF = ("instructor", "admin")
+ERROR_FOR_LEARNER = (
+    "This attempt could not be graded because of a problem with the grading machine, not with your "
+    "code. It does not count as an attempt. Please send it again; your instructor can see what happened."
+)
+
+
+def owned_submission(submission_id: int) -> Submission:
+    """The submission if the current user may see it (its learner, or staff); 404 otherwise, so that
+    nobody learns which attempts of others exist."""
+    submission = db().get(Submission, submission_id)
+    if submission is None or (submission.user_id != g.user.id and g.user.role not in STAFF):
+        abort(404)
+    return submission
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    submission: Submission
+    result: dict[str, Any] | None
+    position: int | None
+    staff: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.submission.status in ("done", "error")
+
+    @property
+    def error_text(self) -> str:
+        if self.staff:
+            return self.submission.error_message or (self.result or {}).get("message") or ERROR_FOR_LEARNER
+        return ERROR_FOR_LEARNER
+
+    def to_json(self) -> dict[str, Any]:
+        sub = self.submission
+        return {
+            "id": sub.id,
+            "exercise": sub.exercise_key,
+            "status": sub.status,
+            "position": self.position,
+            "score": sub.score,
+            "max_score": sub.max_score,
+            "counts": sub.counts,
+            "created_at": sub.created_at.isoformat(),
+            "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
+            "result": self.result,
+            "error": self.error_text if sub.status == "error" else None,
+        }
+
+
+def submission_view(submission: Submission) -> SubmissionView:
+    """What the current user may see of `submission` (hidden checks stay hidden from learners)."""
+    staff = g.user is not None and g.user.role in STAFF
+    result = submission.result
+    if result is not None and not staff:
+        result = for_learner(result)
+    position = queue_position(db(), submission.id) if submission.status == "queued" else None
+    return SubmissionView(submission, result, position, staff)
+
+
+def notify_workers(submission_ids: Iterable[int]) -> None:
+    """Tell the workers about committed, queued submissions. When the queue is down the learner still
+    gets their page: the rows are in the database, and the workers' sweep finds them anyway."""
+    for submission_id in submission_ids:
+        try:
+            enqueue(submission_id)
+        except Exception as error:  # any failure of the queue's storage: the row is what counts
+            log.warning("submission %s is queued but the queue could not be told: %s", submission_id, error)
