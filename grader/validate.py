@@ -41,9 +41,10 @@ def _grade_twice(
     except SubmissionRejected as error:
         problems.append(f"{name}: refused: {'; '.join(error.problems)}")
         return None
-    if first.status == "error":
-        problems.append(f"{name}: could not be graded: {first.message}")
-        return None
+    for result in (first, second):
+        if result.status == "error":  # the engine or the harness failed: not a verdict on the check
+            problems.append(f"{name}: could not be graded: {result.message}")
+            return None
     verdicts = {c.id: (c.status, c.score) for c in first.checks}
     flaky = [c.id for c in second.checks if verdicts.get(c.id) != (c.status, c.score)]
     if flaky:

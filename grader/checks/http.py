@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
@@ -180,7 +181,8 @@ class HttpCheck(CheckSpec):
             judge_response(request, responses[i] if i < len(responses) else {"error": "connection"})
             for i, request in enumerate(self.requests)
         ]
-        if crash is not None and any(t.status != "pass" for t in tests):
-            tests = [TestOutcome(t.name, t.status, f"{t.message} {crash.sentence()}".strip())
-                     if t.status != "pass" else t for t in tests]
-        return scored_by_tests(self, tests)
+        if crash is None or all(t.status == "pass" for t in tests):
+            return scored_by_tests(self, tests)
+        tests = [TestOutcome(t.name, t.status, f"{t.message} {crash.sentence()}".strip())
+                 if t.status != "pass" else t for t in tests]
+        return replace(scored_by_tests(self, tests), output=learner_output(output.stderr))

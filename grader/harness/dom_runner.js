@@ -58,6 +58,14 @@ async function main() {
     resources: "usable",
     pretendToBeVisual: true,
     virtualConsole,
+    beforeParse(window) {
+      // jsdom has no layout, so no innerText; beginners use it as often as textContent.
+      Object.defineProperty(window.HTMLElement.prototype, "innerText", {
+        configurable: true,
+        get() { return this.textContent; },
+        set(value) { this.textContent = value; },
+      });
+    },
   });
   const window = dom.window;
   if (window.document.readyState !== "complete") {

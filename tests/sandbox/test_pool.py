@@ -34,7 +34,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 45.0) -> None:
 @pytest.mark.docker
 class TestWarmPool:
     @pytest.fixture
-    def pooled(self, runner_image: str, runtime: str) -> Iterator[Sandbox]:
+    def pooled(self, runner_image: str, runtime: str, ready: Callable[[], set[str]]) -> Iterator[Sandbox]:
         box = Sandbox(SandboxSettings(runtime=runtime, pool_size=1))
         box.prewarm(runner_image, LIMITS)
         yield box
@@ -44,13 +44,15 @@ class TestWarmPool:
     def ready(
         self, docker_client: APIClient, own_containers: Callable[[], set[str]]
     ) -> Callable[[], set[str]]:
-        """The ids of our containers that are running (a pool's ready containers, between runs)."""
+        """The ids of our containers that are running (a pool's ready containers, between runs),
+        leaving out those that already ran before the test (another fixture's pool, say)."""
 
         def running() -> set[str]:
-            running = {c["Id"] for c in docker_client.containers(filters={"status": "running"})}
-            return running & own_containers()
+            listed = docker_client.containers(filters={"status": "running"})
+            return {c["Id"] for c in listed} & own_containers()
 
-        return running
+        before = running()
+        return lambda: running() - before
 
     def test_a_run_is_served_by_the_container_started_ahead(
         self, pooled: Sandbox, runner_image: str, ready: Callable[[], set[str]]
