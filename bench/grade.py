@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/grade.py [--runs 20] [--pool 2]
 
-For a small pytest exercise, an html+css exercise, a dom exercise and a Flask http exercise (the golden
-fixtures under tests/fixtures/exercises, one check each where the fixture has more), it grades the
+For a small pytest exercise, an html+css exercise, a dom exercise, a Flask http exercise and a browser
+check (two window sizes, a picture at each) of a small page (the golden fixtures under
+tests/fixtures/exercises, one check each where the fixture has more), it grades the
 passing golden submission `--runs` times with `grade_submission` and a warm `SandboxRunner` (a pool of
 ready containers), beside a bare `docker run --rm IMAGE true` measured in the same run. It prints
 p50/p95 against the targets, and where the time goes: in the container (from the payload sent to the
@@ -18,6 +19,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from grader.browser.references import ReferenceStore  # noqa: E402
 from grader.exercise import Exercise, load_exercise  # noqa: E402
 from grader.grading import grade_submission  # noqa: E402
 from grader.intake import read_submission_folder  # noqa: E402
@@ -54,7 +57,10 @@ CASES = (
     Case("html+css", "css/card", "css-pass", 0.35, checks=None),
     Case("dom", "dom/counter", "dom-pass", 0.6),
     Case("http (Flask)", "http/notes", "http-pass", 1.2),
+    Case("browser", "browser/cards", "browser-equivalent-hex", 1.5),
 )
+REFERENCES = ReferenceStore(Path(tempfile.mkdtemp(prefix="bench-references-")))
+"""The model solution's pictures, made during the warm-up (once per exercise version, as in service)."""
 
 
 @dataclass
@@ -116,11 +122,11 @@ def load_case(case: Case) -> tuple[Exercise, Mapping[str, bytes]]:
 def measure(runner: TimedRunner, case: Case, runs: int, warmup: int) -> Timings:
     exercise, files = load_case(case)
     for _ in range(warmup):
-        grade_submission(exercise, files, runner)
+        grade_submission(exercise, files, runner, REFERENCES)
     runner.current = Timings()
     for _ in range(runs):
         started = time.monotonic()
-        result = grade_submission(exercise, files, runner)
+        result = grade_submission(exercise, files, runner, REFERENCES)
         runner.current.total.append(time.monotonic() - started)
         if result.status != "pass":
             raise SystemExit(f"{case.name}: the passing submission graded {result.status}: {result.message}")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 from grader import __version__
+from grader.browser.references import References, ReferenceStore
 from grader.checks.base import CheckSpec, GradingContext, StepOutput
 from grader.exercise import Exercise
 from grader.frames import ForgedFrames, RunEnding, parse_frames
@@ -24,9 +26,16 @@ class GradingError(Exception):
     """Grading could not be done; not the learner's fault (engine, image, harness)."""
 
 
-def grade_submission(exercise: Exercise, submission: Mapping[str, bytes], runner: SandboxRunner) -> Result:
+def grade_submission(
+    exercise: Exercise,
+    submission: Mapping[str, bytes],
+    runner: SandboxRunner,
+    references: ReferenceStore | None = None,
+) -> Result:
     """Grade `submission` (learner path -> bytes) against `exercise`. The runner's sandbox is
-    opened only if a check needs it (html and css are judged on the host).
+    opened only if a check needs it (html and css are judged on the host). Checks that show or
+    compare with the reference solution's pictures get them from `references` (default: the store
+    GRADER_REFERENCES names), made there by grading the solution once per exercise version.
 
     Raises:
         SubmissionRejected: a file is not acceptable (nothing ran).
@@ -38,6 +47,8 @@ def grade_submission(exercise: Exercise, submission: Mapping[str, bytes], runner
     image_id = ""
     try:
         outputs, image_id = _run_steps(ctx, runner)
+        if outputs:
+            ctx = replace(ctx, references=_reference_pictures(exercise, runner, references))
         checks = tuple(_judge(check, ctx, outputs) for check in exercise.checks)
     except (SandboxError, GradingError) as error:
         log.warning("could not grade %s: %s", exercise.key, error)
@@ -70,6 +81,37 @@ def _judge(check: CheckSpec, ctx: GradingContext, outputs: Mapping[str, StepOutp
         log.exception("check %s of %s failed to judge", check.id, ctx.exercise.key)
         reason = f"{type(error).__name__}: {error}"
         raise GradingError(f"check {check.id} could not be judged: {reason}") from error
+
+
+def _reference_pictures(
+    exercise: Exercise, runner: SandboxRunner, store: ReferenceStore | None
+) -> References | None:
+    """The reference solution's pictures for the checks that show or judge with them: stored ones, or
+    made now by running those checks on the solution (in a container of its own) and stored.
+
+    Raises:
+        GradingError: they could not be made and a check needs them to judge.
+    """
+    wanting = tuple(check for check in exercise.checks if check.reference_pictures() != "none")
+    if not wanting:
+        return None
+    store = store or ReferenceStore.from_env()
+    stored = store.load(exercise.sha256)
+    if stored is not None:
+        return stored
+    try:
+        solution = check_submission(exercise.files, exercise.read_solution())
+        only = exercise.model_copy(update={"checks": wanting})
+        ctx = GradingContext(exercise=only, submission=solution)
+        outputs, _ = _run_steps(ctx, runner)
+        made = {check.id or check.kind: check.judge(ctx, outputs).images for check in wanting}
+    except Exception as error:  # the engine, a broken solution, or a bug of ours: never the learner's
+        if any(check.reference_pictures() == "judged" for check in wanting):
+            raise GradingError(f"the model solution's pictures could not be made: {error}") from error
+        log.warning("no reference pictures for %s: %s", exercise.key, error)
+        return None
+    store.save(exercise.sha256, made)
+    return made
 
 
 def _max_score(exercise: Exercise) -> float:

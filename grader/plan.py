@@ -13,8 +13,6 @@ HARNESS_COMMAND = ("python3", "-I", "-S", "/opt/harness/harness.py")
 STEP_OVERHEAD_S = 1.0
 """Time allowed per step on top of its own limit: restoring /work, starting the child, reporting."""
 MAX_WALL_S = 300.0
-STEP_REPORT_ROOM = 1024 * 1024
-"""Room per step, in the container's output, for what a reporter wrote (test events, a page snapshot)."""
 JSON_ESCAPING = 6
 """At worst one byte a program printed takes six in its frame (`\u0001`)."""
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
@@ -74,15 +72,17 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     output_cap = exercise.limits.output * 1024
     # Every step's frame must fit whole, even when its program printed up to the cap on both streams:
     # a frame cut by the container's cap would read as the learner stopping the grader.
-    frames_room = len(steps) * (2 * output_cap * JSON_ESCAPING + STEP_REPORT_ROOM) + 64 * 1024
+    frames_room = sum(2 * output_cap * JSON_ESCAPING + step.needs.report_bytes for step in steps) + 64 * 1024
+    # The container's pids, memory and open-file limits hold for all its steps: it gets the largest
+    # need of any step (each bounded by StepNeeds), and the hardened defaults when no step needs more.
     limits = RunLimits(
         wall_s=wall,
-        memory_mb=exercise.limits.memory,
+        memory_mb=max([exercise.limits.memory, *(step.needs.memory_mb for step in steps)]),
         cpus=base_limits.cpus,
-        pids=base_limits.pids,
+        pids=max([base_limits.pids, *(step.needs.pids for step in steps)]),
         tmpfs_mb=base_limits.tmpfs_mb,
         tmpfs_inodes=base_limits.tmpfs_inodes,
-        nofile=base_limits.nofile,
+        nofile=max([base_limits.nofile, *(step.needs.nofile for step in steps)]),
         fsize_mb=base_limits.fsize_mb,
         output_bytes=min(frames_room, MAX_OUTPUT_BYTES),
     )

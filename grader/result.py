@@ -32,6 +32,14 @@ class TestOutcome:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A screenshot of the learner's page at one viewport ("375x800"), a PNG in base64, size-capped."""
+
+    viewport: str
+    png_base64: str
+
+
+@dataclass(frozen=True)
 class CheckResult:
     id: str
     title: str
@@ -44,6 +52,7 @@ class CheckResult:
     output: str = ""
     tests: tuple[TestOutcome, ...] = ()
     hidden: bool = False
+    images: tuple[Picture, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,14 @@ HIDDEN_MESSAGE = "This is a hidden check: only its verdict is shown."
 
 def for_learner(result: dict[str, Any]) -> dict[str, Any]:
     """A stored result as a learner may see it: hidden checks keep their title, verdict and hint,
-    never their inputs, expectations, output or test details."""
+    never their inputs, expectations, output, test details or pictures."""
     shown = dict(result)
-    shown["checks"] = [
-        {**check, "message": HIDDEN_MESSAGE, "output": "", "tests": []} if check.get("hidden") else check
-        for check in result.get("checks", [])
-    ]
+    shown["checks"] = [_hide(check) if check.get("hidden") else check for check in result.get("checks", [])]
     return shown
+
+
+def _hide(check: dict[str, Any]) -> dict[str, Any]:
+    hidden = {**check, "message": HIDDEN_MESSAGE, "output": "", "tests": []}
+    if "images" in check:  # results stored before pictures existed have no such key
+        hidden["images"] = []
+    return hidden

@@ -11,10 +11,17 @@ SANDBOX = Path(sandbox.__file__).resolve().parent
 HARNESS = Path(__file__).resolve().parent / "harness"
 
 
-def runner_plan() -> ImagePlan:
+def runner_plan(root: Path | None = None) -> ImagePlan:
     """What the runner image holds: the Debian packages, the sandbox entry and the grading harness.
-    Everything is read from the installed packages, so a wheel install builds the same image."""
+    Everything is read from the installed packages, so a wheel install builds the same image.
+
+    Args:
+        root: a folder holding the `sandbox` and `grader` packages to read instead of the installed
+            ones, e.g. an unpacked wheel (a bundle's image must match the code it ships).
+    """
+    sandbox_dir = SANDBOX if root is None else root / "sandbox"
+    harness = HARNESS if root is None else root / "grader" / "harness"
     return runner_image_plan(
-        SANDBOX / "image" / "packages.txt",
-        {"/opt/sandbox": SANDBOX / "incontainer", "/opt/harness": HARNESS},
+        sandbox_dir / "image" / "packages.txt",
+        {"/opt/sandbox": sandbox_dir / "incontainer", "/opt/harness": harness},
     )

@@ -20,7 +20,7 @@ fi
 
 packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates)
 if $want_test; then
-    packages+=(chromium redis-server postgresql iproute2)
+    packages+=(chromium redis-server postgresql iproute2 strace)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@ A test that needs Docker, a browser or a database skips when that part is missin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,10 @@ from sandbox import Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.engine import connect
 from sandbox.images import build_runner_image, image_status
 from tests.support import unavailable
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +49,22 @@ def sandbox(runner_image: str, runtime: str) -> Iterator[Sandbox]:
         unavailable(str(error))
     yield box
     box.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: object) -> Iterator[object]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()

@@ -7,7 +7,21 @@ from datetime import timedelta
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
-from web import admin, api, auth, db, instructor, learner, preview, queue, render, roster, scheduler, security
+from web import (
+    admin,
+    api,
+    auth,
+    db,
+    instructor,
+    learner,
+    pictures,
+    preview,
+    queue,
+    render,
+    roster,
+    scheduler,
+    security,
+)
 from web.config import Config
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a submission is at most 1 MiB of files (grader.intake)
@@ -34,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     auth.init_app(app)
     for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
         app.register_blueprint(blueprint)
+    pictures.init_app(app)
     _error_pages(app)
     return app
 

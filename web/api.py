@@ -10,6 +10,7 @@ from flask import Blueprint, Response, g, jsonify, render_template
 
 from web.auth import login_required
 from web.db import db
+from web.pictures import without_picture_data
 from web.progress import history
 from web.submissions import owned_submission, submission_view
 
@@ -21,6 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def submission_status(submission_id: int) -> Response:
     view = submission_view(owned_submission(submission_id))
     data = view.to_json()
+    data["result"] = without_picture_data(data["result"])  # the pictures have their own route
     data["html"] = render_template("learner/_result.html", view=view)
     if view.finished and view.submission.user_id == g.user.id:
         attempts = history(db(), g.user.id, view.submission.exercise_key)

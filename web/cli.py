@@ -1,5 +1,5 @@
 """The `grader` command: grader's own commands (run, validate, images, doctor) plus the site's:
-serve, worker, users, exercises sync and db upgrade."""
+serve, worker, users, exercises sync, db upgrade, bundle, backup and restore."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from web.catalog_sync import sync_catalog
 from web.config import Config
 from web.db import make_engine, session_factory, upgrade_database
 from web.models import ROLES, User, audit
+from web.ops.commands import COMMANDS as OPS_COMMANDS
 from web.serve import serve
 from web.worker import worker_command
 
@@ -23,6 +24,8 @@ __all__ = ["main"]
 
 main.add_command(serve)
 main.add_command(worker_command)
+for command in OPS_COMMANDS:
+    main.add_command(command)
 
 
 def _session() -> Session:

@@ -11,6 +11,9 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from grader.browser.references import ENV as REFERENCES_ENV
+from grader.browser.references import default_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret_key"
 
@@ -56,6 +59,8 @@ class Config:
     GRADER_PREVIEW_ORIGIN  where learners' pages are shown, e.g. http://10.0.0.5:8001
                            (default: the site's own host name on GRADER_PREVIEW_PORT, 8001)
     GRADER_EXERCISES       the curriculum folder (default <repo>/exercises)
+    GRADER_REFERENCES      the model solutions' pictures, shared with the workers (default
+                           ~/.cache/grader/references)
     """
 
     TESTING = False
@@ -70,6 +75,7 @@ class Config:
         self.PREVIEW_PORT = int(_number(env, "GRADER_PREVIEW_PORT", 8001))
         self.PREVIEW_TOKEN_MAX_AGE_S = int(_number(env, "GRADER_PREVIEW_TOKEN_MAX_AGE_S", 3600))
         self.EXERCISES = Path(env.get("GRADER_EXERCISES") or ROOT / "exercises").resolve()
+        self.REFERENCES = Path(env.get(REFERENCES_ENV) or default_folder())
         # Sessions: an absolute lifetime, and a shorter idle expiry (shared classroom machines).
         self.SESSION_LIFETIME_S = int(_number(env, "GRADER_SESSION_LIFETIME_S", 12 * 3600))
         self.IDLE_TIMEOUT_S = int(_number(env, "GRADER_IDLE_TIMEOUT_S", 30 * 60))
@@ -88,6 +94,7 @@ class Config:
             "GRADER_INSTANCE": str(tmp_path / "instance"),
             "GRADER_SECRET_KEY": "test-secret-key-" + "x" * 32,
             "GRADER_SUBMIT_COOLDOWN_S": "0",
+            REFERENCES_ENV: str(tmp_path / "references"),
         })
         config.TESTING = True
         for name, value in overrides.items():

@@ -2,8 +2,11 @@
 
 A preview URL carries a signed, expiring token naming what to show (an attempt, a draft or the
 starter files); the token is the only key. Every response there says `Content-Security-Policy:
-sandbox allow-scripts`, and the site frames it with `<iframe sandbox="allow-scripts">` (never
-allow-same-origin), so a learner's script runs in an opaque origin: no cookies, no reading the site.
+sandbox allow-scripts allow-forms`, and the site frames it with `<iframe sandbox="allow-scripts
+allow-forms">` (never allow-same-origin), so a learner's script runs in an opaque origin: no cookies,
+no reading the site. `allow-forms` only lets a form's submit event reach the page's own handler
+(without it, Chromium drops the event, and the JavaScript track's form exercises could not be tried);
+`form-action 'none'` still stops any form from being sent anywhere.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from web.submissions import owned_submission
 bp = Blueprint("preview", __name__)
 SALT = "preview-v1"
 PREVIEW_CSP = (
-    "sandbox allow-scripts; default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; "
+    "sandbox allow-scripts allow-forms; default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
     "form-action 'none'; base-uri 'self'"
 )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.checks.base import CheckSpec
+from grader.checks.browser import BrowserCheck
 from grader.checks.css import CssCheck
 from grader.checks.dom import DomCheck
 from grader.checks.html import HtmlCheck
@@ -17,6 +18,7 @@ from grader.checks.script import ScriptCheck
 from grader.errors import describe, suggestion
 
 KINDS: dict[str, type[CheckSpec]] = {
+    "browser": BrowserCheck,
     "css": CssCheck,
     "dom": DomCheck,
     "html": HtmlCheck,

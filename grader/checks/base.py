@@ -10,7 +10,7 @@ A kind is a pydantic model (its YAML options) with two methods:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -18,10 +18,41 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
-    from grader.result import CheckResult
+    from grader.result import CheckResult, Picture
 
-StepAction = Literal["exec", "pytest", "node-test", "dom", "http"]
+StepAction = Literal["exec", "pytest", "node-test", "dom", "http", "browser"]
 StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal"]
+
+
+MAX_STEP_PIDS = 512
+MAX_STEP_MEMORY_MB = 2048
+MAX_STEP_NOFILE = 1024
+MAX_STEP_REPORT_BYTES = 4 * 1024 * 1024
+STEP_REPORT_ROOM = 1024 * 1024
+"""Room per step, in the container's output, for what a reporter wrote (test events, a page snapshot)."""
+
+
+@dataclass(frozen=True)
+class StepNeeds:
+    """What a step needs of its container beyond the hardened defaults, bounded here. The pids cgroup
+    and the memory cap belong to the container, not to a step: the plan gives its one container the
+    largest need of its steps (see grader/plan.py), and never more than these bounds.
+
+    pids: processes plus threads at once (the pids cgroup counts threads); 0 keeps the default.
+    memory_mb: memory the container must have at least; 0 keeps the exercise's.
+    nofile: open files one process may hold; 0 keeps the default.
+    report_bytes: room in the container's output for what the step's reporter writes on fd 3.
+    """
+
+    pids: int = 0
+    memory_mb: int = 0
+    nofile: int = 0
+    report_bytes: int = STEP_REPORT_ROOM
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.pids <= MAX_STEP_PIDS and 0 <= self.memory_mb <= MAX_STEP_MEMORY_MB
+                and 0 <= self.nofile <= MAX_STEP_NOFILE and 0 < self.report_bytes <= MAX_STEP_REPORT_BYTES):
+            raise ValueError(f"step needs out of bounds: {self}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +63,7 @@ class Step:
     action: StepAction
     params: Mapping[str, Any]
     timeout_s: float
+    needs: StepNeeds = field(default_factory=StepNeeds)
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,9 @@ class GradingContext:
 
     exercise: Exercise
     submission: Mapping[str, bytes]
+    references: Mapping[str, tuple[Picture, ...]] | None = None
+    """The reference solution's pictures by check id, for kinds that compare with them; None when
+    there are none (or while they are being made)."""
 
     @property
     def folder(self) -> Path:
@@ -93,6 +128,11 @@ class CheckSpec(BaseModel):
     def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
         """Mistakes only visible next to the exercise's `files:`: (location inside this check, message)."""
         return []
+
+    def reference_pictures(self) -> Literal["none", "shown", "judged"]:
+        """Whether the reference solution's pictures are shown beside this check's result ("shown"),
+        also needed to judge it ("judged"), or not used at all."""
+        return "none"
 
     def steps(self, ctx: GradingContext) -> list[Step]:
         """What the harness must run for this check; empty for kinds judged wholly on the host."""

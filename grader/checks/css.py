@@ -22,6 +22,7 @@
       property: flex-direction
       value: column
       message: ...           # replaces the generated failure message
+      title: ...             # the name the learner sees (default: "`.menu` has flex-direction: column")
 ```
 
 The CSS file comes first in the cascade unless a page links it after one of its <style> blocks. A

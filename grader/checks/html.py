@@ -15,7 +15,8 @@
     - selector: p.intro
       contains: dog
     - selector: footer
-      matches: "©\\s*20\\d\\d"   # regular expression, searched in the text
+      matches: "©\\s*20\\d\\d"   # regular expression, searched in the text (never shown to the learner)
+      title: The footer says the year   # the name the learner sees (any assertion; default: generated)
     - selector: a#home
       attribute: href
       equals: index.html    # or contains / matches / exists; "./index.html" counts as "index.html"
@@ -89,5 +90,3 @@ class HtmlCheck(CheckSpec):
     def _unchecked(self, reason: str) -> CheckResult:
         tests = [TestOutcome(assertion.describe(), "fail") for assertion in self.assert_]
         return make_result(self, "fail", 0.0, reason, tests=tests)
-
-

@@ -61,6 +61,14 @@ def run_dom(params, timeout_s, cap):
     return run_child(child, timeout_s, cap)
 
 
+def run_browser(params, timeout_s, cap):
+    """Headless Chromium, driven over its debugging pipe by browser_runner.py (our code, not the
+    learner's: the learner's scripts run inside the browser's page)."""
+    argv = ["python3", "-I", "-S", f"{HARNESS}/browser_runner.py"]
+    child = Child(argv, environment(), json.dumps(params).encode(), report=True)
+    return run_child(child, timeout_s, cap)
+
+
 def run_http(params, timeout_s, cap):
     """Start the learner's server, send the requests from here (never from the learner's process),
     and report the raw responses; the host judges them."""
@@ -90,6 +98,7 @@ ACTIONS = {
     "node-test": run_node_test,
     "dom": run_dom,
     "http": run_http,
+    "browser": run_browser,
 }
 
 

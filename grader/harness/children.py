@@ -10,6 +10,9 @@ REPORT_CAP = 8 * 1024 * 1024
 POLL_S = 0.01
 DRAIN_S = 0.2
 OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
+LEARNER_SCORE = b"1000"
+HARNESS_SCORE = b"0"
+_own_score = None
 
 
 class Child:
@@ -21,6 +24,34 @@ class Child:
         self.stdin = stdin
         self.report = report
         self.cwd = cwd
+
+
+def hold_own_oom_score():
+    """Under memory pressure the kernel kills the process with the highest OOM score (ties: the
+    larger). The harness and the container's init take 0, the lowest a process may set here; every
+    child starts with 1000, so that a step's programs die before the harness does. (A program may
+    lower its own score to 0, as Chromium does; then the larger process dies, and the harness is
+    small.) Call before the harness makes itself non-dumpable, which locks its /proc files: the
+    descriptor opened here stays writable, and children inherit the score in force when they fork."""
+    global _own_score
+    for path in ("/proc/1/oom_score_adj", "/proc/self/oom_score_adj"):
+        try:
+            fd = os.open(path, os.O_WRONLY)
+            os.write(fd, HARNESS_SCORE)
+        except OSError:
+            continue
+        if path.startswith("/proc/self"):
+            _own_score = fd
+        else:
+            os.close(fd)
+
+
+def _set_own_score(score):
+    if _own_score is not None:
+        try:
+            os.write(_own_score, score)
+        except OSError:
+            pass
 
 
 def oom_kills():
@@ -57,6 +88,7 @@ class Running:
         err_r, err_w = os.pipe()
         rep_r, rep_w = os.pipe() if child.report else (None, None)
         self.oom_before = oom_kills()
+        _set_own_score(LEARNER_SCORE)  # inherited by the child, as it forks
         self.pid = os.fork()
         if self.pid == 0:  # the child: nothing of the learner's runs before exec
             try:
@@ -67,16 +99,12 @@ class Running:
                 if rep_w is not None:
                     os.dup2(rep_w, REPORT_FD)
                 os.closerange(REPORT_FD + 1 if rep_w is not None else REPORT_FD, 65536)
-                try:
-                    with open("/proc/self/oom_score_adj", "w") as adj:
-                        adj.write("1000")  # under memory pressure, the learner's process dies first
-                except OSError:
-                    pass
                 os.chdir(child.cwd)
                 os.execvpe(child.argv[0], child.argv, child.env)
             except BaseException as error:
                 os.write(2, f"cannot start {child.argv[0]}: {error}\n".encode())
             os._exit(127)
+        _set_own_score(HARNESS_SCORE)
         for fd in (source, out_w, err_w, rep_w):
             if fd is not None:
                 os.close(fd)

@@ -23,10 +23,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import actions  # noqa: E402
+import children  # noqa: E402
 
 WORK = "/work"
 SCRATCH = ("/tmp", "/dev/shm")
 PR_SET_DUMPABLE = 4
+SETTLE_S = 2.0
+"""At most this long is spent waiting for killed processes to be gone after a step."""
 
 
 def make_undumpable() -> None:
@@ -76,11 +79,33 @@ def restore(files: dict) -> None:
 
 
 def kill_everything_else() -> None:
-    """Kill every process this uid can signal but the harness and PID 1 (the container's init)."""
+    """Kill every process this uid can signal but the harness and PID 1 (the container's init), and
+    wait until they are gone: a process being killed still holds its memory and its place in the
+    process limit, which the next step must not be charged for (a browser's dozens of processes take
+    a moment to die)."""
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
         pass
+    deadline = time.monotonic() + SETTLE_S
+    while others_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def others_alive() -> bool:
+    """Whether a process other than the harness and PID 1 is still running (zombies hold nothing)."""
+    me = os.getpid()
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in (1, me):
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def emit(nonce: str, payload: dict) -> None:
@@ -89,6 +114,7 @@ def emit(nonce: str, payload: dict) -> None:
 
 
 def main() -> int:
+    children.hold_own_oom_score()  # first: a process that is not dumpable may not open its /proc files
     make_undumpable()
     plan = json.loads(sys.stdin.buffer.read())
     devnull = os.open(os.devnull, os.O_RDONLY)

@@ -24,6 +24,8 @@ from grader.markup.words import count_words, describe_value_test, one_thing
 from grader.result import TestOutcome, cap_text
 
 MESSAGE_CAP = 1_000
+TITLE_CAP = 200
+OPTIONS_FOR_EVERY_ASSERTION = frozenset({"message", "title"})
 EMPTY_PAGE = "The page is empty: there is nothing to check yet."
 TEST_KEYS = ("count", "exists", "text", "contains", "matches", "equals")
 TEXT_KEYS = ("text", "contains", "matches", "equals")
@@ -68,6 +70,7 @@ class HtmlAssertion(BaseModel):
     all_: bool = Field(default=False, alias="all")
     ignore_case: bool = False
     message: str | None = Field(default=None, min_length=1, max_length=MESSAGE_CAP)
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_CAP)
 
     _compiled: soupsieve.SoupSieve | None = PrivateAttr(default=None)
     _order: tuple[soupsieve.SoupSieve, ...] = PrivateAttr(default=())
@@ -78,15 +81,14 @@ class HtmlAssertion(BaseModel):
         blank = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
         if blank:
             raise ValueError(f'`{blank[0]}` is empty (in YAML, quote text that starts with #: "#main")')
-        given = self.model_fields_set - {"message"}
+        given = self.model_fields_set - OPTIONS_FOR_EVERY_ASSERTION
         roots = [key for key in ("structure", "selector", "order") if getattr(self, key) is not None]
         if len(roots) != 1:
             raise ValueError("give exactly one of `structure`, `selector` or `order`")
         root = roots[0]
         if root != "selector" and given - {root}:
-            raise ValueError(
-                f"`{root}` takes no other options (only `message`): remove {_keys(given - {root})}"
-            )
+            extra = _keys(given - {root})
+            raise ValueError(f"`{root}` takes no other options (only `message` and `title`): remove {extra}")
         if self.selector is not None:
             self._check_selector_options(given)
             self._compiled = _compile_selector(self.selector)
@@ -132,7 +134,10 @@ class HtmlAssertion(BaseModel):
         return self._pattern
 
     def describe(self) -> str:
-        """A short title for the learner: "There is exactly 1 <h1>", "Every <img> has alt text"."""
+        """The test's name for the learner: `title` when the exercise gives one, else generated ("There is
+        exactly 1 <h1>", "Every <img> has alt text")."""
+        if self.title is not None:
+            return self.title
         if self.structure is not None:
             return STRUCTURE_TITLES[self.structure]
         if self.order is not None:
@@ -150,12 +155,15 @@ class HtmlAssertion(BaseModel):
         return describe_value_test(self)
 
 
-def evaluate_assertions(html_text: str, assertions: Sequence[HtmlAssertion]) -> list[TestOutcome]:
-    """Parse `html_text` like a browser and evaluate every assertion on it. Never raises."""
+def evaluate_assertions(
+    html_text: str, assertions: Sequence[HtmlAssertion], *, line_numbers: bool = True
+) -> list[TestOutcome]:
+    """Parse `html_text` like a browser and evaluate every assertion on it. Never raises.
+    `line_numbers=False`: messages name no line (the text is a DOM snapshot, not the learner's file)."""
     if not html_text.strip():
         return [_failed(assertion, EMPTY_PAGE) for assertion in assertions]
     try:
-        soup = parse_page(html_text)
+        soup = parse_page(html_text, line_numbers=line_numbers)
     except UncheckablePage as problem:
         return [_failed(assertion, str(problem)) for assertion in assertions]
     return evaluate_on_page(soup, assertions)

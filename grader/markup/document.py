@@ -73,9 +73,13 @@ class _GuardedTreeBuilder(TreeBuilderForHtml5lib):
 
 
 class _GuardedHTML5Builder(HTML5TreeBuilder):
+    def __init__(self, line_numbers: bool = True) -> None:
+        super().__init__()
+        self.line_numbers = line_numbers
+
     def create_treebuilder(self, namespaceHTMLElements: bool) -> TreeBuilderForHtml5lib:  # noqa: N803
         self.underlying_builder = _GuardedTreeBuilder(
-            namespaceHTMLElements, self.soup, store_line_numbers=True
+            namespaceHTMLElements, self.soup, store_line_numbers=self.line_numbers
         )
         return self.underlying_builder
 
@@ -95,8 +99,10 @@ def decode_html(data: bytes) -> str:
     return str(text)
 
 
-def parse_page(text: str) -> BeautifulSoup:
+def parse_page(text: str, *, line_numbers: bool = True) -> BeautifulSoup:
     """Parse `text` with html5lib under the budgets; raise UncheckablePage with a learner message.
+    `line_numbers=False` for a page the learner did not write line by line (a browser's DOM), so
+    that messages name no line.
 
     Long `data:` URLs (a picture pasted into the page) are shortened first: they are legal, and they
     should not count against the size budget.
@@ -113,7 +119,7 @@ def parse_page(text: str) -> BeautifulSoup:
             "A page for this exercise needs far fewer."
         )
     try:
-        return BeautifulSoup(text, builder=_GuardedHTML5Builder())
+        return BeautifulSoup(text, builder=_GuardedHTML5Builder(line_numbers))
     except (_BudgetExceeded, RecursionError):
         raise UncheckablePage(
             f"Your page is too complex to check: it has more than {MAX_ELEMENTS:,} elements, or nests "

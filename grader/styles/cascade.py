@@ -36,7 +36,7 @@ COLOR_PROPERTIES = frozenset(
 LENGTH_PROPERTIES = frozenset(
     {"width", "height", "min-width", "max-width", "min-height", "max-height", "font-size", "row-gap"}
     | {"column-gap", "letter-spacing", "word-spacing", "text-indent", "flex-basis", "outline-width"}
-    | {"outline-offset", *SIDES}
+    | {"outline-offset", "column-width", "text-decoration-thickness", *SIDES}
     | {f"{box}-{side}" for box in ("margin", "padding") for side in SIDES}
     | {f"border-{side}-width" for side in SIDES}
     | {f"border-{corner}-radius" for corner in ("top-left", "top-right", "bottom-right", "bottom-left")}

@@ -1,5 +1,6 @@
-"""The expanders behind grader/cssshorthand.py: one function per shorthand, from value nodes (whitespace
-removed) to longhand -> nodes, or None when the browser would reject the value."""
+"""The expanders behind grader/styles/shorthands.py for the box, border, background, font and flex
+shorthands: one function per shorthand, from value nodes (whitespace removed) to longhand -> nodes, or
+None when the browser would reject the value."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from grader.styles.values import LENGTH_TO_PX, RELATIVE_LENGTHS, Node, canonical_color, parse_value
 
+GLOBAL_KEYWORDS = frozenset({"inherit", "initial", "unset", "revert", "revert-layer"})
 SIDES = ("top", "right", "bottom", "left")
 CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
 BORDER_STYLES = frozenset("none hidden dotted dashed solid double groove ridge inset outset auto".split())
@@ -25,10 +27,11 @@ FLEX_BASIS_KEYWORDS = frozenset({"auto", "content", "min-content", "max-content"
 IMAGE_FUNCTIONS = ("url", "image", "image-set", "cross-fade", "element", "paint")
 
 Expansion = dict[str, list[Node]]
+Expander = Callable[[list[Node]], Expansion | None]
 BORDER_PARTS = ("width", "style", "color")
 
 
-def box(template: str) -> Callable[[list[Node]], Expansion | None]:
+def box(template: str) -> Expander:
     def expand_box(nodes: list[Node]) -> Expansion | None:
         values = _four(nodes)
         if values is None:
@@ -74,7 +77,7 @@ def _line_parts(nodes: list[Node]) -> dict[str, list[Node]] | None:
     for node in nodes:
         if "style" not in parts and node.type == "ident" and node.lower_value in BORDER_STYLES:
             parts["style"] = [node]
-        elif "width" not in parts and _is_length(node, keywords=LINE_WIDTHS):
+        elif "width" not in parts and is_length(node, keywords=LINE_WIDTHS):
             parts["width"] = [node]
         elif "color" not in parts and canonical_color(node) is not None:
             parts["color"] = [node]
@@ -86,7 +89,7 @@ def _line_parts(nodes: list[Node]) -> dict[str, list[Node]] | None:
     return {part: parts.get(part) or parse_value(defaults[part]) for part in BORDER_PARTS}
 
 
-def border(sides: tuple[str, ...], prefix: str = "border") -> Callable[[list[Node]], Expansion | None]:
+def border(sides: tuple[str, ...], prefix: str = "border") -> Expander:
     def expand_border(nodes: list[Node]) -> Expansion | None:
         parts = _line_parts(nodes)
         if parts is None:
@@ -110,12 +113,12 @@ def expand_background(nodes: list[Node]) -> Expansion | None:
         return None
     images: list[Node] = []
     for index, layer in enumerate(layers):
-        found = [node for node in layer if _is_image(node)]
+        found = [node for node in layer if is_image(node)]
         images += ([] if index == 0 else parse_value(",")) + (found[:1] or parse_value("none"))
     return {"background-color": colors or parse_value("transparent"), "background-image": images}
 
 
-def _is_image(node: Node) -> bool:
+def is_image(node: Node) -> bool:
     if node.type == "url":
         return True
     if node.type == "function":
@@ -133,7 +136,7 @@ def expand_font(nodes: list[Node]) -> Expansion | None:
         if name != "normal":
             found[name] = [node]
         index += 1
-    if index >= len(nodes) or not _is_length(nodes[index], keywords=FONT_SIZES, percent=True):
+    if index >= len(nodes) or not is_length(nodes[index], keywords=FONT_SIZES, percent=True):
         return None
     size, index = [nodes[index]], index + 1
     line_height = parse_value("normal")
@@ -182,7 +185,7 @@ def expand_flex(nodes: list[Node]) -> Expansion | None:
     bases = [node for node in nodes if node.type != "number"]
     if not 1 <= len(nodes) <= 3 or len(numbers) > 2 or len(bases) > 1 or not (numbers or bases):
         return None
-    if bases and not _is_length(bases[0], keywords=FLEX_BASIS_KEYWORDS, percent=True):
+    if bases and not is_length(bases[0], keywords=FLEX_BASIS_KEYWORDS, percent=True):
         return None
     if bases and numbers and nodes.index(bases[0]) not in (0, len(nodes) - 1):
         return None  # the basis goes before or after the numbers, never between them
@@ -209,7 +212,7 @@ def expand_flex_flow(nodes: list[Node]) -> Expansion | None:
     }
 
 
-def pair(first: str, second: str) -> Callable[[list[Node]], Expansion | None]:
+def pair(first: str, second: str) -> Expander:
     def expand_pair(nodes: list[Node]) -> Expansion | None:
         if not 1 <= len(nodes) <= 2 or any(node.type == "literal" for node in nodes):
             return None
@@ -218,7 +221,7 @@ def pair(first: str, second: str) -> Callable[[list[Node]], Expansion | None]:
     return expand_pair
 
 
-def _is_length(node: Node, keywords: frozenset[str] = frozenset(), percent: bool = False) -> bool:
+def is_length(node: Node, keywords: frozenset[str] = frozenset(), percent: bool = False) -> bool:
     if node.type == "dimension":
         return bool(node.lower_unit in LENGTH_TO_PX or node.lower_unit in RELATIVE_LENGTHS)
     if node.type == "number":

@@ -1,7 +1,7 @@
 """One `rules:` entry of a `css` check: the model, its title, and its verdict on a stylesheet.
 
-A rule passes when the declaration that wins for the selector (see grader/csscascade.py) gives the
-property an equivalent value (see grader/cssnorm.py). With `media:`, only declarations outside any
+A rule passes when the declaration that wins for the selector (see grader/styles/cascade.py) gives the
+property an equivalent value (see grader/styles/values.py). With `media:`, only declarations outside any
 @media or inside a @media with that query take part, and the value must come from inside one. With
 `at_width:`, every declaration that applies on a screen that wide takes part, @media or not: pair
 `at_width: 375` with `at_width: 1200` to require a responsive change.
@@ -9,7 +9,6 @@ property an equivalent value (see grader/cssnorm.py). With `media:`, only declar
 
 from __future__ import annotations
 
-import re
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from grader.result import TestOutcome, cap_text
 from grader.styles.cascade import Candidate, Cascade, cascade_for, shown
 from grader.styles.media import active_at, canonical_media_text, media_matches
+from grader.styles.misplaced import hidden_rule, similar_selector, unsplit_shorthand
 from grader.styles.rulewords import RuleWords
 from grader.styles.selectors import selector_from_text
 from grader.styles.sheet import Declared, Stylesheet
@@ -24,7 +24,6 @@ from grader.styles.shorthands import canonical_property, corner_value, expand, i
 from grader.styles.values import Node, Terms, canonical_value, parse_value
 
 SHOWN_NOTES = 2
-_LOOSE = re.compile(r"\s*[>+~]\s*|\s+")
 TESTS = ("value", "one_of", "contains", "present")
 
 
@@ -42,6 +41,7 @@ class CssRule(BaseModel):
     media: str | None = Field(default=None, min_length=1, max_length=500)
     at_width: float | None = Field(default=None, gt=0, le=10_000)
     message: str | None = Field(default=None, min_length=1, max_length=1000)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
 
     _selector: str = PrivateAttr(default="")
     _property: str = PrivateAttr(default="")
@@ -100,9 +100,13 @@ class CssRule(BaseModel):
             self.value,
             self.one_of,
             self.contains,
+            self.present,
         )
 
     def describe(self) -> str:
+        """The test's name for the learner: `title` when the exercise gives one."""
+        if self.title is not None:
+            return self.title
         words = self.words
         if self.present is not None:
             return words.titled(
@@ -137,9 +141,8 @@ class CssRule(BaseModel):
             return TestOutcome(self.describe(), "pass")
         if self.message is not None:
             return TestOutcome(self.describe(), "fail", cap_text(self.message))
-        notes = cascade.notes + [
-            p.sentence() for p in sheet.problems if self._selector in p.selectors or not p.selectors
-        ]
+        own = [p.sentence() for p in sheet.problems if self._selector in p.selectors]
+        notes = cascade.notes + own + [p.sentence() for p in sheet.problems if not p.selectors]
         if notes:
             problem += " Note: " + " ".join(notes[:SHOWN_NOTES])
         return TestOutcome(self.describe(), "fail", cap_text(problem))
@@ -155,15 +158,22 @@ class CssRule(BaseModel):
             missing = (
                 next(target for target in targets if winners[target] is None) if declared else self._property
             )
-            has_rule = any(self._selector in r.selectors and self.in_context(r.media) for r in sheet.rules)
-            if has_rule:
-                return words.missing(missing, has_rule)
-            return words.missing(missing, has_rule) + words.near_miss(
-                _similar_selector(sheet, self._selector)
-            )
+            return self._missing(sheet, missing)
         if self.present:
             return None
         return self._value_problem(cascade, winners)
+
+    def _missing(self, sheet: Stylesheet, longhand: str) -> str:
+        """No declaration that applies sets `longhand`: say why, in the learner's own terms."""
+        words = self.words
+        if any(self._selector in r.selectors and self.in_context(r.media) for r in sheet.rules):
+            inside = unsplit_shorthand(sheet, self._selector, longhand, self.applies)
+            return words.unsplit(inside, longhand) if inside else words.missing(longhand, has_rule=True)
+        hidden = hidden_rule(sheet, self._selector)
+        if hidden is not None:
+            return words.hidden(hidden, sheet.unclosed_before(hidden))
+        similar = similar_selector(sheet, self._selector)
+        return words.missing(longhand, has_rule=False) + words.near_miss(similar)
 
     def _value_problem(self, cascade: Cascade, winners: dict[str, Candidate | None]) -> str | None:
         words = self.words
@@ -191,16 +201,6 @@ class CssRule(BaseModel):
             if not any(c.terms == terms and c.declared.media for c in cascade.candidates[name]):
                 return self.words.not_in_media(name, self._expected_shown[index][name])
         return None
-
-
-def _similar_selector(sheet: Stylesheet, selector: str) -> str | None:
-    """A learner's selector that differs from `selector` only by combinators (`nav>ul` for `nav ul`)."""
-    loose = _LOOSE.sub(" ", selector)
-    for rule in sheet.rules:
-        for written in rule.selectors:
-            if written != selector and _LOOSE.sub(" ", written) == loose:
-                return written
-    return None
 
 
 def _contains(terms: Terms, wanted: Terms) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.styles.cascade import Candidate
+from grader.styles.sheet import Declared, RuleBlock
+
+AT_WIDTH_MEDIA = "inside a @media rule that applies at that width"
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class RuleWords:
     value: str | None
     one_of: tuple[str, ...] | None
     contains: str | None = None
+    present: bool | None = None
 
     def titled(self, predicate: str) -> str:
         sentence = f"`{self.selector}` {predicate}"
@@ -41,16 +45,13 @@ class RuleWords:
 
     def missing(self, longhand: str, has_rule: bool) -> str:
         sel, add = self.selector, self.suggestion()
+        if self.at_width is not None:
+            return self._missing_at_width(has_rule)
         if not has_rule:
             if self.media is not None:
                 return (
                     f"Your CSS has no rule for `{sel}` inside `@media {self.media}`. "
                     f"Add `@media {self.media} {{ {sel} {{ {add} }} }}`."
-                )
-            if self.at_width is not None:
-                return (
-                    f"No rule for `{sel}` applies on a screen {self.at_width:g}px wide. Add `{add}` for "
-                    f"`{sel}` inside a `@media` rule that applies at that width."
                 )
             return f"Your CSS has no rule for `{sel}`. Add `{sel} {{ {add} }}`."
         if self.media is not None:
@@ -58,9 +59,49 @@ class RuleWords:
                 f"`{sel}` has no `{longhand}` rule inside `@media {self.media}`. "
                 f"Add `{add}` inside `{sel} {{ ... }}` in that @media block."
             )
-        if self.at_width is not None:
-            return f"`{sel}` has no `{longhand}` rule that applies on a screen {self.at_width:g}px wide."
         return f"`{sel}` has no `{longhand}` rule. Add `{add}` inside `{sel} {{ ... }}`."
+
+    def _missing_at_width(self, has_rule: bool) -> str:
+        """A plain rule applies at every width, so it is as good an answer as a @media rule."""
+        sel, add = self.selector, self.suggestion()
+        start = f"At {self.at_width:g}px wide, `{sel}` should {self._wanted()}"
+        if has_rule:
+            return f"{start}; add it to the `{sel}` rule, or {AT_WIDTH_MEDIA}."
+        return (
+            f"{start}, but no rule for `{sel}` applies at that width. Add `{sel} {{ {add} }}`, "
+            f"or put it {AT_WIDTH_MEDIA}."
+        )
+
+    def _wanted(self) -> str:
+        if self.present is not None:
+            return f"set `{self.property}`"
+        if self.contains is not None:
+            return f"have a `{self.property}` that includes `{self.contains}`"
+        if self.one_of is not None:
+            return f"have `{self.property}` set to one of: {', '.join(self.one_of)}"
+        return f"have `{self.property}: {self.value}`"
+
+    def hidden(self, block: RuleBlock, unclosed_before: bool) -> str:
+        """The learner wrote `selector { ... }`, but the browser drops it or reads it inside another rule."""
+        sel = self.selector
+        if unclosed_before or not block.selectors:
+            missing = " (is a `}` missing?)" if unclosed_before else ""
+            return (
+                f"Your CSS has no `{sel}` rule that the browser can see: "
+                f"check the `{{ }}` before {block.where}{missing}."
+            )
+        return (
+            f"Your CSS has no `{sel}` rule of its own: the `{sel} {{ ... }}` on {block.where} is inside "
+            f"another rule, so it only styles `{block.selectors[0]}`. "
+            f"Write `{sel} {{ {self.suggestion()} }}` outside the other rule's `{{ }}`."
+        )
+
+    def unsplit(self, declared: Declared, longhand: str) -> str:
+        return (
+            f"`{self.selector}` sets `{declared.property}: {declared.raw}` ({declared.where}), which may set "
+            f"{longhand}, but this checker can only read {longhand} when it is written on its own. "
+            f"Add `{self.suggestion()}` inside `{self.selector} {{ ... }}` as well."
+        )
 
     def near_miss(self, written: str | None) -> str:
         if written is None:

@@ -4,7 +4,9 @@ Each declaration remembers the selectors of its rule, the @media preludes around
 written ("style.css line 4") and whether it is `!important`. Rules inside @media, @supports and @layer
 blocks, and CSS nesting (`.card { &:hover { ... } }`), are followed. What the browser would throw away
 becomes a `Problem` with a sentence for a beginner ("the browser ignores `color red`: a `:` is missing
-after `color`"), used as context when a rule fails. Nothing here raises on broken CSS.
+after `color`"), used as context when a rule fails; so do a `{` or a comment never closed and a `}` that
+closes nothing. Every rule is also remembered as written (`RuleBlock`), even one the browser drops or
+reads inside another, so that a missing rule can be explained. Nothing here raises on broken CSS.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from dataclasses import dataclass
 import tinycss2
 from tinycss2.bytes import decode_stylesheet_bytes
 
+from grader.styles.braces import unclosed_openers
 from grader.styles.media import always_on_screen
 from grader.styles.selectors import selector_list
+from grader.styles.sheetwords import NO_SELECTOR, STRAY, UNCLOSED, explain_parse_error
 from grader.styles.shorthands import canonical_property
 from grader.styles.values import Node, serialize, significant
 
@@ -57,10 +61,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class RuleBlock:
-    """A style rule as written, even when none of its declarations survive."""
+    """A style rule as written, even when none of its declarations survive. `selectors` are what the
+    browser sees (nested rules joined to their parents; none for a rule it drops); `own` are the ones
+    written before its `{`."""
 
     selectors: tuple[str, ...]
     media: tuple[tuple[Node, ...], ...]
+    own: tuple[str, ...] = ()
+    source: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,11 @@ class Stylesheet:
     declarations: tuple[Declared, ...]
     problems: tuple[Problem, ...]
     rules: tuple[RuleBlock, ...] = ()
+    unclosed: tuple[tuple[str, int], ...] = ()  # (source, line) of each `{` never closed
+
+    def unclosed_before(self, block: RuleBlock) -> bool:
+        """Whether a `{` before this rule, in its file, is never closed (so the rule may be swallowed)."""
+        return any(source == block.source and line < block.line for source, line in self.unclosed)
 
 
 @dataclass(frozen=True)
@@ -94,14 +112,19 @@ def read_stylesheet(sources: Sequence[Source]) -> Stylesheet:
     declarations: list[Declared] = []
     problems: list[Problem] = []
     rules: list[RuleBlock] = []
+    unclosed: list[tuple[str, int]] = []
     for source in sources:
         if len(source.text) > MAX_CSS_CHARS:
             where = _where(source, 1)
             problems.append(Problem((), where, "this CSS is too long to check (over 300 KB)."))
             continue
+        for line, opener in unclosed_openers(source.text):  # first: they explain what follows
+            if opener == "{":
+                unclosed.append((source.name, _line(source, line)))
+            problems.append(Problem((), _where(source, line), UNCLOSED[opener]))
         nodes = tinycss2.parse_stylesheet(source.text, skip_whitespace=True, skip_comments=True)
         _walk(nodes, _Context(source, (), ()), _Found(declarations, problems, rules))
-    return Stylesheet(tuple(declarations), tuple(problems), tuple(rules))
+    return Stylesheet(tuple(declarations), tuple(problems), tuple(rules), tuple(unclosed))
 
 
 def _walk(nodes: list[Node], top: _Context, found: _Found) -> None:
@@ -121,14 +144,20 @@ def _walk(nodes: list[Node], top: _Context, found: _Found) -> None:
 def _visit(node: Node, context: _Context, found: _Found) -> tuple[Iterator[Node], _Context] | None:
     where = _where(context.source, getattr(node, "source_line", 1))
     if node.type == "qualified-rule":
+        strays = [i for i, part in enumerate(node.prelude) if part.type == "error" and part.kind == "}"]
+        if strays:  # the browser drops the rule: remember what came after the `}`, to explain that
+            rest = significant(part for part in node.prelude[strays[-1] + 1 :] if part.type != "error")
+            line = _line(context.source, (rest or node.prelude)[0].source_line)
+            found.rules.append(RuleBlock((), context.media, selector_list(rest), context.source.name, line))
+            found.problems.append(Problem(context.selectors, where, STRAY))
+            return None
         own = selector_list(node.prelude)
         if not own:
-            found.problems.append(
-                Problem(context.selectors, where, "the browser ignores this rule: it has no selector.")
-            )
+            found.problems.append(Problem(context.selectors, where, NO_SELECTOR))
             return None
         selectors = _nest(context.selectors, own) if context.selectors else own
-        found.rules.append(RuleBlock(selectors, context.media))
+        line = _line(context.source, getattr(node, "source_line", 1))
+        found.rules.append(RuleBlock(selectors, context.media, own, context.source.name, line))
         return iter(_block(node.content, nested=True)), _Context(context.source, selectors, context.media)
     if node.type == "at-rule":
         keyword = node.lower_at_keyword
@@ -142,7 +171,7 @@ def _visit(node: Node, context: _Context, found: _Found) -> tuple[Iterator[Node]
     if node.type == "declaration" and context.selectors:
         _declare(node, context, where, found)
     elif node.type == "error":
-        found.problems.append(Problem(context.selectors, where, _explain(node.message)))
+        found.problems.append(Problem(context.selectors, where, explain_parse_error(node.message)))
     return None
 
 
@@ -188,22 +217,14 @@ def _nest(parents: tuple[str, ...], children: tuple[str, ...]) -> tuple[str, ...
     )
 
 
-def _explain(message: str) -> str:
-    lowered = message.lower()
-    if "eof reached before {} block" in lowered:
-        return "the browser ignores the end of this file: a rule is missing its `{`."
-    if "before {} block" in lowered:
-        return "the browser ignores this line: it is not written as `property: value;` (is a `:` missing?)."
-    if "expected ':'" in lowered:
-        return "the browser ignores this line: a `:` is missing after the property name."
-    if "expected ident" in lowered:
-        return "the browser ignores this line: it does not start with a property name."
-    return "the browser cannot read this part of the CSS and ignores it."
-
-
 def _serialize(nodes: Sequence[Node]) -> str:
     return " ".join(serialize(nodes).split())
 
 
+def _line(source: Source, line: int) -> int:
+    """A line of `source.text` as a line of its file (a <style> block starts partway down its page)."""
+    return source.first_line + max(line, 1) - 1
+
+
 def _where(source: Source, line: int) -> str:
-    return f"{source.name} line {source.first_line + max(line, 1) - 1}"
+    return f"{source.name} line {_line(source, line)}"

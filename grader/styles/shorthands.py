@@ -2,21 +2,31 @@
 
 `padding: 8px 16px` sets padding-left to 16px, `border: 1px solid red` sets twelve longhands, and
 `flex: 1` means grow 1, shrink 1, basis 0%. A rule about a longhand is satisfied by a shorthand, and a
-rule about a shorthand compares every longhand it sets. Modelled: margin, padding, inset, border,
-border-top/right/bottom/left, border-width/style/color, border-radius (with `/`), outline, background
-(its colour and images), font, flex, flex-flow, gap (and grid-gap), overflow. Any other property is
-compared as written. A value a shorthand cannot take makes the whole declaration invalid, as in the
-browser, which then ignores it.
+rule about a shorthand compares every longhand it sets. Modelled:
+
+- boxes: margin, padding, inset, border, border-top/right/bottom/left, border-width/style/color,
+  border-radius (with `/`), outline (grader/styles/expand.py);
+- logical sides: margin-inline/block, padding-inline/block, inset-inline/block, border-inline/block
+  (and their -start/-end and -width/-style/-color forms), mapped to the physical sides of a page
+  written left to right (inline start = left, block start = top: grader/styles/logical.py);
+- background (its colour and images), font, flex, flex-flow, gap (and grid-gap), overflow;
+- list-style, text-decoration, columns (grader/styles/anyorder.py);
+- place-items, place-content, place-self, grid-row, grid-column, grid-area
+  (grader/styles/placement.py).
+
+Any other property is compared as written. A value a shorthand cannot take makes the whole declaration
+invalid, as in the browser, which then ignores it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from grader.styles.anyorder import expand_columns, expand_list_style, expand_text_decoration
 from grader.styles.expand import (
     BORDER_PARTS,
     CORNERS,
+    GLOBAL_KEYWORDS,
     SIDES,
+    Expander,
     Expansion,
     border,
     border_radius,
@@ -27,9 +37,11 @@ from grader.styles.expand import (
     expand_font,
     pair,
 )
+from grader.styles.logical import LOGICAL_EXPANDERS, LOGICAL_LONGHANDS
+from grader.styles.placement import PLACEMENT_EXPANDERS, PLACEMENT_LONGHANDS
 from grader.styles.values import Node
 
-GLOBAL_KEYWORDS = frozenset({"inherit", "initial", "unset", "revert", "revert-layer"})
+__all__ = ["GLOBAL_KEYWORDS", "canonical_property", "corner_value", "expand", "is_shorthand", "longhands"]
 ALIASES = {
     "grid-gap": "gap",
     "grid-row-gap": "row-gap",
@@ -81,7 +93,7 @@ def corner_value(property_name: str, nodes: list[Node]) -> list[Node]:
     return nodes
 
 
-_EXPANDERS: dict[str, Callable[[list[Node]], Expansion | None]] = {
+_EXPANDERS: dict[str, Expander] = {
     **{name: box(template) for name, template in BOXES.items()},
     "border-radius": border_radius,
     "border": border(SIDES),
@@ -93,6 +105,11 @@ _EXPANDERS: dict[str, Callable[[list[Node]], Expansion | None]] = {
     "flex-flow": expand_flex_flow,
     "gap": pair("row-gap", "column-gap"),
     "overflow": pair("overflow-x", "overflow-y"),
+    "list-style": expand_list_style,
+    "text-decoration": expand_text_decoration,
+    "columns": expand_columns,
+    **LOGICAL_EXPANDERS,
+    **PLACEMENT_EXPANDERS,
 }
 _LONGHANDS: dict[str, tuple[str, ...]] = {
     **{name: tuple(template.format(side) for side in SIDES) for name, template in BOXES.items()},
@@ -114,4 +131,14 @@ _LONGHANDS: dict[str, tuple[str, ...]] = {
     "flex-flow": ("flex-direction", "flex-wrap"),
     "gap": ("row-gap", "column-gap"),
     "overflow": ("overflow-x", "overflow-y"),
+    "list-style": ("list-style-type", "list-style-position", "list-style-image"),
+    "text-decoration": (
+        "text-decoration-line",
+        "text-decoration-style",
+        "text-decoration-color",
+        "text-decoration-thickness",
+    ),
+    "columns": ("column-width", "column-count"),
+    **LOGICAL_LONGHANDS,
+    **PLACEMENT_LONGHANDS,
 }

@@ -10,6 +10,7 @@ A value becomes a tuple of canonical terms, one per component (whitespace and co
 - numbers are written the shortest way: `.5` == `0.5` == `0.50`;
 - keywords and function names lose their case; `bold` == `700` and `normal` == `400` for font-weight;
 - opacities may be written as percentages: `opacity: 50%` == `opacity: .5`;
+- the words of `text-decoration-line` may come in any order;
 - strings keep their case but not their quotes' kind; in `font-family` quotes do not matter at all:
   `'Open Sans'` == `"Open Sans"` == `Open Sans` (family names are not case-sensitive either).
 
@@ -46,6 +47,7 @@ TIME_TO_S = {"s": 1.0, "ms": 0.001}
 ANGLE_TO_DEG = {"deg": 1.0, "grad": 0.9, "rad": 180 / math.pi, "turn": 360.0}
 KEYWORD_SYNONYMS = {"font-weight": {"normal": "400", "bold": "700"}}
 FRACTION_PROPERTIES = frozenset({"opacity", "fill-opacity", "stroke-opacity", "flood-opacity"})
+UNORDERED_PROPERTIES = frozenset({"text-decoration-line"})  # `underline overline` == `overline underline`
 MAX_NESTING = 24
 RELATIVE_LENGTHS = frozenset(
     "em rem ex rex ch rch cap rcap ic ric lh rlh vw vh vi vb vmin vmax svw svh lvw lvh dvw dvh "
@@ -81,7 +83,8 @@ def canonical_value(property_name: str, nodes: Sequence[Node]) -> Terms:
         number(node.value / 100) if fraction and node.type == "percentage" else term(node)
         for node in significant(nodes)
     ]
-    return tuple(synonyms.get(item, item) for item in terms)
+    canonical = tuple(synonyms.get(item, item) for item in terms)
+    return tuple(sorted(canonical)) if property_name in UNORDERED_PROPERTIES else canonical
 
 
 def canonical_text(property_name: str, text: str) -> Terms:

@@ -17,13 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.e2e_site import Site
-from tests.support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "tests" / "web" / "fixtures" / "exercises"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
 
@@ -52,7 +48,7 @@ def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     instance = tmp_path_factory.mktemp("site")
     port, preview_port = free_port(), free_port()
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "GRADER_EXERCISES": str(EXERCISES),
-           "GRADER_SUBMIT_COOLDOWN_S": "0",
+           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_REFERENCES": str(instance / "references"),
            "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "web.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
                "--preview-port", str(preview_port), "--web-workers", "2"]
@@ -70,22 +66,3 @@ def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        unavailable("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: object) -> Iterator[object]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    yield context.new_page()
-    context.close()

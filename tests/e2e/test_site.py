@@ -65,6 +65,25 @@ def test_an_instructor_sees_the_grid_and_the_code(site: Site, page: Any) -> None
     assert 'print("Hello' in code.inner_text() and code.locator(".ln").count() >= 1
 
 
+def test_a_learner_sees_a_picture_of_their_page_beside_the_models(site: Site, page: Any) -> None:
+    log_in(page, site, "learner")
+    page.goto(f"{site.url}/exercises/web/page")
+    page.fill("#file-0", "<!doctype html><h1>Welcome</h1><p>Mine.</p>")
+    page.click("text=Send for grading")
+    panel = page.locator("#result-panel")
+    panel.locator(".score-line").wait_for(timeout=GRADING_S)  # graded (the fixture's script check fails)
+    assert "The heading is on the screen" in panel.inner_text()
+    pictures = panel.locator(".pictures img")
+    assert pictures.count() == 2
+    assert [pictures.nth(i).get_attribute("alt") for i in range(2)] == [
+        "Your page in a window 1200 pixels wide", "The model solution in a window 1200 pixels wide"]
+    for i in range(2):
+        picture = pictures.nth(i)
+        picture.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+        assert picture.evaluate("img => img.naturalWidth") == 800  # 1200 px wide, scaled down to 800
+
+
 def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any) -> None:
     log_in(page, site, "learner")
     assert any(cookie["name"] == "grader_session" for cookie in page.context.cookies())
@@ -78,7 +97,31 @@ def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any
     assert "cookie:SecurityError" in text, text
     assert "parent:SecurityError" in text, text
     assert "api:TypeError" in text and "api=" not in text, text
-    assert page.locator("#preview iframe").get_attribute("sandbox") == "allow-scripts"
+    assert page.locator("#preview iframe").get_attribute("sandbox") == "allow-scripts allow-forms"
+
+
+FORM_PAGE = """<form id="f"><input id="item" value="Milk"><button id="add">Add</button></form>
+<ul id="list"></ul>
+<script>
+document.getElementById("f").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const li = document.createElement("li");
+  li.textContent = document.getElementById("item").value;
+  document.getElementById("list").appendChild(li);
+});
+</script>"""
+
+
+def test_a_page_that_reacts_to_its_form_works_in_the_preview(site: Site, page: Any) -> None:
+    """The form exercises of the JavaScript track need the submit event in the preview."""
+    log_in(page, site, "learner")
+    page.goto(f"{site.url}/exercises/web/page")
+    page.fill("#file-0", FORM_PAGE)
+    page.click("text=Save and preview")
+    frame = page.frame_locator("#preview iframe")
+    frame.locator("#add").click()
+    frame.locator("#list li").wait_for(timeout=15_000)
+    assert frame.locator("#list li").inner_text() == "Milk"
 
 
 def test_pages_work_with_the_keyboard_and_without_outside_requests(site: Site, page: Any) -> None:

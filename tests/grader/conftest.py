@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.browser.references import ReferenceStore
 from grader.exercise import Exercise, load_exercise
 from grader.runner import SandboxRunner
 from sandbox import SandboxSettings, SandboxUnavailable
@@ -29,3 +30,9 @@ def grading_runner(runner_image: str) -> Iterator[SandboxRunner]:
         unavailable(str(error))
     yield runner
     runner.close()
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory: pytest.TempPathFactory) -> ReferenceStore:
+    """Reference pictures made during this test session only (never the user's cache)."""
+    return ReferenceStore(tmp_path_factory.mktemp("references"))

@@ -111,8 +111,14 @@ def test_rules_that_pass(css: str, rule: dict[str, Any]) -> None:
         (
             "@media (max-width: 600px) { h1 { color: red } }",
             {"value": "red", "at_width": 1024},
-            "No rule for `h1` applies on a screen 1024px wide. Add `color: red;` for `h1` inside a `@media` "
-            "rule that applies at that width.",
+            "At 1024px wide, `h1` should have `color: red`, but no rule for `h1` applies at that width. "
+            "Add `h1 { color: red; }`, or put it inside a @media rule that applies at that width.",
+        ),
+        (
+            "h1 { font-size: 2em }",
+            {"value": "red", "at_width": 375},
+            "At 375px wide, `h1` should have `color: red`; add it to the `h1` rule, or inside a @media rule "
+            "that applies at that width.",
         ),
         (
             "h1 { color: red; }\n@media (max-width: 600px) { h1 { color: blue } }",
@@ -185,12 +191,29 @@ def test_shorthand_messages(css: str, prop: str, value: str, message: str) -> No
         ({"value": "red", "media": "screen"}, "is not a media query"),
         ({"value": "red", "colour": "x"}, "Extra inputs are not permitted"),
         ({"value": "red", "at_width": 0}, "greater than 0"),
+        ({"value": "red", "title": ""}, "at least 1 character"),
     ],
 )
 def test_rule_content_errors(rule: dict[str, Any], error: str) -> None:
     with pytest.raises(ValidationError) as caught:
         CssRule.model_validate({"selector": "h1", "property": "color", **rule})
     assert error in str(caught.value)
+
+
+def test_a_title_names_the_test_whether_it_passes_or_fails() -> None:
+    rule = CssRule.model_validate(
+        {
+            "selector": ".menu",
+            "property": "list-style-type",
+            "value": "none",
+            "title": "The menu has no bullets",
+        }
+    )
+    for css in (".menu { list-style: none }", ".menu { color: red }", ""):
+        assert rule.evaluate(read_stylesheet([Source("style.css", css)])).name == "The menu has no bullets"
+    assert CssRule.model_validate({"selector": "h1", "property": "color", "value": "red"}).describe() == (
+        "`h1` has color: red"
+    )
 
 
 def test_yaml_numbers_are_values() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from grader import __version__
+from grader.browser.references import ReferenceStore
 from grader.exercise import Exercise
 from grader.grading import grade_submission
 from grader.intake import read_submission_folder
@@ -120,13 +121,13 @@ def check_invariants(result: dict[str, Any], exercise: Exercise) -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, grading_runner: SandboxRunner) -> None:
+def test_golden(case: str, grading_runner: SandboxRunner, reference_store: ReferenceStore) -> None:
     folder = GOLDEN / case
     expected_file = folder / "expected.json"
     expected = json.loads(expected_file.read_text()) if expected_file.exists() else None
     exercise = fixture_exercise(exercise_key(case, expected))
     files = read_submission_folder(folder / "submission", exercise.files)
-    result = grade_submission(exercise, files, grading_runner).to_json()
+    result = grade_submission(exercise, files, grading_runner, reference_store).to_json()
     assert result["status"] != "error", f"could not grade, not a learner's verdict: {result['message']}"
     check_invariants(result, exercise)
     if UPDATE:
@@ -147,9 +148,9 @@ def test_every_kind_has_a_passing_a_failing_and_an_erroring_case() -> None:
         expected = json.loads(file.read_text())
         kind = case.split("-", 1)[0]
         statuses.setdefault(kind, set()).update(c["status"] for c in expected["checks"])
-    for kind in ("pytest", "io", "node", "script", "dom", "http", "html", "css"):
+    for kind in ("pytest", "io", "node", "script", "dom", "http", "html", "css", "browser"):
         assert {"pass", "fail"} <= statuses.get(kind, set()), kind
-    for kind in ("pytest", "io", "node", "script", "dom", "http"):  # html and css are judged on the host
+    for kind in ("pytest", "io", "node", "script", "dom", "http", "browser"):  # html, css: on the host
         assert statuses[kind] & {"error", "timeout", "memory", "output"}, kind
 
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.checks.base import GradingContext
+from grader.checks.base import STEP_REPORT_ROOM, GradingContext
 from grader.exercise import Exercise, load_exercise
 from grader.grading import grade_submission
 from grader.plan import (
     HARNESS_COMMAND,
     MAX_WALL_S,
     STEP_OVERHEAD_S,
-    STEP_REPORT_ROOM,
     build_plan,
     done_frame,
 )

@@ -144,7 +144,8 @@ def test_draft_is_kept_and_reopened(as_ann: Browser, db_session: Session) -> Non
 
 def test_web_exercise_frames_the_preview_sandboxed(as_ann: Browser) -> None:
     page = as_ann.get("/exercises/web/page").get_data(as_text=True)
-    assert '<iframe sandbox="allow-scripts" src="http://localhost:8001/p/' in page
+    assert '<iframe sandbox="allow-scripts allow-forms" src="http://localhost:8001/p/' in page
+    assert "allow-same-origin" not in page
     assert "allow-same-origin" not in page
 
 

@@ -29,7 +29,10 @@ def test_the_draft_page_and_its_script_are_served_sandboxed(as_ann: Browser, pre
     path = _draft_url(as_ann, "<h1>Welcome</h1><script src='page.js'></script>")
     page = preview.get(path)
     assert page.status_code == 200 and page.mimetype == "text/html"
-    assert page.headers["Content-Security-Policy"].startswith("sandbox allow-scripts;")
+    csp = page.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox allow-scripts allow-forms;")
+    assert "allow-same-origin" not in csp
+    assert "form-action 'none'" in csp
     assert "Set-Cookie" not in page.headers
     script = preview.get(path.replace("index.html", "page.js"))
     assert script.mimetype == "text/javascript" and b"document.title" in script.data
@@ -56,7 +59,7 @@ def test_forged_tampered_and_expired_tokens_are_not_found(as_ann: Browser, previ
 
 def test_the_starter_page_is_shown_before_any_draft(as_bob: Browser, preview: FlaskClient) -> None:
     page = as_bob.get("/exercises/web/page").get_data(as_text=True)
-    src = page.split('<iframe sandbox="allow-scripts" src="', 1)[1].split('"', 1)[0]
+    src = page.split('<iframe sandbox="allow-scripts allow-forms" src="', 1)[1].split('"', 1)[0]
     assert b"<h1>Hi</h1>" in preview.get(src.removeprefix("http://localhost:8001")).data
 
 

@@ -117,8 +117,13 @@ FAILING = [
     ),
     (
         {"selector": "footer", "matches": "20[3-9]\\d"},
-        "The text of the <footer> matches `20[3-9]\\d`",
-        'The <footer> on line 15 says "© 2024 Me", which does not match the pattern `20[3-9]\\d`.',
+        "The text of the <footer> has the expected form",
+        'The <footer> on line 15 says "© 2024 Me", which is not in the expected form.',
+    ),
+    (
+        {"selector": "img", "attribute": "alt", "matches": "\\S{3}", "all": True, "title": "Alt text"},
+        "Alt text",
+        'The <img> on line 10 has alt="", which is not in the expected form (every <img> should).',
     ),
     (
         {"selector": "a#home", "attribute": "href", "equals": "home.html"},
@@ -218,6 +223,7 @@ def test_labelled_by_reference_and_hidden_fields_pass() -> None:
         ({"structure": "lang", "selector": "x"}, "give exactly one of `structure`, `selector` or `order`"),
         ({"text": "x"}, "give exactly one of `structure`, `selector` or `order`"),
         ({"structure": "lang", "count": 1}, "`structure` takes no other options"),
+        ({"selector": "h1", "title": ""}, "at least 1 character"),
         ({"selector": "h1", "count": 1, "text": "x"}, "give only one of"),
         ({"selector": "p", "matches": "("}, "is not a valid regular expression"),
         ({"selector": "h1", "all": True}, "`all` applies to"),
@@ -236,6 +242,35 @@ def test_content_errors_are_caught_when_the_exercise_loads(spec: dict[str, Any],
     with pytest.raises(ValidationError, match=None) as caught:
         HtmlAssertion.model_validate(spec)
     assert error in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"structure": "lang"},
+        {"order": ["h1", "p"]},
+        {"selector": "p", "matches": "\\S"},
+        {"selector": "img", "attribute": "alt", "exists": True, "all": True},
+    ],
+)
+def test_a_title_names_the_test_whether_it_passes_or_fails(spec: dict[str, Any]) -> None:
+    titled = {**spec, "title": "Something a beginner understands"}
+    assert check(titled)[1] == check(titled, "<p></p>")[1] == "Something a beginner understands"
+
+
+@pytest.mark.parametrize(
+    ("spec", "name"),
+    [
+        ({"selector": "p", "matches": "\\S"}, "The text of the <p> has the expected form"),
+        ({"selector": "p", "matches": "\\S", "all": True}, "The text of every <p> has the expected form"),
+        (
+            {"selector": "img", "attribute": "alt", "matches": ".{5}"},
+            "The alt of the <img> has the expected form",
+        ),
+    ],
+)
+def test_generated_names_never_show_a_regular_expression(spec: dict[str, Any], name: str) -> None:
+    assert check(spec)[1] == name
 
 
 def test_numbers_in_yaml_are_text() -> None:

@@ -1,0 +1,1 @@
+"""The browser check: what a page must show, read from what Chromium reported, judged on the host."""

@@ -1,0 +1,117 @@
+"""The harness's `browser` action (grader/harness/browser_runner.py, chromium.py, cdp.py), run for real
+in the runner image: what it reports, that it stops itself before its step's time is up, and that
+nothing of the browser outlives its step."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import secrets
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from grader.checks.base import Step, StepNeeds, StepOutput
+from grader.checks.browser import BROWSER_MEMORY_MB, BROWSER_NOFILE, BROWSER_PIDS, SCREENSHOT
+from grader.frames import RunEnding, parse_frames
+from grader.plan import GradingPlan
+from grader.runner import SandboxRunner
+from sandbox import RunLimits
+
+pytestmark = pytest.mark.docker
+
+PAGE = """<!DOCTYPE html>
+<html><head><style>h1 { color: #f00 } .menu { width: 420px; background: navy; color: white }</style></head>
+<body><h1>Hello</h1><div class="menu">menu</div><button id="go">go</button><p id="msg"></p>
+<script src="app.js"></script></body></html>"""
+SCRIPT = """document.querySelector("#go").addEventListener("click", () => {
+  document.querySelector("#msg").textContent = "Hi";
+});
+console.error("careful");
+missing();
+"""
+
+
+def browser_params(**extra: Any) -> dict[str, Any]:
+    return {
+        "page": "index.html", "viewports": [{"width": 375, "height": 600}, {"width": 1200, "height": 600}],
+        "actions": [{"click": "#go"}], "probes": [{"selector": "h1", "properties": ["color"]},
+                                                  {"selector": ".menu", "properties": []}],
+        "screenshot": SCREENSHOT, "budget_s": 8.5, **extra,
+    }
+
+
+def run_steps(runner: SandboxRunner, steps: list[tuple[str, str, dict[str, Any]]],
+              files: dict[str, str], timeout_s: float = 9.0) -> dict[str, StepOutput]:
+    sandbox, image = runner.get()
+    needs = StepNeeds(pids=BROWSER_PIDS, memory_mb=BROWSER_MEMORY_MB, nofile=BROWSER_NOFILE)
+    plan_steps = tuple(Step(i, a, p, timeout_s, needs) for i, a, p in steps)  # type: ignore[arg-type]
+    limits = RunLimits(wall_s=timeout_s * len(steps) + 10, memory_mb=BROWSER_MEMORY_MB, pids=BROWSER_PIDS,
+                       nofile=BROWSER_NOFILE, output_bytes=16 * 1024 * 1024)
+    data = {path: text.encode() for path, text in files.items()}
+    plan = GradingPlan(plan_steps, data, secrets.token_hex(16), limits, 64 * 1024)
+    result = sandbox.run(plan.run_spec(image))
+    frames = parse_frames(result.stdout_text(), plan.nonce, plan_steps, RunEnding(result.timed_out,
+                                                                                  result.oom_killed))
+    assert frames.started, result.stderr_text()
+    return frames.outputs
+
+
+def test_the_browser_reports_what_it_sees_at_each_viewport(grading_runner: SandboxRunner) -> None:
+    outputs = run_steps(grading_runner, [("page", "browser", browser_params())],
+                        {"index.html": PAGE, "app.js": SCRIPT})
+    assert outputs["page"].status == "ok", outputs["page"]
+    report = json.loads(outputs["page"].report)
+    assert "fatal" not in report, report
+    narrow, wide = report["viewports"]
+    assert (narrow["viewport"], wide["viewport"]) == ("375x600", "1200x600")
+    h1 = narrow["facts"]["elements"]["h1"]["items"][0]
+    assert h1["style"] == {"color": "rgb(255, 0, 0)"} and h1["hidden"] == ""
+    menu = narrow["facts"]["elements"][".menu"]["items"][0]
+    assert menu["box"]["width"] == 420 and narrow["facts"]["page"]["width"] > 375  # it sticks out
+    assert '<p id="msg">Hi</p>' in narrow["facts"]["html"]  # the click happened
+    assert narrow["errors"] == ["careful", "ReferenceError: missing is not defined (app.js, line 5)"]
+    picture = Image.open(io.BytesIO(base64.b64decode(narrow["screenshot"])))
+    assert picture.format == "PNG" and picture.width == 375
+    assert Image.open(io.BytesIO(base64.b64decode(wide["screenshot"]))).width == 800  # scaled down
+
+
+def test_a_hung_page_is_reported_before_the_steps_time_is_up(grading_runner: SandboxRunner) -> None:
+    params = browser_params(budget_s=3.0)
+    outputs = run_steps(grading_runner, [("hung", "browser", params)],
+                        {"index.html": PAGE, "app.js": "for (;;) {}"}, timeout_s=4.0)
+    assert outputs["hung"].status == "ok" and outputs["hung"].duration_s < 4.0
+    report = json.loads(outputs["hung"].report)
+    assert report["fatal"] == "timeout" and report["viewports"][0]["phase"] == "loading"
+
+
+def test_nothing_of_the_browser_outlives_its_step(grading_runner: SandboxRunner) -> None:
+    look = ("import os\n"
+            "names = [open(f'/proc/{p}/cmdline', 'rb').read().split(b'\\0')[0].decode()\n"
+            "         for p in os.listdir('/proc') if p.isdigit()]\n"
+            "print(sorted(set(n.rsplit('/', 1)[-1] for n in names if n)))\n"
+            "print(sorted(os.listdir('/tmp')))\n")
+    outputs = run_steps(grading_runner, [
+        ("page", "browser", browser_params()),
+        ("after", "exec", {"argv": ["python3", "-c", look], "stdin": ""}),
+    ], {"index.html": PAGE, "app.js": SCRIPT})
+    processes, scratch = outputs["after"].stdout.splitlines()
+    assert "chromium" not in processes, processes
+    assert scratch == "[]"  # the profile and the log went with the step
+
+
+def test_under_memory_pressure_the_browser_dies_never_the_harness(grading_runner: SandboxRunner) -> None:
+    """Chromium lowers its own OOM score (to 0 for itself, 200-300 for its tabs); the harness and init
+    hold 0 and every step's program starts at 1000, so the kernel never picks the harness."""
+    pile = "const pile = []; for (;;) pile.push(new Array(1e6).fill(Math.random()));"
+    scores = ("def score(pid): return open(f'/proc/{pid}/oom_score_adj').read().strip()\n"
+              "print(score('self'), score(1))\n")
+    outputs = run_steps(grading_runner, [
+        ("pile", "browser", browser_params(budget_s=5.0)),
+        ("after", "exec", {"argv": ["python3", "-c", scores], "stdin": ""}),
+    ], {"index.html": PAGE, "app.js": pile}, timeout_s=6.0)
+    pile_report = json.loads(outputs["pile"].report or "{}")
+    assert outputs["pile"].status == "memory" or pile_report.get("fatal") in ("crashed", "timeout")
+    assert (outputs["after"].status, outputs["after"].stdout) == ("ok", "1000 0\n")
