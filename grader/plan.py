@@ -16,6 +16,10 @@ MAX_WALL_S = 300.0
 JSON_ESCAPING = 6
 """At worst one byte a program printed takes six in its frame (`\u0001`)."""
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+DOM_HELPER = ("node", "/opt/harness/dom_runner.js")
+"""Prelaunched when a plan has a dom step: it loads jsdom while the container waits for the
+submission (grader/harness/actions.py DOM_RUNNER). Only the plan's first step can use it, since every
+process is killed between steps, so the first dom step runs first."""
 
 
 def done_frame(nonce: str) -> bytes:
@@ -31,6 +35,7 @@ class GradingPlan:
     limits: RunLimits
     output_cap: int = 64 * 1024
     """Bytes of stdout, and of stderr, each step may print: the exercise's output limit."""
+    prelaunch: tuple[str, ...] = ()
 
     def run_spec(self, image: str) -> RunSpec:
         plan = {
@@ -53,6 +58,7 @@ class GradingPlan:
             stdin=json.dumps(plan).encode(),
             limits=self.limits,
             done_marker=done_frame(self.nonce),
+            prelaunch=self.prelaunch,
         )
 
 
@@ -68,6 +74,10 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
         if check_steps:
             for path in check.support_files():
                 files[path] = exercise.support_file_bytes(path)
+    first_dom = next((step for step in steps if step.action == "dom"), None)
+    if first_dom is not None:  # steps are independent: order changes no verdict
+        steps.remove(first_dom)
+        steps.insert(0, first_dom)
     wall = min(sum(step.timeout_s + STEP_OVERHEAD_S for step in steps) + 2.0, MAX_WALL_S)
     output_cap = exercise.limits.output * 1024
     # Every step's frame must fit whole, even when its program printed up to the cap on both streams:
@@ -86,4 +96,5 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
         fsize_mb=base_limits.fsize_mb,
         output_bytes=min(frames_room, MAX_OUTPUT_BYTES),
     )
-    return GradingPlan(tuple(steps), files, secrets.token_hex(16), limits, output_cap)
+    prelaunch = DOM_HELPER if first_dom is not None else ()
+    return GradingPlan(tuple(steps), files, secrets.token_hex(16), limits, output_cap, prelaunch)

@@ -63,12 +63,16 @@ def host_config(settings: SandboxSettings, limits: RunLimits) -> dict[str, Any]:
 
 
 def container_config(
-    settings: SandboxSettings, limits: RunLimits, labels: dict[str, str], image: str
+    settings: SandboxSettings,
+    limits: RunLimits,
+    labels: dict[str, str],
+    image: str,
+    prelaunch: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Keyword arguments for `APIClient.create_container` of one sandbox container."""
     return {
         "image": image,
-        "command": list(ENTRY_COMMAND),
+        "command": [*ENTRY_COMMAND, "--", *prelaunch] if prelaunch else list(ENTRY_COMMAND),
         "user": settings.user,  # numeric and non-root, whatever the image says
         "working_dir": "/work",
         "environment": {"PATH": PATH, "HOME": "/tmp", "LANG": "C.UTF-8"},

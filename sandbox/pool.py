@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from sandbox.run import Launched, Sandbox
 
 log = logging.getLogger(__name__)
-Profile = tuple[str, RunLimits]
+Profile = tuple[str, RunLimits, tuple[str, ...]]
 MAX_WALL_S = 600.0
 RETRY_AFTER_FAILURE_S = 5.0
 
 
-def profile_of(image: str, limits: RunLimits) -> Profile:
-    return image, replace(limits, wall_s=1.0, output_bytes=1024)
+def profile_of(image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> Profile:
+    return image, replace(limits, wall_s=1.0, output_bytes=1024), prelaunch
 
 
 class WarmPool:
@@ -44,14 +44,14 @@ class WarmPool:
         self._thread = threading.Thread(target=self._refill_loop, name="sandbox-pool", daemon=True)
         self._thread.start()
 
-    def prewarm(self, image: str, limits: RunLimits) -> None:
+    def prewarm(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._ready[profile_of(image, limits)]
+            self._ready[profile_of(image, limits, prelaunch)]
             self._lock.notify()
 
-    def take(self, image: str, limits: RunLimits) -> Launched | None:
+    def take(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> Launched | None:
         """A ready container for this profile that is still running, or None (start one cold)."""
-        profile = profile_of(image, limits)
+        profile = profile_of(image, limits, prelaunch)
         while True:
             with self._lock:
                 queue = self._ready[profile]
@@ -104,9 +104,9 @@ class WarmPool:
                 if self._closed:
                     return
                 continue
-            image, limits = profile
+            image, limits, prelaunch = profile
             try:
-                launched = self._sandbox.launch(image, limits, self._max_idle_s + MAX_WALL_S)
+                launched = self._sandbox.launch(image, limits, self._max_idle_s + MAX_WALL_S, prelaunch)
             except SandboxError as error:
                 log.warning("could not start a ready container: %s", error)
                 time.sleep(RETRY_AFTER_FAILURE_S)

@@ -86,10 +86,11 @@ class Sandbox:
         for client in clients:
             client.close()
 
-    def prewarm(self, image: str, limits: RunLimits | None = None) -> None:
-        """Keep containers for this image and limits started ahead of need (when pooling is on)."""
+    def prewarm(self, image: str, limits: RunLimits | None = None, prelaunch: tuple[str, ...] = ()) -> None:
+        """Keep containers for this image, limits and prelaunched helper started ahead of need
+        (when pooling is on)."""
         if self._pool is not None:
-            self._pool.prewarm(image, limits or self.settings.limits)
+            self._pool.prewarm(image, limits or self.settings.limits, prelaunch)
 
     @property
     def client(self) -> APIClient:
@@ -109,11 +110,12 @@ class Sandbox:
             ValueError: the spec's files are unsafe paths.
         """
         payload = build_payload(spec.files, spec.command, {**BASE_ENV, **spec.env}, spec.stdin)
-        launched = self._pool.take(spec.image, spec.limits) if self._pool is not None else None
+        pool = self._pool
+        launched = pool.take(spec.image, spec.limits, spec.prelaunch) if pool is not None else None
         if launched is None:
-            launched = self.launch(spec.image, spec.limits, spec.limits.wall_s)
-            if self._pool is not None:
-                self._pool.prewarm(spec.image, spec.limits)
+            launched = self.launch(spec.image, spec.limits, spec.limits.wall_s, spec.prelaunch)
+            if pool is not None:
+                pool.prewarm(spec.image, spec.limits, spec.prelaunch)
         try:
             result = self.execute(launched, payload, spec.limits, spec.done_marker)
         except BaseException:
@@ -125,16 +127,19 @@ class Sandbox:
             self.discard(launched)
         return result
 
-    def launch(self, image: str, limits: RunLimits, lifetime_s: float) -> Launched:
-        """Create, attach to and start a container whose entry then waits for its stream.
-        `lifetime_s` bounds how long it may exist before the reaper may remove it."""
+    def launch(
+        self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = ()
+    ) -> Launched:
+        """Create, attach to and start a container whose entry then waits for its stream (with
+        `prelaunch` started at once, if given). `lifetime_s` bounds how long it may exist before the
+        reaper may remove it."""
         labels = {
             LABEL: "1",
             DEADLINE_LABEL: str(int(time.time() + lifetime_s + 60)),
             OWNER_LABEL: owner_label(),
             "org.grader.run": uuid.uuid4().hex,
         }
-        config = container_config(self.settings, limits, labels, image)
+        config = container_config(self.settings, limits, labels, image, prelaunch)
         client = self.client
         with engine_errors(image=image, runtime=self.settings.runtime):
             container_id = client.create_container(**config)["Id"]

@@ -19,6 +19,9 @@ class RunSpec:
         stdin: bytes the command reads on standard input.
         env: extra environment variables for the command.
         limits: resource limits; the hardened defaults when not given.
+        prelaunch: a helper program the container starts as soon as it starts, before the run's
+            files arrive, so that it can load what it needs while the container waits (see
+            `sandbox/incontainer/entry.py`); the command finds it in SANDBOX_PRELAUNCH.
         done_marker: when stdout contains these bytes, the run counts as finished at once: the
             host stops reading and removes the container without waiting for it to exit. Only for
             programs that print a marker nobody else can know (a nonce) as their last word.
@@ -31,6 +34,7 @@ class RunSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     limits: RunLimits = field(default_factory=RunLimits)
     done_marker: bytes | None = None
+    prelaunch: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.command:

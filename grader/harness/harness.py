@@ -132,6 +132,7 @@ def main() -> int:
             outcome = {"status": "internal", "stderr": f"harness error: {type(error).__name__}: {error}"}
         finally:
             kill_everything_else()
+            actions.forget_prelaunched()
         outcome["id"] = step["id"]
         outcome["duration_s"] = round(time.monotonic() - started, 3)
         emit(nonce, outcome)

@@ -95,15 +95,16 @@ def mixed(tmp_path: Path) -> Exercise:
 def test_every_check_that_runs_code_has_its_steps_in_one_plan(mixed: Exercise) -> None:
     plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
     assert [(step.id, step.action, step.timeout_s) for step in plan.steps] == [
+        ("page", "dom", 4.0),  # first: only the first step can use the prelaunched jsdom
         ("unit", "pytest", 3.0),
         ("hidden-io", "exec", 4.0),
         ("inline-io", "exec", 4.0),
         ("style", "exec", 4.0),
         ("js:0", "node-test", 4.0),
         ("js:1", "node-test", 4.0),
-        ("page", "dom", 4.0),
         ("site", "http", 6.0),  # its time plus the time the app may take to start
     ]
+    assert plan.run_spec("img").prelaunch == ("node", "/opt/harness/dom_runner.js")
     steps = {step.id: step for step in plan.steps}
     assert steps["unit"].params == {
         "tests": ["tests/test_app.py"], "learner_files": ["app.py", "index.html", "page.js", "style.css"],
@@ -179,3 +180,9 @@ def test_html_and_css_only_plan_nothing_and_grade_without_a_container() -> None:
     assert build_plan(GradingContext(exercise, files), RunLimits()).steps == ()
     result = grade_submission(exercise, files, NoSandbox(SandboxSettings()))
     assert (result.status, result.score, result.provenance and result.provenance.image) == ("pass", 5.0, "")
+
+
+def test_a_plan_without_a_dom_step_prelaunches_nothing() -> None:
+    exercise = fixture_exercise("python/two-fer")
+    plan = build_plan(GradingContext(exercise, exercise.read_solution()), RunLimits())
+    assert plan.steps and plan.run_spec("img").prelaunch == ()

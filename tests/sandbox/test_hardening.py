@@ -95,6 +95,11 @@ def test_container_config_runs_the_entry_as_the_numeric_user_without_network() -
     assert ENTRY_COMMAND[:2] == ("/usr/bin/python3", "-I")  # isolated: no PYTHON* variables, no user site
 
 
+def test_a_prelaunched_helper_follows_the_entry_after_a_double_dash() -> None:
+    config = container_config(SandboxSettings(), LIMITS, {}, "img", ("node", "/opt/harness/dom_runner.js"))
+    assert config["command"] == [*ENTRY_COMMAND, "--", "node", "/opt/harness/dom_runner.js"]
+
+
 # -- settings and limits ---------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ def test_runs_differing_only_in_host_enforced_limits_share_a_profile() -> None:
                             RunLimits(tmpfs_mb=8), RunLimits(nofile=64), RunLimits(fsize_mb=4)):
         assert profile_of(image, engine_enforced) != profile_of(image, RunLimits())
     assert profile_of("other:tag", RunLimits()) != profile_of(image, RunLimits())
+    assert profile_of(image, RunLimits(), ("node", "helper.js")) != profile_of(image, RunLimits())
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 45.0) -> None:

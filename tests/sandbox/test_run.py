@@ -168,3 +168,36 @@ def test_a_runtime_the_engine_does_not_know_is_reported_in_a_sentence(
     with pytest.raises(SandboxUnavailable, match=r"does not know the runtime 'kata-nowhere'\. Register it"):
         box.run(RunSpec(runner_image, ["true"], limits=LIMITS))
     assert own_containers() == before
+
+
+HELPER = (
+    "import os, sys\n"
+    "words = sys.stdin.read()\n"
+    "print(words.upper(), os.getuid(), os.getppid(), flush=True)\n"
+    "os.write(3, b'report')\n"
+)
+USE_HELPER = (
+    "import os\n"
+    "pid, stdin, stdout, stderr, report = map(int, os.environ['SANDBOX_PRELAUNCH'].split(','))\n"
+    "os.write(stdin, b'hello')\n"
+    "os.close(stdin)\n"
+    "os.waitpid(pid, 0)\n"  # the helper is this process's child: the entry became this program
+    "words, uid, parent = os.read(stdout, 1000).decode().split()\n"
+    "print(words, uid, int(parent) == os.getpid(), os.read(report, 100).decode())\n"
+)
+
+
+def test_a_prelaunched_helper_serves_the_command(sandbox: Sandbox, runner_image: str) -> None:
+    """The entry starts the helper before it reads the run's stream, and hands its pipes on."""
+    result = run(
+        sandbox, runner_image, ["python3", "-c", USE_HELPER],
+        files={"learner.py": b"x = 1\n"}, prelaunch=("python3", "-c", HELPER),
+    )
+    assert result.exit_code == 0, result.stderr_text()
+    assert result.stdout_text().strip() == "HELLO 1000 True report"
+
+
+def test_without_a_helper_nothing_is_prelaunched(sandbox: Sandbox, runner_image: str) -> None:
+    probe = "import os; print(os.environ.get('SANDBOX_PRELAUNCH'))"
+    result = run(sandbox, runner_image, ["python3", "-c", probe])
+    assert result.stdout_text().strip() == "None"
