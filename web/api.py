@@ -10,6 +10,7 @@ from flask import Blueprint, Response, g, jsonify, render_template
 
 from web.auth import login_required
 from web.db import db
+from web.overrides import overrides_for
 from web.pictures import without_picture_data
 from web.progress import history
 from web.submissions import owned_submission, submission_view
@@ -26,7 +27,8 @@ def submission_status(submission_id: int) -> Response:
     data["html"] = render_template("learner/_result.html", view=view)
     if view.finished and view.submission.user_id == g.user.id:
         attempts = history(db(), g.user.id, view.submission.exercise_key)
-        data["history_html"] = render_template("learner/_history.html", attempts=attempts)
+        data["history_html"] = render_template("learner/_history.html", attempts=attempts,
+                                               overrides=overrides_for(db(), attempts))
     return jsonify(data)
 
 

@@ -1,5 +1,5 @@
-"""The instructor's pages: the cohort-by-exercise grid, one learner's work, re-grading, the
-catalogue with its validation status, and the grades as CSV."""
+"""The instructor's pages: the cohort-by-exercise grid, one learner's work, re-grading, changing the
+score of an attempt, the catalogue with its validation status, and the grades as CSV."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from web import security
 from web.auth import role_required
 from web.catalog_sync import catalogs, sync_catalog
 from web.db import db
+from web.learner import render_submission
 from web.models import Cohort, Submission, User, audit
+from web.overrides import OverrideForm, can_override, change_score, override_for, overrides_for
 from web.progress import NOT_STARTED, catalogue_rows, standings
 from web.submissions import notify_workers
 
@@ -69,14 +71,16 @@ def learner(user_id: int) -> str:
     mine = standings(db(), [user.id])
     rows = [(row, mine.get((user.id, row.key), NOT_STARTED)) for row in catalogue_rows(db())]
     return render_template(
-        "instructor/learner.html", learner=user, submissions=submissions, rows=rows, exercise_key=key
+        "instructor/learner.html", learner=user, submissions=submissions, rows=rows, exercise_key=key,
+        overrides=overrides_for(db(), submissions),
     )
 
 
 def _regrade(original: Submission) -> Submission:
+    # A re-grade always names the learner's own attempt, whose score override it shares.
     copy = Submission(
         user_id=original.user_id, exercise_key=original.exercise_key, files=dict(original.files),
-        status="queued", regrade_of=original.id,
+        status="queued", regrade_of=original.regrade_of or original.id,
     )
     db().add(copy)
     return copy
@@ -96,6 +100,42 @@ def regrade_one(submission_id: int) -> Response:
     notify_workers([copy.id])
     flash(f"Attempt {original.id} is queued to be graded again as attempt {copy.id}.", "info")
     return redirect(url_for("learner.submission_page", submission_id=copy.id))
+
+
+def _overridable(submission_id: int) -> Submission:
+    submission = db().get(Submission, submission_id)
+    if submission is None or not can_override(submission):
+        abort(404)
+    return submission
+
+
+@bp.route("/submissions/<int:submission_id>/override", methods=["POST"])
+@staff_only
+def override(submission_id: int) -> Response | tuple[str, int]:
+    """Give one learner attempt a new score, with the reason the learner will read."""
+    submission = _overridable(submission_id)
+    maximum = submission.max_score or 0
+    form = OverrideForm(maximum)
+    if not form.validate():
+        return render_submission(submission, form, 422)
+    score = float(form.score.data or 0)
+    change_score(db(), submission, score, form.reason.data or "", g.user, security.client_ip())
+    db().commit()
+    flash(f"Attempt {submission.id} now counts {score:g} / {maximum:g}.", "info")
+    return redirect(url_for("learner.submission_page", submission_id=submission.id))
+
+
+@bp.route("/submissions/<int:submission_id>/override/remove", methods=["POST"])
+@staff_only
+def remove_override(submission_id: int) -> Response:
+    """Take an instructor's score away: the checks' score counts again."""
+    submission = _overridable(submission_id)
+    if override_for(db(), submission) is None:
+        abort(404)
+    change_score(db(), submission, None, "", g.user, security.client_ip())
+    db().commit()
+    flash(f"Attempt {submission.id} counts its checks' score again.", "info")
+    return redirect(url_for("learner.submission_page", submission_id=submission.id))
 
 
 @bp.route("/exercises/<track>/<slug>/regrade", methods=["POST"])
@@ -150,12 +190,14 @@ def export() -> Response:
     table = standings(db(), [user.id for user in learners])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["username", "display_name", *[row.key for row in exercises], "solved"])
+    keys = [row.key for row in exercises]
+    writer.writerow(["username", "display_name", *keys, "solved", "changed_by_instructor"])
     for user in learners:
         cells = [table.get((user.id, row.key), NOT_STARTED) for row in exercises]
         scores = ["" if cell.best is None else f"{cell.best:g}" for cell in cells]
         solved = sum(cell.solved for cell in cells)
-        writer.writerow([_cell(user.username), _cell(user.display_name), *scores, solved])
+        changed = " ".join(key for key, cell in zip(keys, cells, strict=True) if cell.overridden)
+        writer.writerow([_cell(user.username), _cell(user.display_name), *scores, solved, _cell(changed)])
     name = f"grades-{cohort.name if cohort else 'all'}.csv".replace(" ", "-")
     audit(db(), g.user.id, "grades.export", name, {}, security.client_ip())
     db().commit()

@@ -29,6 +29,7 @@ from web.auth import login_required
 from web.catalog_sync import catalogs, find_exercise
 from web.db import db
 from web.models import Draft, Submission, audit, utcnow
+from web.overrides import OverrideForm, can_override, overrides_for
 from web.progress import NOT_STARTED, history, latest_submission, standings
 from web.scheduler import cooldown_remaining
 from web.submissions import notify_workers, owned_submission, submission_view
@@ -87,12 +88,14 @@ def render_exercise(exercise: Exercise, files: dict[str, str], problems: list[st
     user_id = g.user.id
     latest = latest_submission(db(), user_id, exercise.key)
     draft = db().get(Draft, (user_id, exercise.key))
+    attempts = history(db(), user_id, exercise.key)
     page = render_template(
         "learner/exercise.html",
         exercise=exercise,
         files=[(index, path, files.get(path, "")) for index, path in enumerate(exercise.files)],
         latest=submission_view(latest) if latest else None,
-        attempts=history(db(), user_id, exercise.key),
+        attempts=attempts,
+        overrides=overrides_for(db(), attempts),
         problems=problems or [],
         preview_url=preview.url_for_draft(draft, exercise) if exercise.runtime == "web" else None,
     )
@@ -162,13 +165,24 @@ def draft(track: str, slug: str) -> Response | tuple[str, int]:
 
 @bp.route("/submissions/<int:submission_id>")
 @login_required
-def submission_page(submission_id: int) -> str:
-    submission = owned_submission(submission_id)
+def submission_page(submission_id: int) -> tuple[str, int]:
+    return render_submission(owned_submission(submission_id))
+
+
+def render_submission(submission: Submission, override_form: OverrideForm | None = None,
+                      status: int = 200) -> tuple[str, int]:
+    """One attempt's page; staff also get the form that changes its score (web.overrides)."""
     exercise = find_exercise(_scan(), submission.exercise_key)
     url = preview.url_for_submission(submission) if exercise and exercise.runtime == "web" else None
-    return render_template(
-        "learner/submission.html", view=submission_view(submission), exercise=exercise, preview_url=url
+    view = submission_view(submission)
+    if override_form is None and view.staff and can_override(submission):
+        reason = view.override.reason if view.override else ""
+        override_form = OverrideForm(submission.max_score or 0, formdata=None, score=view.score,
+                                     reason=reason)
+    page = render_template(
+        "learner/submission.html", view=view, exercise=exercise, preview_url=url, override_form=override_form
     )
+    return page, status
 
 
 @bp.route("/submissions/<int:submission_id>/download")

@@ -125,6 +125,23 @@ class Submission(Base):
     user: Mapped[User] = relationship()
 
 
+class GradeOverride(Base):
+    """An instructor's score for one learner attempt, with the reason the learner reads. Rows are only
+    ever added: the newest row of an attempt is its override, and a row without a score removes it."""
+
+    __tablename__ = "grade_overrides"
+    __table_args__ = (Index("ix_grade_overrides_submission", "submission_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    score: Mapped[float | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    by: Mapped[User | None] = relationship()
+
+
 class Draft(Base):
     """A learner's unsubmitted editor content for one exercise (autosave and live preview)."""
 
@@ -186,7 +203,8 @@ class WorkerHeartbeat(Base):
 def audit(
     session: Any, actor_id: int | None, action: str, target: str, detail: dict[str, Any], ip: str = ""
 ) -> AuditLog:
-    """Add an audit entry to `session` (the caller commits): logins, submissions, account changes."""
+    """Add an audit entry to `session` (the caller commits): logins, submissions, grade overrides,
+    account changes."""
     entry = AuditLog(actor_id=actor_id, action=action, target=target[:200], detail=detail, ip=ip[:64])
     session.add(entry)
     return entry

@@ -1,6 +1,7 @@
 """Where learners stand: attempts and best score per (learner, exercise), for the learner's own
 track pages, the instructor's grid and the grades export. Attempts that ended in an infrastructure
-error never count, and neither do instructor re-grades."""
+error never count, and neither do instructor re-grades; an instructor's changed score (web.overrides)
+replaces the checks' score of that attempt and of its re-grades."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer
 
 from web.models import ExerciseRow, Submission
+from web.overrides import current_scores
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Standing:
     best: float | None
     max_score: float | None
     last_at: datetime | None
+    overridden: bool = False  # the best score is one an instructor gave
 
     @property
     def solved(self) -> bool:
@@ -40,21 +43,25 @@ def standings(session: Session, user_ids: Iterable[int]) -> dict[tuple[int, str]
     if not ids:
         return {}
     learner_attempt = case((Submission.regrade_of.is_(None), 1), else_=0)
+    changed = current_scores()
     query = (
         select(
             Submission.user_id,
             Submission.exercise_key,
             func.sum(learner_attempt),
-            func.max(Submission.score),
+            func.max(func.coalesce(changed.c.score, Submission.score)),
             func.max(Submission.max_score),
             func.max(Submission.created_at),
+            func.max(changed.c.score),
         )
+        .outerjoin(changed, changed.c.submission_id == func.coalesce(Submission.regrade_of, Submission.id))
         .where(Submission.user_id.in_(ids), Submission.counts.is_(True))
         .group_by(Submission.user_id, Submission.exercise_key)
     )
     return {
-        (user_id, key): Standing(int(attempts or 0), best, maximum, last)
-        for user_id, key, attempts, best, maximum, last in session.execute(query)
+        (user_id, key): Standing(int(attempts or 0), best, maximum, last,
+                                 best_changed is not None and best is not None and best_changed >= best)
+        for user_id, key, attempts, best, maximum, last, best_changed in session.execute(query)
     }
 
 

@@ -11,7 +11,8 @@ from flask import abort, g
 
 from grader.result import for_learner
 from web.db import db
-from web.models import Submission
+from web.models import GradeOverride, Submission
+from web.overrides import override_for
 from web.queue import enqueue
 from web.scheduler import queue_position
 
@@ -39,6 +40,12 @@ class SubmissionView:
     result: dict[str, Any] | None
     position: int | None
     staff: bool
+    override: GradeOverride | None = None  # an instructor's score for this attempt (or the one it re-grades)
+
+    @property
+    def score(self) -> float | None:
+        """The score that counts: the instructor's when they changed it, else the checks'."""
+        return self.override.score if self.override is not None else self.submission.score
 
     @property
     def finished(self) -> bool:
@@ -60,6 +67,11 @@ class SubmissionView:
             "score": sub.score,
             "max_score": sub.max_score,
             "counts": sub.counts,
+            "override": None if self.override is None else {
+                "score": self.override.score,
+                "reason": self.override.reason,
+                "attempt": self.override.submission_id,
+            },
             "created_at": sub.created_at.isoformat(),
             "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
             "result": self.result,
@@ -74,7 +86,7 @@ def submission_view(submission: Submission) -> SubmissionView:
     if result is not None and not staff:
         result = for_learner(result)
     position = queue_position(db(), submission.id) if submission.status == "queued" else None
-    return SubmissionView(submission, result, position, staff)
+    return SubmissionView(submission, result, position, staff, override_for(db(), submission))
 
 
 def notify_workers(submission_ids: Iterable[int]) -> None:

@@ -187,17 +187,17 @@ def graded_counts(workers: Iterable[WorkerProcess]) -> Counter[int]:
 
 def sandbox_containers_of(pids: Iterable[int]) -> list[str]:
     """Ids of sandbox containers owned by these processes of this host."""
-    from sandbox.engine import connect
+    from sandbox.engine import engine_client
     from sandbox.settings import LABEL, OWNER_LABEL
 
     wanted = {str(pid) for pid in pids}
-    client = connect(None, 30)
     found = []
-    for container in client.containers(all=True, filters={"label": LABEL}):
-        owner = (container.get("Labels") or {}).get(OWNER_LABEL, "")
-        host, _, rest = owner.partition(":")
-        if host == socket.gethostname() and rest.rpartition(":")[2] in wanted:
-            found.append(container["Id"])
+    with engine_client(None, 30) as client:
+        for container in client.containers(all=True, filters={"label": LABEL}):
+            owner = (container.get("Labels") or {}).get(OWNER_LABEL, "")
+            host, _, rest = owner.partition(":")
+            if host == socket.gethostname() and rest.rpartition(":")[2] in wanted:
+                found.append(container["Id"])
     return found
 
 

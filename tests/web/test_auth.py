@@ -103,3 +103,17 @@ def test_password_change_needs_the_current_one(as_ann: Browser) -> None:
     as_ann.get("/account/password")
     page = as_ann.post("/account/password", {"current": "wrong", "new": "x" * 10, "again": "x" * 10})
     assert "not your current password" in page.get_data(as_text=True)
+
+
+def test_form_fields_carry_only_the_attributes_they_were_given(app: Flask) -> None:
+    from wtforms import Form, StringField
+
+    class Named(Form):
+        name = StringField("Name")
+
+    macro = app.jinja_env.get_template("_macros.html").module.field  # type: ignore[attr-defined]
+    with app.test_request_context():
+        plain = str(macro(Named().name))
+        given = str(macro(Named().name, autocomplete="off"))
+    assert "autocomplete" not in plain and "None" not in plain
+    assert 'autocomplete="off"' in given

@@ -7,33 +7,21 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import Browser, graded
-from web.models import Cohort, Submission, User, utcnow
-
-
-def _graded_submission(session: Session, username: str, passed: bool) -> Submission:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None
-    result = graded(passed)
-    submission = Submission(user_id=user.id, exercise_key="python/greet", files={"greet.py": "print('<b>')"},
-                            status="done", result=result, score=result["score"], max_score=2.0,
-                            finished_at=utcnow())
-    session.add(submission)
-    session.commit()
-    return submission
+from tests.web.web_helpers import Browser, graded_submission
+from web.models import Cohort, Submission, User
 
 
 def test_grid_shows_each_learners_best_score(as_ines: Browser, db_session: Session) -> None:
-    _graded_submission(db_session, "ann", passed=False)
-    _graded_submission(db_session, "ann", passed=True)
-    _graded_submission(db_session, "bob", passed=False)
+    graded_submission(db_session, "ann", passed=False)
+    graded_submission(db_session, "ann", passed=True)
+    graded_submission(db_session, "bob", passed=False)
     page = as_ines.get("/teach/").get_data(as_text=True)
     assert "Ann" in page and "Bob" in page and "Greet" in page
     assert 'class="cell solved"' in page and "2 / 2" in page and "0 / 2" in page
 
 
 def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_session: Session) -> None:
-    submission = _graded_submission(db_session, "ann", passed=False)
+    submission = graded_submission(db_session, "ann", passed=False)
     overview = as_ines.get(f"/teach/learners/{submission.user_id}").get_data(as_text=True)
     assert f"#{submission.id}" in overview
     page = as_ines.get(f"/submissions/{submission.id}").get_data(as_text=True)
@@ -42,8 +30,8 @@ def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_sessi
 
 
 def test_regrade_one_and_all(as_ines: Browser, db_session: Session) -> None:
-    first = _graded_submission(db_session, "ann", passed=False)
-    _graded_submission(db_session, "bob", passed=True)
+    first = graded_submission(db_session, "ann", passed=False)
+    graded_submission(db_session, "bob", passed=True)
     as_ines.get("/teach/catalogue")
     assert as_ines.post(f"/teach/submissions/{first.id}/regrade").status_code == 302
     copy = db_session.scalar(select(Submission).where(Submission.regrade_of == first.id))
@@ -64,12 +52,12 @@ def test_csv_export_defuses_formulas(as_ines: Browser, db_session: Session) -> N
     assert ann is not None
     ann.display_name = "=HYPERLINK(\"http://x\")"
     db_session.commit()
-    _graded_submission(db_session, "ann", passed=True)
+    graded_submission(db_session, "ann", passed=True)
     response = as_ines.get("/teach/export.csv")
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    assert text.splitlines()[0] == "username,display_name,python/greet,web/page,solved"
-    assert "'=HYPERLINK" in text and "ann,\"'=HYPERLINK(\"\"http://x\"\")\",2,,1" in text
+    assert text.splitlines()[0] == "username,display_name,python/greet,web/page,solved,changed_by_instructor"
+    assert "'=HYPERLINK" in text and "ann,\"'=HYPERLINK(\"\"http://x\"\")\",2,,1," in text
 
 
 def test_add_a_learner_shows_the_password_once(as_ines: Browser, db_session: Session) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import Browser
+from tests.web.web_helpers import Browser, graded_submission
 from web.models import Submission, User
 
 INJECTIONS = ["' OR '1'='1", "admin'--", "1; DROP TABLE users; --", '" OR ""="', "%' UNION SELECT 1--",
@@ -38,7 +38,9 @@ def test_learners_never_reach_staff_pages(as_bob: Browser, anns_submission: int)
     for url in ("/teach/", "/teach/learners", "/teach/catalogue", "/teach/export.csv", "/teach/learners/1",
                 "/admin/", "/admin/audit", "/admin/health"):
         assert as_bob.get(url).status_code == 404, url
-    assert as_bob.post(f"/teach/submissions/{anns_submission}/regrade").status_code == 404
+    for action in ("regrade", "override", "override/remove"):
+        url = f"/teach/submissions/{anns_submission}/{action}"
+        assert as_bob.post(url, {"score": "2", "reason": "mine now"}).status_code == 404, url
 
 
 def test_a_post_without_the_csrf_token_is_refused(as_ann: Browser, db_session: Session) -> None:
@@ -76,12 +78,15 @@ def test_injection_strings_in_every_field_get_a_normal_answer(
     value: str, app: Flask, as_ines: Browser, as_ada: Browser, db_session: Session
 ) -> None:
     refused = {400} if "\x00" in value else set()  # NUL is refused whole (PostgreSQL cannot store it)
+    attempt = graded_submission(db_session, "ann", passed=False)
     login_page = Browser(app.test_client())
     assert login_page.post("/login", {"username": value, "password": value}).status_code in {200} | refused
     forms = [
         (as_ines, "/teach/learners", {"username": value, "display_name": value, "cohort": "0"}),
         (as_ines, "/teach/cohorts", {"name": value}),
         (as_ada, "/admin/users", {"username": value, "display_name": value, "role": value}),
+        (as_ines, f"/teach/submissions/{attempt.id}/override", {"score": value, "reason": value}),
+        (as_ines, f"/teach/submissions/{attempt.id}/override", {"score": "1", "reason": value}),
     ]
     for browser, url, data in forms:
         browser.get(url.replace("/cohorts", "/learners").replace("/admin/users", "/admin/"))

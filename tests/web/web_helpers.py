@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from web.models import Submission, User, utcnow
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -60,3 +64,16 @@ def graded(passed: bool, key: str = "python/greet") -> dict[str, object]:
               "output": "" if passed else "SECRET EXPECTATION Hello, class!"}
     return {"format": 1, "exercise": key, "status": status, "score": 2.0 if passed else 0.0, "max_score": 2.0,
             "duration_s": 0.5, "checks": [visible, hidden], "provenance": None, "message": ""}
+
+
+def graded_submission(session: Session, username: str, passed: bool) -> Submission:
+    """A graded attempt of `python/greet` by `username`, as the worker leaves it."""
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    result = graded(passed)
+    submission = Submission(user_id=user.id, exercise_key="python/greet", files={"greet.py": "print('<b>')"},
+                            status="done", result=result, score=result["score"], max_score=2.0,
+                            finished_at=utcnow())
+    session.add(submission)
+    session.commit()
+    return submission
