@@ -29,6 +29,7 @@ def connect(docker_url: str | None, timeout_s: float) -> APIClient:
     Raises:
         SandboxUnavailable: the engine is not running or not reachable.
     """
+    client: APIClient | None = None
     try:
         if docker_url:
             client = APIClient(base_url=docker_url, version="auto", timeout=int(timeout_s))
@@ -37,8 +38,20 @@ def connect(docker_url: str | None, timeout_s: float) -> APIClient:
             client = APIClient(version="auto", timeout=int(timeout_s), **kwargs)
         client.ping()
     except (DockerException, requests.RequestException, OSError) as error:
+        if client is not None:
+            client.close()
         raise SandboxUnavailable(ENGINE_DOWN.format(detail=_short(error))) from error
     return client
+
+
+@contextmanager
+def engine_client(docker_url: str | None, timeout_s: float) -> Iterator[APIClient]:
+    """`connect`, closed again when the block ends (an unclosed client leaks its sockets)."""
+    client = connect(docker_url, timeout_s)
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 @contextmanager

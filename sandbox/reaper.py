@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import requests
@@ -76,9 +77,11 @@ def reap(client: APIClient, now: float | None = None) -> list[str]:
 
 
 class PeriodicReaper:
-    """Calls `reap` every `interval_s` seconds in a daemon thread until `stop()`."""
+    """Calls `reap` every `interval_s` seconds in a daemon thread until `stop()`, each round with a
+    client from `client_factory` that the round closes."""
 
-    def __init__(self, client_factory: Callable[[], APIClient], interval_s: float = 60.0) -> None:
+    def __init__(self, client_factory: Callable[[], AbstractContextManager[APIClient]],
+                 interval_s: float = 60.0) -> None:
         self._client_factory = client_factory
         self._interval_s = interval_s
         self._stop = threading.Event()
@@ -94,6 +97,7 @@ class PeriodicReaper:
     def _loop(self) -> None:
         while not self._stop.wait(self._interval_s):
             try:
-                reap(self._client_factory())
+                with self._client_factory() as client:
+                    reap(client)
             except Exception:  # the engine may be restarting; try again next round
                 log.exception("sandbox reaper round failed")

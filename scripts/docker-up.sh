@@ -41,7 +41,8 @@ else
     fi
     if ! engine_up && ! pgrep -x dockerd >/dev/null; then
         echo "==> Starting dockerd (log: /var/log/dockerd.log)"
-        nohup dockerd >>/var/log/dockerd.log 2>&1 &
+        # setsid: the engine must outlive whatever started it (a test, a shell session that ends).
+        setsid -f dockerd >>/var/log/dockerd.log 2>&1 </dev/null
     fi
 fi
 

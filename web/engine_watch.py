@@ -11,7 +11,7 @@ import time
 from docker.errors import APIError, NotFound
 
 from grader.runner import SandboxRunner
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from sandbox.reaper import owner_label
 from sandbox.settings import OWNER_LABEL
 
@@ -21,17 +21,16 @@ log = logging.getLogger(__name__)
 def remove_own_containers(docker_url: str | None, stopped_only: bool) -> int:
     """Remove this process's sandbox containers (only the stopped ones when `stopped_only`): after
     an engine restart, the containers it stopped mid-run are left behind with a live owner."""
-    client = connect(docker_url, 30)
     removed = 0
-    for container in client.containers(all=True, filters={"label": f"{OWNER_LABEL}={owner_label()}"}):
-        if stopped_only and container.get("State") not in ("exited", "dead"):
-            continue
-        try:
-            client.remove_container(container["Id"], force=True, v=True)
-            removed += 1
-        except (NotFound, APIError):
-            pass  # already going: the sandbox removes its own containers after each run
-    client.close()
+    with engine_client(docker_url, 30) as client:
+        for container in client.containers(all=True, filters={"label": f"{OWNER_LABEL}={owner_label()}"}):
+            if stopped_only and container.get("State") not in ("exited", "dead"):
+                continue
+            try:
+                client.remove_container(container["Id"], force=True, v=True)
+                removed += 1
+            except (NotFound, APIError):
+                pass  # already going: the sandbox removes its own containers after each run
     return removed
 
 
@@ -68,8 +67,8 @@ class EngineWatch:
 
     def _ping(self) -> bool:
         try:
-            client = connect(self.docker_url, 2)
-            client.close()
+            with engine_client(self.docker_url, 2):
+                pass
         except Exception:
             self._last_down = time.monotonic()
             return False

@@ -19,7 +19,7 @@ import click
 
 from grader.config import GraderConfig
 from grader.runner import SandboxRunner
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from sandbox.reaper import PeriodicReaper, reap
 from web.config import Config
 from web.db import make_engine, session_factory, upgrade_database
@@ -82,14 +82,15 @@ class Worker:
 
     def run(self) -> None:
         try:  # crashed graders' containers; and, in a container, those of the last process with our pid
-            removed = len(reap(connect(self.sandbox_settings.docker_url, 30)))
+            with engine_client(self.sandbox_settings.docker_url, 30) as client:
+                removed = len(reap(client))
             removed += remove_own_containers(self.sandbox_settings.docker_url, stopped_only=False)
             log.info("removed %d leftover sandbox container(s)", removed)
         except Exception as error:  # the engine may be down: the retry loop copes with that
             log.warning("could not look for leftover sandbox containers: %s", error)
         self.watch.start()  # opens the runner: its ready containers start before the first submission
         self.housekeeping.start()  # heartbeat, re-queueing of abandoned work, tokens for waiting work
-        reaper = PeriodicReaper(lambda: connect(self.sandbox_settings.docker_url, 30))
+        reaper = PeriodicReaper(lambda: engine_client(self.sandbox_settings.docker_url, 30))
         reaper.start()
         set_token_handler(self.slot)
         if not self.watch.image_current:  # the watch opened the runner: ready containers are starting

@@ -89,7 +89,8 @@ def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any
     assert any(cookie["name"] == "grader_session" for cookie in page.context.cookies())
     page.goto(f"{site.url}/exercises/web/page")
     page.fill("#file-0", THIEF.replace("SITE", site.url))
-    page.click("text=Save and preview")
+    with page.expect_navigation():
+        page.click("text=Save and preview")
     frame = page.frame_locator("#preview iframe")
     out = frame.locator("#out")
     out.locator("text=api").wait_for(timeout=15_000)
@@ -117,7 +118,8 @@ def test_a_page_that_reacts_to_its_form_works_in_the_preview(site: Site, page: A
     log_in(page, site, "learner")
     page.goto(f"{site.url}/exercises/web/page")
     page.fill("#file-0", FORM_PAGE)
-    page.click("text=Save and preview")
+    with page.expect_navigation():  # else the old page's iframe may still be the one found
+        page.click("text=Save and preview")
     frame = page.frame_locator("#preview iframe")
     frame.locator("#add").click()
     frame.locator("#list li").wait_for(timeout=15_000)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import SandboxUnavailable
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from tests.support import unavailable
 from tests.web.test_service_scale import postgres  # noqa: F401  (a real PostgreSQL server, for test_backup)
 
@@ -80,7 +80,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory,
            signing_keys: tuple[Path, Path]) -> Iterator[BuiltBundle]:
     """`grader bundle create` of this tree, signed: runner image, wheels, curriculum (no app image)."""
     try:
-        connect(None, 30)
+        with engine_client(None, 30):
+            pass
     except SandboxUnavailable as error:
         unavailable(str(error))
     out = tmp_path_factory.mktemp("usb") / "grader-bundle.tar"

@@ -16,7 +16,7 @@ import pytest
 from packaging.utils import parse_wheel_filename
 
 from grader import __version__
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from tests.ops.conftest import BuiltBundle, clean_env, grader, take_out_bootstrap
 from web.ops.errors import BundleRefused
 from web.ops.manifest import MANIFEST, SIGNATURE, FileEntry, Manifest
@@ -59,7 +59,8 @@ def test_the_manifest_names_every_part_with_its_sha256(bundle: BuiltBundle) -> N
     assert (ROOT / "scripts" / "install-from-bundle.sh").read_bytes() == members(bundle.path)["install.sh"]
     runner = next(image for image in manifest.images if manifest.runner_tag in image.images)
     assert runner.file == "images/runner.tar" and any(tag.startswith("grader-base:") for tag in runner.images)
-    labels = connect(None, 30).inspect_image(manifest.runner_tag)["Config"]["Labels"]
+    with engine_client(None, 30) as client:
+        labels = client.inspect_image(manifest.runner_tag)["Config"]["Labels"]
     assert labels["org.grader.content-hash"] == manifest.runner_content_hash
     assert manifest.runner_tag.endswith(manifest.runner_content_hash[:12])
 

@@ -6,6 +6,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ class TestReap:
     def test_the_periodic_reaper_reaps_until_stopped(
         self, docker_client: APIClient, make: Callable[..., str]
     ) -> None:
-        reaper = PeriodicReaper(lambda: docker_client, interval_s=0.1)
+        reaper = PeriodicReaper(lambda: nullcontext(docker_client), interval_s=0.1)
         reaper.start()
         try:
             expired = make({LABEL: "1", DEADLINE_LABEL: "0", OWNER_LABEL: owner_label()})

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from packaging.utils import parse_wheel_filename
 
 from grader.runner_image import runner_plan
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from sandbox.images import build_runner_image
 from web.ops.errors import OpsError
 from web.ops.images import image_id, save_images
@@ -153,20 +153,20 @@ def _save_images(options: BundleOptions, wheel: Path, version: str, work: Path,
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(unpacked, [n for n in archive.namelist() if n.startswith(("sandbox/", "grader/"))])
     plan = runner_plan(unpacked)
-    client = connect(options.docker_url, 900)
-    info = build_runner_image(client, plan, progress=lambda message: progress(f"  {message}"))
-    (work / IMAGES).mkdir()
-    tags = [info.tag] + ([plan.base_tag] if image_id(client, plan.base_tag) else [])
-    progress(f"docker save {' '.join(tags)}")
-    images = [ImageEntry(f"{IMAGES}/runner.tar", save_images(client, tags, work / IMAGES / "runner.tar"))]
-    if options.app_image:
-        app_tag = f"{APP_REPOSITORY}:{version}"
-        if image_id(client, app_tag) is None:
-            raise OpsError(f"the application image {app_tag} is not here: build it with "
-                           "scripts/build-app-image.sh, or leave out --app-image")
-        progress(f"docker save {app_tag}")
-        saved = save_images(client, [app_tag], work / IMAGES / "app.tar")
-        images.append(ImageEntry(f"{IMAGES}/app.tar", saved))
+    with engine_client(options.docker_url, 900) as client:
+        info = build_runner_image(client, plan, progress=lambda message: progress(f"  {message}"))
+        (work / IMAGES).mkdir()
+        tags = [info.tag] + ([plan.base_tag] if image_id(client, plan.base_tag) else [])
+        progress(f"docker save {' '.join(tags)}")
+        images = [ImageEntry(f"{IMAGES}/runner.tar", save_images(client, tags, work / IMAGES / "runner.tar"))]
+        if options.app_image:
+            app_tag = f"{APP_REPOSITORY}:{version}"
+            if image_id(client, app_tag) is None:
+                raise OpsError(f"the application image {app_tag} is not here: build it with "
+                               "scripts/build-app-image.sh, or leave out --app-image")
+            progress(f"docker save {app_tag}")
+            saved = save_images(client, [app_tag], work / IMAGES / "app.tar")
+            images.append(ImageEntry(f"{IMAGES}/app.tar", saved))
     return images, info.tag, plan.content_hash
 
 

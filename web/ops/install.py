@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docker import APIClient
 
-from sandbox.engine import connect, engine_errors
+from sandbox.engine import engine_client, engine_errors
 from sandbox.images import CURRENT, LABEL_CONTENT_HASH
 from web.ops import databases
 from web.ops.backup import SiteData, create_backup, describe_counts
@@ -110,7 +110,8 @@ def install_bundle(options: InstallOptions, say: Say) -> InstallResult:
     env = site.env()
     refuse_while_running(SiteData.from_env(env).database_url)
     log.step("Loading the images into Docker")
-    _load_images(verified, connect(None, 900), log)
+    with engine_client(None, 900) as client:
+        _load_images(verified, client, log)
     log.step(f"Python packages for grader {manifest.grader_version}")
     venv = ensure_venv(site, verified, options.python, log)
     log.step(f"Release {manifest.release} (curriculum: {manifest.exercises} exercises)")
