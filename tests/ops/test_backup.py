@@ -16,7 +16,7 @@ from sqlalchemy import MetaData
 from tests.ops.conftest import clean_env, grader
 from tests.ops.site_data import ROWS, people_rows, seed_first_revision
 from web.db import make_engine, upgrade_database
-from web.ops.backup import SiteData, create_backup, open_backup
+from web.ops.backup import SiteData, create_backup, open_backup, prune_backups
 
 SECRET = "s" * 48
 PEOPLE = f"{len(ROWS['users'])} users, {len(ROWS['submissions'])} submissions"
@@ -141,3 +141,33 @@ def test_a_backup_taken_while_the_site_writes_is_consistent(tmp_path: Path) -> N
     copied = open_backup(path, tmp_path / "unpacked").counts
     assert copied["users"] - len(ROWS["users"]) == copied["submissions"] - len(ROWS["submissions"]) > 0
     assert copied == info.counts
+
+
+def test_keep_deletes_only_the_oldest_dated_backups(tmp_path: Path) -> None:
+    env, _url = made_site(tmp_path)
+    backups = Path(env["GRADER_BACKUPS"])
+    backups.mkdir()
+    older = ["grader-backup-20261101-183000.tar.gz", "grader-backup-20261102-183000.tar.gz",
+             "grader-backup-20261102-183000-2.tar.gz"]
+    kept_anyway = ["grader-backup-20261001-120000-before-2026.10.tar.gz", "notes.txt"]
+    for name in older + kept_anyway:
+        (backups / name).write_bytes(b"old")
+    done = grader("backup", "--keep", "2", env=env)
+    assert done.returncode == 0, done.stderr
+    newest = Path(done.stdout.split(":", 1)[0])
+    assert sorted(path.name for path in backups.iterdir()) == sorted(
+        [newest.name, "grader-backup-20261102-183000-2.tar.gz", *kept_anyway])
+    assert "Deleted the older back-up grader-backup-20261101-183000.tar.gz." in done.stdout, done.stdout
+    refused = grader("backup", "--keep", "0", env=env)
+    assert refused.returncode == 2 and "--keep" in refused.stderr
+    assert len(list(backups.iterdir())) == 4
+
+
+def test_pruning_orders_by_date_then_by_number(tmp_path: Path) -> None:
+    names = ["grader-backup-20261102-183000-10.tar.gz", "grader-backup-20261102-183000-9.tar.gz",
+             "grader-backup-20261102-183000.tar.gz", "grader-backup-20261231-000000.tar.gz"]
+    for name in names:
+        (tmp_path / name).touch()
+    deleted = prune_backups(tmp_path, keep=2)
+    assert [path.name for path in deleted] == names[2:0:-1]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names[0], names[3]])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tarfile
 import tempfile
 from collections.abc import Mapping
@@ -32,6 +33,8 @@ INFO = "backup.json"
 SQLITE_COPY = "database.sqlite3"
 PG_DUMP = "database.pgdump"
 SIDE_FILES = ("-wal", "-shm", "-journal")
+# grader-backup-<date>-<time>[-<n>].tar.gz: no label, so not the safety copy of an upgrade or restore
+UNLABELLED = re.compile(r"grader-backup-(\d{8}-\d{6})(?:-(\d+))?\.tar\.gz")
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,20 @@ def _target_path(out: Path, created: datetime, label: str) -> Path:
         n += 1
         path = out / f"{stem}-{n}.tar.gz"
     return path
+
+
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` unlabelled back-ups in `folder` (those `grader backup` makes
+    on a schedule) and return what was deleted. Labelled ones (taken before an upgrade or a restore)
+    are the way back from those, so they stay; so does any file not named like a back-up."""
+    if keep < 1:
+        raise BackupError("keep at least one back-up")
+    dated = sorted(((match[1], int(match[2] or 1)), path) for path in folder.glob("grader-backup-*.tar.gz")
+                   if (match := UNLABELLED.fullmatch(path.name)))
+    stale = [path for _, path in dated[:-keep]]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def _check_dump(dump: Path, found: dict[str, int]) -> None:

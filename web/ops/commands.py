@@ -12,7 +12,7 @@ from grader import __version__
 from grader.config import GraderConfig
 from sandbox.errors import SandboxError
 from web.config import ROOT
-from web.ops.backup import SiteData, create_backup
+from web.ops.backup import SiteData, create_backup, prune_backups
 from web.ops.bundle import BundleOptions, create_bundle
 from web.ops.errors import OpsError
 from web.ops.install import InstallOptions, install_bundle
@@ -175,15 +175,21 @@ def bundle_trust(public_key: Path, prefix: Path) -> None:
 
 @click.command("backup")
 @click.argument("out", type=FilePath, required=False)
-def backup_command(out: Path | None) -> None:
+@click.option("--keep", type=click.IntRange(min=1), metavar="N",
+              help="Then delete all but the newest N dated back-ups in that folder (those taken before "
+                   "an upgrade or a restore stay).")
+def backup_command(out: Path | None, keep: int | None) -> None:
     """Back up the database and the instance folder into OUT [default: the back-ups folder]."""
     site = SiteData.from_env()
     try:
         path, info = create_backup(site, out)
+        deleted = prune_backups(path.parent, keep) if keep else []
     except (OpsError, OSError) as error:
         raise _fail(error) from None
     click.echo(f"{path}: {info.people()}, database revision {info.revision or '(none)'}, "
                f"{len(info.files)} files. The copy opened and was checked.")
+    for old in deleted:
+        click.echo(f"Deleted the older back-up {old.name}.")
 
 
 @click.command("restore")
