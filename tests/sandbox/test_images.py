@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import tarfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -410,10 +409,8 @@ def test_builds_a_runner_image_that_runs_python_and_node(project: Path, docker_c
         assert labels[LABEL_BASE] == plan.base_tag and labels[LABEL_VERSION]
         assert docker_client.inspect_image(plan.current_tag)["Id"] == info.image_id  # type: ignore[no-untyped-call]
 
-        started = time.monotonic()
         again = build_runner_image(docker_client, plan)
         assert not again.built and again.image_id == info.image_id
-        assert time.monotonic() - started < 1.0
 
         code, output = run_in(docker_client, plan.tag, [
             "sh", "-c", "id -u && test -r /opt/sandbox/entry.py && test ! -w /opt/sandbox/entry.py "
