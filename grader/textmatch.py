@@ -6,20 +6,29 @@ import math
 import re
 from typing import Literal
 
-MatchMode = Literal["exact", "trim", "lines", "regex", "number"]
+MatchMode = Literal["exact", "trim", "lines", "regex", "number", "printed"]
+Where = Literal["start", "end", "all"]
+"""Which printed lines `printed` compares: the first ones, the last ones, or all of them."""
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+PROMPT_END = (" ", ":", "?", ">", "-", "\t")
+"""How the question `input()` printed can end when an expected line follows it on the same line."""
+SHOULD = {"end": "end by printing", "start": "start by printing", "all": "print exactly"}
 
 
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def outputs_match(expected: str, actual: str, mode: MatchMode, tolerance: float = 1e-6) -> bool:
+def outputs_match(expected: str, actual: str, mode: MatchMode, tolerance: float = 1e-6,
+                  where: Where = "end") -> bool:
     """exact: identical; trim: identical after trimming the ends; lines: the same lines, each
     trimmed of trailing spaces, blank lines at the ends ignored; regex: the pattern matches the
     whole trimmed output; number: the same numbers, in order, within `tolerance` (relative or
-    absolute), whatever the words around them."""
+    absolute), whatever the words around them; printed: the printed lines a beginner's eye reads
+    (see `printed_lines`), at the `where` of the output."""
     expected, actual = normalise_newlines(expected), normalise_newlines(actual)
+    if mode == "printed":
+        return _printed_match(expected, actual, where)
     if mode == "exact":
         return expected == actual
     if mode == "trim":
@@ -35,15 +44,47 @@ def outputs_match(expected: str, actual: str, mode: MatchMode, tolerance: float 
     return len(wanted) == len(got) and all(close)
 
 
+def printed_lines(text: str) -> list[str]:
+    """The non-blank lines of `text`, a run of spaces counting as one and a space before punctuation
+    dropped: `Hello , Ann !` and `Hello, Ann!` read the same to a beginner."""
+    tidy = (re.sub(r" ([!.,?:;])", r"\1", re.sub(r"\s+", " ", line).strip()) for line in text.split("\n"))
+    return [line for line in tidy if line]
+
+
+def _printed_match(expected: str, actual: str, where: Where) -> bool:
+    want = printed_lines(expected)
+    got = _compared_part(printed_lines(actual), len(want), where)
+    return len(got) == len(want) and all(_same_line(g, w, where) for g, w in zip(got, want, strict=True))
+
+
+def _compared_part(printed: list[str], count: int, where: Where) -> list[str]:
+    if where == "start":
+        return printed[:count]
+    return printed if where == "all" or len(printed) < count else printed[-count:]
+
+
+def _same_line(got: str, want: str, where: Where) -> bool:
+    """At the end of the output, a line may begin with the question input() asked (`Your name? Ann`)."""
+    if got == want:
+        return True
+    if where != "end" or not got.endswith(want):
+        return False
+    return got[: -len(want)].endswith(PROMPT_END) or want.startswith(PROMPT_END)
+
+
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip("\n").split("\n")] if text.strip() else []
 
 
-def explain_difference(expected: str, actual: str, mode: MatchMode) -> str:
-    """A short, readable account of how `actual` differs from `expected`, for a beginner."""
+def explain_difference(expected: str, actual: str, mode: MatchMode, where: Where = "end",
+                       given: str = "") -> str:
+    """A short, readable account of how `actual` differs from `expected`, for a beginner; `printed`
+    also shows the input `given` to the program."""
     expected, actual = normalise_newlines(expected), normalise_newlines(actual)
     if not actual.strip():
         return "Your program printed nothing.\n\nExpected:\n" + _block(expected)
+    if mode == "printed":
+        return _explain_printed(expected, actual, where, normalise_newlines(given))
     if mode == "regex":
         pattern = f"Expected output matching the pattern {expected!r}\n\n"
         return pattern + "Your program printed:\n" + _block(actual)
@@ -77,6 +118,25 @@ def explain_difference(expected: str, actual: str, mode: MatchMode) -> str:
         head = f"Your program printed {len(got) - len(want)} more line(s) than expected, starting with:\n"
         return head + _block(got[len(want)])
     return "Your output is different from what was expected (check spaces and blank lines)."
+
+
+def _explain_printed(expected: str, actual: str, where: Where, given: str) -> str:
+    want, printed = printed_lines(expected), printed_lines(actual)
+    got = _compared_part(printed, len(want), where)
+    note = ""
+    for g, w in zip(got, want, strict=False):
+        if not _same_line(g, w, where):
+            if g.lower().endswith(w.lower()):
+                note = f"\nLook at capital and small letters: you printed {g!r}, expected {w!r}.\n"
+            else:
+                note = f"\nThe first difference: you printed {g!r}, expected {w!r}.\n"
+            break
+    else:
+        if len(got) != len(want):
+            note = f"\nYour program printed {len(printed)} line(s); {len(want)} were expected.\n"
+    intro = f"With this input:\n{_block(given)}\n" if given.strip() else ""
+    should, did = _block("\n".join(want)), _block("\n".join(printed))
+    return f"{intro}Your program should {SHOULD[where]}:\n{should}\nIt printed:\n{did}{note}"
 
 
 def _block(text: str) -> str:

@@ -14,9 +14,7 @@ from grader.checks.common import learner_files, make_result, stopped_result, tim
 from grader.feedback import learner_output, node_crash, python_crash
 from grader.paths import RelativePath
 from grader.result import CheckResult
-from grader.textmatch import explain_difference, outputs_match
-
-MatchMode = Literal["exact", "trim", "lines", "regex", "number"]
+from grader.textmatch import MatchMode, Where, explain_difference, outputs_match, printed_lines
 
 
 def split_command(command: str) -> list[str]:
@@ -45,6 +43,7 @@ class IoCheck(CheckSpec):
     stdout: str | None = None
     stdout_file: RelativePath | None = None
     tolerance: float = Field(default=1e-6, ge=0)
+    where: Where = "end"
     exit_code: int | None = None
 
     label: ClassVar[str] = "Program output"
@@ -70,6 +69,8 @@ class IoCheck(CheckSpec):
                     float(word)
                 except ValueError:
                     raise ValueError(f"with match: number, expected numbers, got {word!r}") from None
+        if stdout is not None and mode == "printed" and not printed_lines(stdout):
+            raise ValueError("with match: printed, give at least one line the program must print")
         return stdout
 
     @model_validator(mode="after")
@@ -78,6 +79,8 @@ class IoCheck(CheckSpec):
             raise ValueError("give either stdin or stdin_file, not both")
         if (self.stdout is None) == (self.stdout_file is None):
             raise ValueError("give exactly one of stdout or stdout_file")
+        if "where" in self.model_fields_set and self.match != "printed":
+            raise ValueError("where: goes with match: printed only")
         return self
 
     @property
@@ -111,7 +114,7 @@ class IoCheck(CheckSpec):
         if stopped is not None:
             return stopped
         expected = self._expected(ctx)
-        matched = outputs_match(expected, output.stdout, self.match, self.tolerance)
+        matched = outputs_match(expected, output.stdout, self.match, self.tolerance, self.where)
         wanted_exit = 0 if self.exit_code is None else self.exit_code
         if matched and output.exit_code == wanted_exit:
             return make_result(self, "pass", self.points, "Your program printed what was expected.")
@@ -130,5 +133,5 @@ class IoCheck(CheckSpec):
             return make_result(self, "fail", 0.0, message)
         return make_result(
             self, "fail", 0.0, "Your program's output is not what was expected.",
-            output=explain_difference(expected, output.stdout, self.match),
+            output=explain_difference(expected, output.stdout, self.match, self.where, self._input(ctx)),
         )

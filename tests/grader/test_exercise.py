@@ -387,6 +387,18 @@ def test_io_options(tmp_path: Path) -> None:
     ]
 
 
+def test_io_printed_needs_a_line_and_where_needs_printed(tmp_path: Path) -> None:
+    yaml = MINIMAL + IO + "    match: printed\n    where: start\n    stdout: '   '\n"
+    yaml += IO + "    match: lines\n    where: end\n    stdout: a\n"
+    yaml += IO + "    match: printed\n    where: middle\n    stdout: a\n"
+    assert problems(make_exercise(tmp_path, yaml)) == [
+        "track/ex/exercise.yaml:12:13: checks.1.stdout: with match: printed, give at least one line the"
+        " program must print",
+        "track/ex/exercise.yaml:13:5: checks.2: where: goes with match: printed only",
+        "track/ex/exercise.yaml:21:12: checks.3.where: expected 'start', 'end' or 'all', got 'middle'",
+    ]
+
+
 def test_io_needs_exactly_one_expected_output(tmp_path: Path) -> None:
     yaml = MINIMAL + IO + IO + "    stdout: a\n    stdout_file: tests/out.txt\n"
     assert problems(make_exercise(tmp_path, yaml, files={"tests/out.txt": "a\n"})) == [

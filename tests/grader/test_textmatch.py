@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.textmatch import MatchMode, explain_difference, normalise_newlines, outputs_match
+from grader.textmatch import MatchMode, Where, explain_difference, normalise_newlines, outputs_match
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,50 @@ def test_a_difference_in_blank_lines_only() -> None:
     assert explain_difference("a\n", "a", "exact") == (
         "Your output is different from what was expected (check spaces and blank lines)."
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "expected", "actual", "verdict"),
+    [
+        ("end", "Hello, Ann!\nAnn likes pizza.", "Your name? Hello, Ann!\nAnn likes pizza.\n", True),
+        ("end", "Hello, Ann!\nAnn likes pizza.", "Name?\nFood?\n\nHello, Ann!\nAnn likes pizza.", True),
+        ("end", "Hello, Ann!", "Hello  ,  Ann !\n", True),  # spaces as a beginner's eye reads them
+        ("end", "2 h 5 min", "Minutes:2 h 5 min", True),  # the prompt ends in ':'
+        ("end", "2 h 5 min", "12 h 5 min", False),  # not a prompt: a different number
+        ("end", "2 h 5 min", "2 h 5 min\nBye", False),  # the expected lines end the output
+        ("end", "Hello, Ann!", "hello, ann!", False),  # letters are compared as written
+        ("end", "a\nb", "b", False),
+        ("start", "Hello, World!", "Hello, World!\nI am learning Python.", True),
+        ("start", "Hello, World!", "Hi\nHello, World!", False),
+        ("start", "Hello, World!", "Say: Hello, World!", False),  # no prompt before the first line
+        ("all", "a\nb", "\na\n\nb\n\n", True),
+        ("all", "a\nb", "a\nb\nc", False),
+        ("all", "a\nb", "x a\nb", False),
+    ],
+)
+def test_printed(where: Where, expected: str, actual: str, verdict: bool) -> None:
+    assert outputs_match(expected, actual, "printed", where=where) is verdict
+
+
+def test_printed_explains_with_the_input_and_the_first_difference() -> None:
+    assert explain_difference("Hello, Ann!\nAnn likes pizza.", "Name? Hello Ann\nAnn likes pizza.",
+                              "printed", "end", "Ann\npizza\n") == (
+        "With this input:\n  | Ann\n  | pizza\n\n"
+        "Your program should end by printing:\n  | Hello, Ann!\n  | Ann likes pizza.\n\n"
+        "It printed:\n  | Name? Hello Ann\n  | Ann likes pizza.\n"
+        "\nThe first difference: you printed 'Name? Hello Ann', expected 'Hello, Ann!'.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "actual", "should", "note"),
+    [
+        ("start", "hello, world!\nMore", "start by printing",
+         "Look at capital and small letters: you printed 'hello, world!', expected 'Hello, World!'."),
+        ("all", "Hello, World!\nMore", "print exactly", "Your program printed 2 line(s); 1 were expected."),
+    ],
+)
+def test_printed_notes(where: Where, actual: str, should: str, note: str) -> None:
+    explained = explain_difference("Hello, World!", actual, "printed", where)
+    assert explained.startswith(f"Your program should {should}:\n  | Hello, World!\n")
+    assert explained.endswith(f"\n{note}\n")
