@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grader.paths import RelativePath
+
 if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.result import CheckResult, Picture
@@ -140,3 +142,20 @@ class CheckSpec(BaseModel):
 
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         raise NotImplementedError
+
+
+class PageCheck(CheckSpec):
+    """A check that loads `page` (one of the learner's files, or one of its own `files`) in a browser
+    engine; `files` enter the sandbox with it (scripts, pictures, test data)."""
+
+    page: RelativePath = "index.html"
+    files: tuple[RelativePath, ...] = ()
+
+    def support_files(self) -> tuple[str, ...]:
+        return self.files
+
+    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        if self.page in learner_files or self.page in self.files:
+            return []
+        message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
+        return [(("page",), message)]

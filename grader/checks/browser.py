@@ -26,11 +26,10 @@ from pydantic import AfterValidator, Field, model_validator
 
 from grader.browser.expect import BrowserAssertion, Viewport
 from grader.browser.report import judge_report
-from grader.checks.base import CheckSpec, GradingContext, Step, StepNeeds, StepOutput
+from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepOutput
 from grader.checks.common import make_result, time_limit
 from grader.checks.dom import DomAction
 from grader.errors import non_empty
-from grader.paths import RelativePath
 from grader.result import CheckResult
 
 BROWSER_PIDS = 256
@@ -58,12 +57,10 @@ class BrowserAction(DomAction):
     verbs: ClassVar[tuple[str, ...]] = (*DomAction.verbs, "wait_for")
 
 
-class BrowserCheck(CheckSpec):
+class BrowserCheck(PageCheck):
     """`page` is loaded at each viewport, `actions` run in order, then every `expect` must hold."""
 
     kind: Literal["browser"] = "browser"
-    page: RelativePath = "index.html"
-    files: tuple[RelativePath, ...] = ()
     viewports: tuple[Viewport, ...] = Field(default=(Viewport(width=1200, height=800),), min_length=1,
                                             max_length=4)
     actions: tuple[BrowserAction, ...] = ()
@@ -84,15 +81,6 @@ class BrowserCheck(CheckSpec):
         if any(a.form == "looks" for a in self.expect) and not self.screenshot:
             raise ValueError("`looks_like` compares pictures: remove `screenshot: false`")
         return self
-
-    def support_files(self) -> tuple[str, ...]:
-        return self.files
-
-    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
-        if self.page in learner_files or self.page in self.files:
-            return []
-        message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
-        return [(("page",), message)]
 
     def reference_pictures(self) -> Literal["none", "shown", "judged"]:
         if any(assertion.form == "looks" for assertion in self.expect):

@@ -8,12 +8,11 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
+from grader.checks.base import GradingContext, PageCheck, Step, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.html import HtmlAssertion
 from grader.errors import non_empty
 from grader.markup.assertions import evaluate_assertions
-from grader.paths import RelativePath
 from grader.result import CheckResult, TestOutcome
 
 Selector = str
@@ -66,26 +65,15 @@ class DomAction(BaseModel):
         return target if isinstance(target, str) else None
 
 
-class DomCheck(CheckSpec):
+class DomCheck(PageCheck):
     """`page` is loaded, `actions` run in order, then every `expect` assertion must hold."""
 
     kind: Literal["dom"] = "dom"
-    page: RelativePath = "index.html"
-    files: tuple[RelativePath, ...] = ()
     actions: tuple[DomAction, ...] = ()
     expect: Annotated[tuple[HtmlAssertion, ...], AfterValidator(non_empty)]
     console_errors: Literal["fail", "ignore"] = "fail"
 
     label: ClassVar[str] = "Page behaviour"
-
-    def support_files(self) -> tuple[str, ...]:
-        return self.files
-
-    def cross_check(self, learner_files: frozenset[str]) -> list[tuple[tuple[str | int, ...], str]]:
-        if self.page in learner_files or self.page in self.files:
-            return []
-        message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
-        return [(("page",), message)]
 
     def steps(self, ctx: GradingContext) -> list[Step]:
         actions = [action.model_dump(exclude_none=True) for action in self.actions]
