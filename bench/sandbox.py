@@ -29,7 +29,7 @@ from docker import APIClient  # noqa: E402
 
 from grader.runner_image import runner_plan  # noqa: E402
 from sandbox import RunLimits, RunSpec, Sandbox, SandboxSettings  # noqa: E402
-from sandbox.engine import connect  # noqa: E402
+from sandbox.engine import engine_client  # noqa: E402
 from sandbox.images import build_runner_image, image_status  # noqa: E402
 from sandbox.reaper import owner_label  # noqa: E402
 from sandbox.settings import LABEL, OWNER_LABEL  # noqa: E402
@@ -145,17 +145,18 @@ def main() -> int:
                         help="runtime to measure; repeat for both (default: runc and runsc)")
     parser.add_argument("--image", help="runner image tag (default: the current one, built if missing)")
     args = parser.parse_args()
-    client = connect(None, 120)
-    image = args.image
-    if image is None:
-        plan = runner_plan()
-        if image_status(client, plan) != "current":
-            build_runner_image(client, plan, progress=print)
-        image = plan.tag
-    print(f"image {image}; target: a cold hardened run within {TARGET_RATIO}x of a bare `docker run --rm`")
-    within = True
-    for runtime in args.runtime or ["runc", "runsc"]:
-        within &= report(runtime, bench_runtime(client, image, runtime, args.runs))
+    with engine_client(None, 120) as client:
+        image = args.image
+        if image is None:
+            plan = runner_plan()
+            if image_status(client, plan) != "current":
+                build_runner_image(client, plan, progress=print)
+            image = plan.tag
+        print(f"image {image}; target: a cold hardened run within {TARGET_RATIO}x of a bare "
+              "`docker run --rm`")
+        within = True
+        for runtime in args.runtime or ["runc", "runsc"]:
+            within &= report(runtime, bench_runtime(client, image, runtime, args.runs))
     return 0 if within else 1
 
 

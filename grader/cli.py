@@ -102,16 +102,16 @@ def images() -> None:
 def images_build(method: str, mirror: str | None) -> None:
     """Build the runner image if it is not current (does nothing when it is)."""
     from grader.runner_image import runner_plan
-    from sandbox.engine import connect
+    from sandbox.engine import engine_client
     from sandbox.images import build_runner_image
 
     config = GraderConfig.from_env()
     try:
-        client = connect(config.sandbox.docker_url, 600)
-        info = build_runner_image(
-            client, runner_plan(), method=method, mirror=mirror,  # type: ignore[arg-type]
-            progress=lambda message: click.echo(f"  {message}", err=True),
-        )
+        with engine_client(config.sandbox.docker_url, 600) as client:
+            info = build_runner_image(
+                client, runner_plan(), method=method, mirror=mirror,  # type: ignore[arg-type]
+                progress=lambda message: click.echo(f"  {message}", err=True),
+            )
     except SandboxError as error:
         click.echo(f"Could not build the runner image: {error}", err=True)
         sys.exit(EXIT_FAIL)

@@ -13,7 +13,7 @@ import pytest
 
 from grader.runner_image import runner_plan
 from sandbox import Sandbox, SandboxSettings, SandboxUnavailable
-from sandbox.engine import connect
+from sandbox.engine import engine_client
 from sandbox.images import build_runner_image, image_status
 from tests.support import unavailable
 
@@ -25,13 +25,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def runner_image() -> str:
     """The current runner image's tag, built first if needed (about 90 s on a clean machine)."""
+    plan = runner_plan()
     try:
-        client = connect(None, 120)
+        with engine_client(None, 120) as client:
+            if image_status(client, plan) != "current":
+                build_runner_image(client, plan, progress=lambda message: print(message, flush=True))
     except SandboxUnavailable as error:
         unavailable(str(error))
-    plan = runner_plan()
-    if image_status(client, plan) != "current":
-        build_runner_image(client, plan, progress=lambda message: print(message, flush=True))
     return plan.tag
 
 

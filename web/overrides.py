@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from sqlalchemy import Subquery, func, select
+from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.orm import Session
 from wtforms import FloatField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -33,11 +33,15 @@ def can_override(submission: Submission) -> bool:
     return submission.regrade_of is None and submission.status == "done" and submission.max_score is not None
 
 
+def _newest_rows() -> Select[tuple[int]]:
+    """The id of each attempt's newest override row: the one in force (unless its score is None)."""
+    return select(func.max(GradeOverride.id)).group_by(GradeOverride.submission_id)
+
+
 def current_scores() -> Subquery:
     """(submission_id, score) of every learner attempt whose override is in force."""
-    newest = select(func.max(GradeOverride.id)).group_by(GradeOverride.submission_id)
     query = select(GradeOverride.submission_id, GradeOverride.score).where(
-        GradeOverride.id.in_(newest), GradeOverride.score.is_not(None)
+        GradeOverride.id.in_(_newest_rows()), GradeOverride.score.is_not(None)
     )
     return query.subquery("current_overrides")
 
@@ -48,11 +52,7 @@ def overrides_for(session: Session, submissions: Iterable[Submission]) -> dict[i
     attempts = {attempt_id(submission) for submission in wanted}
     if not attempts:
         return {}
-    newest = (
-        select(func.max(GradeOverride.id))
-        .where(GradeOverride.submission_id.in_(attempts))
-        .group_by(GradeOverride.submission_id)
-    )
+    newest = _newest_rows().where(GradeOverride.submission_id.in_(attempts))
     rows = session.scalars(select(GradeOverride).where(GradeOverride.id.in_(newest)))
     current = {row.submission_id: row for row in rows if row.score is not None}
     return {sub.id: current[attempt_id(sub)] for sub in wanted if attempt_id(sub) in current}
