@@ -24,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from web.db import make_engine, session_factory, upgrade_database  # noqa: E402
-from web.models import Submission, User  # noqa: E402
-from web.queue import enqueue  # noqa: E402
+from service.queue import make_queue  # noqa: E402
+from store.db import make_engine, session_factory, upgrade_database  # noqa: E402
+from store.models import Submission, User  # noqa: E402
 
-CANDIDATES = (ROOT / "exercises/python/two-fer", ROOT / "tests/fixtures/exercises/python/two-fer")
+CANDIDATES = (ROOT / "exercises/python/two-fer", ROOT / "tests/data/exercises/python/two-fer")
 
 
 class Bench:
@@ -53,7 +53,8 @@ class Bench:
 
     def worker(self, slots: int) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker-{slots}.log").open("ab")
-        process = subprocess.Popen([sys.executable, "-m", "web.worker", "--slots", str(slots)], env=self.env,
+        process = subprocess.Popen([sys.executable, "-m", "cli", "worker", "--slots", str(slots)],
+                                   env=self.env,
                                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 180
         while "grading with" not in (self.folder / f"worker-{slots}.log").read_text():
@@ -72,8 +73,9 @@ class Bench:
             session.add_all(rows)
             session.commit()
             ids = [row.id for row in rows]
+        queue = make_queue(self.queue)
         for sid in ids:
-            enqueue(sid, self.queue)
+            queue.enqueue(sid)
         return ids, started
 
     def wait(self, ids: list[int], started: float, timeout_s: float = 300) -> float:

@@ -4,7 +4,7 @@
 
 For a small pytest exercise, an html+css exercise, a dom exercise, a Flask http exercise and a browser
 check (two window sizes, a picture at each) of a small page (the golden fixtures under
-tests/fixtures/exercises, one check each where the fixture has more), it grades the
+tests/data/exercises, one check each where the fixture has more), it grades the
 passing golden submission `--runs` times with `grade_submission` and a warm `SandboxRunner` (a pool of
 ready containers), beside a bare `docker run --rm IMAGE true` measured in the same run. It prints
 p50/p95 against the targets, and where the time goes: in the container (from the payload sent to the
@@ -37,8 +37,8 @@ from grader.runner import SandboxRunner  # noqa: E402
 from grader.runner_image import runner_plan  # noqa: E402
 from sandbox import RunResult, RunSpec, Sandbox, SandboxSettings  # noqa: E402
 
-EXERCISES = ROOT / "tests" / "fixtures" / "exercises"
-GOLDEN = ROOT / "tests" / "fixtures" / "golden"
+EXERCISES = ROOT / "tests" / "data" / "exercises"
+GOLDEN = ROOT / "tests" / "data" / "golden"
 FRAME = re.compile(r"^\x1eGRADER \S+ (\{.*\})$", re.MULTILINE)
 
 
@@ -53,11 +53,11 @@ class Case:
 
 
 CASES = (
-    Case("pytest", "pytest/shout", "pytest-pass", 0.45),
-    Case("html+css", "css/card", "css-pass", 0.35, checks=None),
-    Case("dom", "dom/counter", "dom-pass", 0.6),
-    Case("http (Flask)", "http/notes", "http-pass", 1.2),
-    Case("browser", "browser/cards", "browser-equivalent-hex", 1.5),
+    Case("pytest", "pytest/shout", "pytest/pass", 0.45),
+    Case("html+css", "css/card", "css/pass", 0.35, checks=None),
+    Case("dom", "dom/counter", "dom/pass", 0.6),
+    Case("http (Flask)", "http/notes", "http/pass", 1.2),
+    Case("browser", "browser/cards", "browser/equivalent-hex", 1.5),
 )
 REFERENCES = ReferenceStore(Path(tempfile.mkdtemp(prefix="bench-references-")))
 """The model solution's pictures, made during the warm-up (once per exercise version, as in service)."""

@@ -28,10 +28,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config import Settings  # noqa: E402
 from grader.catalog import scan_catalog  # noqa: E402
+from store.db import make_engine, session_factory, upgrade_database  # noqa: E402
 from web.accounts import create_user  # noqa: E402
-from web.config import Config  # noqa: E402
-from web.db import make_engine, session_factory, upgrade_database  # noqa: E402
 
 PASSWORD = "bench password 1"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -127,15 +127,15 @@ def main() -> None:
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="bench-site-"))
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1"}
-    config = Config(env)
-    upgrade_database(config.DATABASE_URL)
-    with session_factory(make_engine(config.DATABASE_URL))() as session:
+    settings = Settings.from_env(env)
+    upgrade_database(settings.database_url)
+    with session_factory(make_engine(settings.database_url))() as session:
         for number in range(args.learners):
             create_user(session, f"bench{number:02d}", f"Bench Learner {number}", "learner", PASSWORD)
         session.commit()
-    keys = [exercise.key for exercise in scan_catalog(config.EXERCISES).catalog.exercises()]
+    keys = [exercise.key for exercise in scan_catalog(settings.exercises).catalog.exercises()]
     access_log = instance / "access.log"
-    command = [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(args.port),
+    command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(args.port),
                "--preview-port", str(args.port + 1), "--access-log", str(access_log)]
     command += [] if args.with_worker else ["--no-worker"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, cwd=ROOT)

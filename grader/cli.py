@@ -1,4 +1,5 @@
-"""The `grader` command line: run, validate, images, doctor, and the service commands."""
+"""The grading commands: run, validate, images, doctor. They need no database, site or queue; the
+`grader` command (cli/) assembles them with the others and hands them the grading settings."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from grader import __version__
-from grader.config import GraderConfig
+from grader.browser.references import ReferenceStore
+from grader.config import GradingSettings
 from grader.errors import ExerciseInvalid
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
@@ -19,21 +20,25 @@ from grader.runner import SandboxRunner
 from sandbox import SandboxError
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+SETTINGS_KEY = "grader.grading"
+"""Where the command line puts the GradingSettings in click's context `meta`."""
 
 
-@click.group()
-@click.version_option(__version__, prog_name="grader")
-def main() -> None:
-    """Offline autograder for coding workshops."""
+def grading_settings() -> GradingSettings:
+    """The settings the `grader` command read when it started."""
+    settings = click.get_current_context().meta.get(SETTINGS_KEY)
+    if not isinstance(settings, GradingSettings):
+        raise click.UsageError("the grading commands run under the `grader` command (cli.main)")
+    return settings
 
 
-@main.command()
+@click.command()
 @click.argument("exercise_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("submission_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result (format 1) as JSON.")
 def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
     """Grade SUBMISSION_DIR against EXERCISE_DIR. Exit 0: full marks, 1: below, 2: could not grade."""
-    config = GraderConfig.from_env()
+    config = grading_settings()
     try:
         exercise = load_exercise(exercise_dir)
     except ExerciseInvalid as error:
@@ -44,7 +49,7 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
     except SubmissionRejected as error:
         click.echo("The submission was refused:\n" + "\n".join(f"  {p}" for p in error.problems), err=True)
         sys.exit(EXIT_ERROR)
-    runner = SandboxRunner(config.sandbox)
+    runner = SandboxRunner(config.sandbox, ReferenceStore(config.references))
     try:
         result = grade_submission(exercise, files, runner)
     finally:
@@ -53,18 +58,18 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
     sys.exit({"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(result.status, EXIT_ERROR))
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Check every exercise under PATHS (default: the exercises folder). Exit 1 if any fails."""
     from grader.validate import find_exercise_folders, validate_exercise
 
-    config = GraderConfig.from_env()
+    config = grading_settings()
     folders = find_exercise_folders(paths or (config.exercises,))
     if not folders:
         click.echo("No exercise found (an exercise is a folder with an exercise.yaml).", err=True)
         sys.exit(EXIT_FAIL)
-    runner = SandboxRunner(config.sandbox)
+    runner = SandboxRunner(config.sandbox, ReferenceStore(config.references))
     failed = 0
     try:
         with click.progressbar(folders, label="Validating", file=sys.stderr, show_pos=True) as bar:
@@ -90,7 +95,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     sys.exit(EXIT_FAIL if failed else EXIT_PASS)
 
 
-@main.group()
+@click.group()
 def images() -> None:
     """The runner image every submission runs in."""
 
@@ -105,11 +110,11 @@ def images_build(method: str, mirror: str | None) -> None:
     from sandbox.engine import engine_client
     from sandbox.images import build_runner_image
 
-    config = GraderConfig.from_env()
+    config = grading_settings()
     try:
         with engine_client(config.sandbox.docker_url, 600) as client:
             info = build_runner_image(
-                client, runner_plan(), method=method, mirror=mirror,  # type: ignore[arg-type]
+                client, runner_plan(), method=method, mirror=mirror or config.debian_mirror,  # type: ignore[arg-type]
                 progress=lambda message: click.echo(f"  {message}", err=True),
             )
     except SandboxError as error:
@@ -118,14 +123,14 @@ def images_build(method: str, mirror: str | None) -> None:
     click.echo(f"{info.tag} {'built' if info.built else 'is current'} ({info.image_id[:19]})")
 
 
-@main.command()
+@click.command()
 @click.option("--runtime", type=click.Choice(["runc", "runsc"]), default=None,
               help="Check this runtime instead of the configured one.")
 def doctor(runtime: str | None) -> None:
     """Prove on this host that the sandbox holds. Exit 1 if any row fails."""
     from grader.doctor import run_doctor
 
-    config = GraderConfig.from_env()
+    config = grading_settings()
     rows = run_doctor(config, runtime)
     width = max(len(row.name) for row in rows)
     for row in rows:
@@ -133,5 +138,4 @@ def doctor(runtime: str | None) -> None:
     sys.exit(EXIT_PASS if all(row.ok for row in rows) else EXIT_FAIL)
 
 
-if __name__ == "__main__":
-    main()
+COMMANDS: tuple[click.Command, ...] = (run, validate, images, doctor)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from grader.config import GraderConfig
+from grader.config import GradingSettings
 from grader.runner_image import runner_plan
 from sandbox import Sandbox, SandboxError
 from sandbox.doctor import DoctorRow, examine
 from sandbox.images import image_status
 
 
-def run_doctor(config: GraderConfig, runtime: str | None = None) -> list[DoctorRow]:
+def run_doctor(config: GradingSettings, runtime: str | None = None) -> list[DoctorRow]:
     settings = replace(config.sandbox, runtime=runtime) if runtime else config.sandbox
     try:
         sandbox = Sandbox(replace(settings, pool_size=0))

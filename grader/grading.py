@@ -34,8 +34,8 @@ def grade_submission(
 ) -> Result:
     """Grade `submission` (learner path -> bytes) against `exercise`. The runner's sandbox is
     opened only if a check needs it (html and css are judged on the host). Checks that show or
-    compare with the reference solution's pictures get them from `references` (default: the store
-    GRADER_REFERENCES names), made there by grading the solution once per exercise version.
+    compare with the reference solution's pictures get them from `references` (default: the runner's
+    store), made there by grading the solution once per exercise version.
 
     Raises:
         SubmissionRejected: a file is not acceptable (nothing ran).
@@ -87,7 +87,8 @@ def _reference_pictures(
     exercise: Exercise, runner: SandboxRunner, store: ReferenceStore | None
 ) -> References | None:
     """The reference solution's pictures for the checks that show or judge with them: stored ones, or
-    made now by running those checks on the solution (in a container of its own) and stored.
+    made now by running those checks on the solution (in a container of its own) and stored (when
+    there is a store: without one they are made for this grading only).
 
     Raises:
         GradingError: they could not be made and a check needs them to judge.
@@ -95,8 +96,8 @@ def _reference_pictures(
     wanting = tuple(check for check in exercise.checks if check.reference_pictures() != "none")
     if not wanting:
         return None
-    store = store or ReferenceStore.from_env()
-    stored = store.load(exercise.sha256)
+    store = store or runner.references
+    stored = store.load(exercise.sha256) if store is not None else None
     if stored is not None:
         return stored
     try:
@@ -110,7 +111,8 @@ def _reference_pictures(
             raise GradingError(f"the model solution's pictures could not be made: {error}") from error
         log.warning("no reference pictures for %s: %s", exercise.key, error)
         return None
-    store.save(exercise.sha256, made)
+    if store is not None:
+        store.save(exercise.sha256, made)
     return made
 
 

@@ -1,11 +1,29 @@
-"""The runner image of this grader: the sandbox's package list plus the in-container programs."""
+"""The runner image of this grader: the sandbox's package list plus the in-container programs; and the
+image work offline operations need (build, save, load, adopt), so that they never reach past the grader
+into the sandbox layer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
+
+from docker import APIClient
 
 import sandbox
-from sandbox.images import ImagePlan, runner_image_plan
+from sandbox import SandboxError, SandboxUnavailable, image_transfer
+from sandbox.engine import engine_client
+from sandbox.images import (
+    ImageInfo,
+    ImagePlan,
+    Progress,
+    adopt_runner_image,
+    build_runner_image,
+    runner_image_plan,
+)
+
+__all__ = ["ImageEngine", "SandboxError", "SandboxUnavailable", "image_engine", "runner_plan"]
 
 SANDBOX = Path(sandbox.__file__).resolve().parent
 HARNESS = Path(__file__).resolve().parent / "harness"
@@ -25,3 +43,38 @@ def runner_plan(root: Path | None = None) -> ImagePlan:
         sandbox_dir / "image" / "packages.txt",
         {"/opt/sandbox": sandbox_dir / "incontainer", "/opt/harness": harness},
     )
+
+
+class ImageEngine:
+    """The container engine as offline operations use it for images: build the runner image, save
+    images to an archive, load them back and adopt a loaded runner image. Open it with `image_engine`."""
+
+    def __init__(self, client: APIClient) -> None:
+        self._client = client
+
+    def build_runner(self, plan: ImagePlan, progress: Progress, mirror: str | None = None) -> ImageInfo:
+        """Build the runner image of `plan` unless it is current (see sandbox.images)."""
+        return build_runner_image(self._client, plan, progress=progress, mirror=mirror)
+
+    def image_id(self, tag: str) -> str | None:
+        return image_transfer.image_id(self._client, tag)
+
+    def save(self, tags: list[str], out: Path) -> dict[str, str]:
+        return image_transfer.save_images(self._client, tags, out)
+
+    def load(self, source: IO[bytes] | Any) -> list[str]:
+        return image_transfer.load_images(self._client, source)
+
+    def adopt_runner(self, tag: str, content_hash: str) -> None:
+        adopt_runner_image(self._client, tag, content_hash)
+
+
+@contextmanager
+def image_engine(docker_url: str | None = None, timeout_s: float = 900) -> Iterator[ImageEngine]:
+    """The engine at `docker_url` (None: DOCKER_HOST or the default socket), for image work.
+
+    Raises:
+        SandboxUnavailable: the engine does not answer.
+    """
+    with engine_client(docker_url, timeout_s) as client:
+        yield ImageEngine(client)

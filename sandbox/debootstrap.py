@@ -77,12 +77,13 @@ def _deb822_mirrors(text: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def resolve_mirror(explicit: str | None = None) -> str:
-    """The mirror to debootstrap from: `explicit`, else $GRADER_DEBIAN_MIRROR, else apt's sources.
+    """The mirror to debootstrap from: `explicit` (GRADER_DEBIAN_MIRROR, given by the caller's settings),
+    else apt's sources.
 
     Raises:
         SandboxUnavailable: no mirror is configured anywhere.
     """
-    mirror = explicit or os.environ.get(MIRROR_ENV) or detect_mirror()
+    mirror = explicit or detect_mirror()
     if not mirror:
         raise SandboxUnavailable(
             f"No Debian {SUITE} mirror is configured in /etc/apt/sources.list(.d). Set {MIRROR_ENV} to a "

@@ -177,7 +177,7 @@ def build_runner_image(client: APIClient, plan: ImagePlan, *, method: Method = "
             debian:bookworm-slim), "debootstrap" (no registry; needs root), or "auto" (registry when
             that image is here or can be pulled within seconds, otherwise debootstrap).
         progress: told about every stage in a sentence.
-        mirror: the Debian mirror for debootstrap; default $GRADER_DEBIAN_MIRROR, then apt's sources.
+        mirror: the Debian mirror for debootstrap; default: apt's sources.
 
     Returns:
         The image; `built` is False when it was already current (one inspect call).
@@ -203,6 +203,21 @@ def build_runner_image(client: APIClient, plan: ImagePlan, *, method: Method = "
         client.tag(image_id, plan.repository, CURRENT, force=True)
     progress(f"done: {plan.tag} in {time.monotonic() - started:.1f} s")
     return ImageInfo(plan.tag, image_id, plan.content_hash, built=True)
+
+
+def adopt_runner_image(client: APIClient, tag: str, content_hash: str) -> None:
+    """Make the loaded image `tag` the current runner image, once its label proves it is the image
+    with `content_hash` (a bundle names both).
+
+    Raises:
+        SandboxError: the image under `tag` is another one.
+        SandboxUnavailable: it is missing, or the engine is down.
+    """
+    with engine_errors(image=tag):
+        labels = client.inspect_image(tag)["Config"]["Labels"] or {}  # type: ignore[no-untyped-call]
+        if labels.get(LABEL_CONTENT_HASH) != content_hash:
+            raise SandboxError(f"the loaded {tag} is not the image the bundle names")
+        client.tag(tag, tag.split(":", 1)[0], CURRENT, force=True)
 
 
 def grader_version() -> str:

@@ -76,6 +76,21 @@ def reap(client: APIClient, now: float | None = None) -> list[str]:
     return removed
 
 
+def remove_own_containers(client: APIClient, stopped_only: bool) -> int:
+    """Remove this process's sandbox containers (only the stopped ones when `stopped_only`): after
+    an engine restart, the containers it stopped mid-run are left behind with a live owner."""
+    removed = 0
+    for container in client.containers(all=True, filters={"label": f"{OWNER_LABEL}={owner_label()}"}):
+        if stopped_only and container.get("State") not in ("exited", "dead"):
+            continue
+        try:
+            client.remove_container(container["Id"], force=True, v=True)
+            removed += 1
+        except (NotFound, APIError):
+            pass  # already going: the sandbox removes its own containers after each run
+    return removed
+
+
 class PeriodicReaper:
     """Calls `reap` every `interval_s` seconds in a daemon thread until `stop()`, each round with a
     client from `client_factory` that the round closes."""

@@ -73,7 +73,7 @@ trap 'rm -rf "$work"' EXIT
 
 say "Checking $bundle (the SHA-256 of every file)"
 # Prints the virtual environment's name, the grader's version and the Python version the wheels are for.
-# The name is computed as web/ops/manifest.py computes it (Manifest.venv_name).
+# The name is computed as ops/manifest.py computes it (Manifest.venv_name).
 found=$("$python" - "$bundle" "$work" <<'PY'
 import hashlib, json, pathlib, sys, tarfile
 

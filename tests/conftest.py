@@ -15,8 +15,9 @@ from grader.runner_image import runner_plan
 from sandbox import Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.engine import engine_client
 from sandbox.images import build_runner_image, image_status
-from tests.support import unavailable
+from tests.helpers.machine import unavailable
 
+pytest_plugins = ["tests.helpers.servers"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

@@ -1,4 +1,4 @@
-"""The classroom site: `create_app` builds the Flask app from a `Config` (default: the environment)."""
+"""The classroom site: `create_app` builds the Flask app from the installation's `Settings`."""
 
 from __future__ import annotations
 
@@ -7,42 +7,43 @@ from datetime import timedelta
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from config import Settings
 from web import (
     admin,
     api,
     auth,
-    db,
+    context,
+    database,
     instructor,
     learner,
     pictures,
     preview,
-    queue,
     render,
     roster,
-    scheduler,
     security,
 )
-from web.config import Config
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a submission is at most 1 MiB of files (grader.intake)
 
 
-def create_app(config: Config | None = None) -> Flask:
-    config = config or Config()
-    app = Flask(__name__, instance_path=str(config.INSTANCE))
-    app.config.from_object(config)
+def create_app(settings: Settings | None = None) -> Flask:
+    """The site's app. Without `settings` (as gunicorn calls it), they are read from the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance))
     app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
         SESSION_COOKIE_NAME="grader_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=config.SESSION_LIFETIME_S),
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_lifetime_s),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         WTF_CSRF_TIME_LIMIT=None,  # the session's own expiry bounds the token
         TEMPLATES_AUTO_RELOAD=False,
     )
-    db.init_app(app)
-    queue.configure(config.QUEUE_URL)
-    scheduler.configure(config.SUBMIT_COOLDOWN_S)
+    context.init_app(app, settings)
+    database.init_app(app, settings.database_url)
     security.init_app(app)
     render.init_app(app)
     auth.init_app(app)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.models import ROLES, Cohort, User
 from web.auth import hash_password
-from web.models import ROLES, Cohort, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Easy to read aloud and to type on a classroom keyboard: no 0/O, 1/l/I.

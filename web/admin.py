@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from service.scheduler import STALE_AFTER_S
+from store.models import ROLES, AuditLog, Submission, User, WorkerHeartbeat, audit, utcnow
 from web import security
 from web.accounts import AccountError, NewAccount, create_user, reset_password
 from web.auth import role_required
-from web.db import db
-from web.models import ROLES, AuditLog, Submission, User, WorkerHeartbeat, audit, utcnow
-from web.scheduler import STALE_AFTER_S
+from web.database import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = role_required("admin")

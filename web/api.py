@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, render_template
 
 from web.auth import login_required
-from web.db import db
+from web.database import db
 from web.overrides import overrides_for
 from web.pictures import without_picture_data
 from web.progress import history

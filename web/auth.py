@@ -14,7 +14,6 @@ from typing import Any, TypeVar, cast
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -30,9 +29,10 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from store.models import User, audit, utcnow
 from web import security
-from web.db import db
-from web.models import User, audit, utcnow
+from web.context import settings
+from web.database import db
 
 bp = Blueprint("auth", __name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -69,9 +69,8 @@ def load_user() -> None:
     if uid is None:
         return
     now = int(time.time())
-    config = current_app.config
-    idle = now - int(session.get("seen", 0)) > config["IDLE_TIMEOUT_S"]
-    expired = now - int(session.get("started", 0)) > config["SESSION_LIFETIME_S"]
+    idle = now - int(session.get("seen", 0)) > settings().idle_timeout_s
+    expired = now - int(session.get("started", 0)) > settings().session_lifetime_s
     user = db().get(User, uid) if not (idle or expired) else None
     if user is None or not user.active or user.session_version != session.get("ver"):
         session.clear()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.models import User, audit
 from web.accounts import NewAccount, cohort_named, create_user
-from web.models import User, audit
 
 DEMO_COHORT = "Demo class"
 DEMO_ACCOUNTS = (("instructor", "Demo Instructor", "instructor"), ("learner", "Demo Learner", "learner"))

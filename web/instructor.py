@@ -9,7 +9,6 @@ import io
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -20,12 +19,13 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from store.catalog_sync import sync_catalog
+from store.models import Cohort, Submission, User, audit
 from web import security
 from web.auth import role_required
-from web.catalog_sync import catalogs, sync_catalog
-from web.db import db
+from web.context import catalog, settings
+from web.database import db
 from web.learner import render_submission
-from web.models import Cohort, Submission, User, audit
 from web.overrides import OverrideForm, can_override, change_score, override_for, overrides_for
 from web.progress import NOT_STARTED, catalogue_rows, standings
 from web.submissions import notify_workers
@@ -159,18 +159,18 @@ def regrade_exercise(track: str, slug: str) -> Response:
 @bp.route("/catalogue")
 @staff_only
 def catalogue() -> str:
-    scan = catalogs.get(db(), current_app.config["EXERCISES"])
+    scan = catalog()
     track_problems = {key: errors for key, errors in scan.problems.items() if "/" not in key}
     return render_template(
         "instructor/catalogue.html", rows=catalogue_rows(db(), valid_only=False),
-        track_problems=track_problems, root=current_app.config["EXERCISES"],
+        track_problems=track_problems, root=settings().exercises,
     )
 
 
 @bp.route("/catalogue/sync", methods=["POST"])
 @staff_only
 def catalogue_sync() -> Response:
-    report = sync_catalog(db(), current_app.config["EXERCISES"])
+    report = sync_catalog(db(), settings().exercises)
     audit(db(), g.user.id, "catalogue.sync", "exercises", report.__dict__, security.client_ip())
     db().commit()
     flash(f"Catalogue read again: {report.valid} exercises ready, {report.invalid} with problems.", "info")

@@ -9,7 +9,6 @@ import zipfile
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -24,21 +23,22 @@ from werkzeug.wrappers import Response
 from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
+from service.scheduler import cooldown_remaining
+from store.catalog_sync import find_exercise
+from store.models import Draft, Submission, audit, utcnow
 from web import preview, security
 from web.auth import login_required
-from web.catalog_sync import catalogs, find_exercise
-from web.db import db
-from web.models import Draft, Submission, audit, utcnow
+from web.context import catalog, settings
+from web.database import db
 from web.overrides import OverrideForm, can_override, overrides_for
 from web.progress import NOT_STARTED, history, latest_submission, standings
-from web.scheduler import cooldown_remaining
 from web.submissions import notify_workers, owned_submission, submission_view
 
 bp = Blueprint("learner", __name__)
 
 
 def _scan() -> CatalogScan:
-    return catalogs.get(db(), current_app.config["EXERCISES"])
+    return catalog()
 
 
 def _exercise(track: str, slug: str) -> Exercise:
@@ -115,7 +115,7 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     exercise = _exercise(track, slug)
     files = posted_files(exercise)
     session = db()
-    wait = cooldown_remaining(session, g.user.id)
+    wait = cooldown_remaining(session, g.user.id, settings().submit_cooldown_s)
     if wait > 0:
         message = f"You sent an attempt a moment ago. You can send again in {wait:.0f} seconds."
         return render_exercise(exercise, files, [message], 429)

@@ -18,7 +18,7 @@ from wtforms import FloatField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import NumberInput
 
-from web.models import GradeOverride, Submission, User, audit
+from store.models import GradeOverride, Submission, User, audit
 
 REASON_MAX = 500
 
@@ -33,7 +33,7 @@ def can_override(submission: Submission) -> bool:
     return submission.regrade_of is None and submission.status == "done" and submission.max_score is not None
 
 
-def _newest_rows() -> Select[tuple[int]]:
+def _newest_rows() -> Select[Any]:
     """The id of each attempt's newest override row: the one in force (unless its score is None)."""
     return select(func.max(GradeOverride.id)).group_by(GradeOverride.submission_id)
 

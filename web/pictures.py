@@ -13,17 +13,18 @@ import base64
 import binascii
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app
+from flask import Blueprint, Flask, Response, abort
 
 from grader.browser.references import ReferenceStore
 from web.auth import login_required
+from web.context import settings
 from web.submissions import SubmissionView, owned_submission, submission_view
 
 bp = Blueprint("pictures", __name__)
 
 
 def reference_store() -> ReferenceStore:
-    return ReferenceStore(current_app.config["REFERENCES"])
+    return ReferenceStore(settings().references)
 
 
 def reference_viewports(view: SubmissionView) -> dict[str, set[str]]:

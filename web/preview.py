@@ -14,15 +14,16 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect
+from flask import Blueprint, Flask, Response, abort, redirect
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from config import Settings
 from grader.exercise import Exercise
-from web import db as database
+from store.catalog_sync import find_exercise
+from store.models import Draft, Submission
+from web import context, database
 from web.auth import login_required
-from web.catalog_sync import catalogs, find_exercise
-from web.config import Config
-from web.models import Draft, Submission
+from web.context import catalog, settings
 from web.security import preview_origin
 from web.submissions import owned_submission
 
@@ -51,7 +52,7 @@ def _entry(paths: list[str]) -> str:
 
 
 def _url(payload: list[Any], paths: list[str]) -> str:
-    token = _signer(current_app.config["SECRET_KEY"]).dumps(payload)
+    token = _signer(settings().secret_key).dumps(payload)
     return f"{preview_origin()}/p/{token}/{_entry(paths)}"
 
 
@@ -83,7 +84,7 @@ def _files_for(payload: Any) -> dict[str, str] | None:
             draft = session.get(Draft, (user_id, key))
             return dict(draft.files) if draft and draft.updated_at.timestamp() == stamp else None
         case ["x", str(key)]:
-            exercise = find_exercise(catalogs.get(session, current_app.config["EXERCISES"]), key)
+            exercise = find_exercise(catalog(), key)
             if exercise is None:
                 return None
             starter = exercise.read_starter()
@@ -93,8 +94,8 @@ def _files_for(payload: Any) -> dict[str, str] | None:
 
 def serve_preview(token: str, path: str) -> Response:
     try:
-        payload = _signer(current_app.config["SECRET_KEY"]).loads(
-            token, max_age=current_app.config["PREVIEW_TOKEN_MAX_AGE_S"]
+        payload = _signer(settings().secret_key).loads(
+            token, max_age=settings().preview_token_max_age_s
         )
     except BadData:
         abort(404)
@@ -115,12 +116,14 @@ def preview_headers(response: Response) -> Response:
     return response
 
 
-def create_preview_app(config: Config | None = None) -> Flask:
-    """The preview origin's app: no sessions, no cookies, only `/p/<token>/<path>`."""
-    config = config or Config()
+def create_preview_app(settings: Settings | None = None) -> Flask:
+    """The preview origin's app: no sessions, no cookies, only `/p/<token>/<path>`. Without
+    `settings` (as gunicorn calls it), they are read from the environment."""
+    settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
-    app.config.from_object(config)
-    database.init_app(app)
+    app.config.update(TESTING=settings.testing)
+    context.init_app(app, settings)
+    database.init_app(app, settings.database_url)
     app.add_url_rule("/p/<token>/<path:path>", "serve", serve_preview)
     app.add_url_rule("/", "index", lambda: Response("Learners' pages are shown here.", mimetype="text/plain"))
     app.after_request(preview_headers)

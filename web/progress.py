@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer
 
-from web.models import ExerciseRow, Submission
+from store.models import ExerciseRow, Submission
 from web.overrides import current_scores
 
 

@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from store.models import Cohort, User, audit
 from web import security
 from web.accounts import AccountError, NewAccount, cohort_named, create_user, import_learners, reset_password
 from web.auth import role_required
-from web.db import db
-from web.models import Cohort, User, audit
+from web.database import db
 
 bp = Blueprint("roster", __name__, url_prefix="/teach")
 staff_only = role_required("instructor", "admin")

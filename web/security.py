@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from web.models import LoginAttempt, utcnow
+from store.models import LoginAttempt, utcnow
+from web.context import settings
 
 csrf = CSRFProtect()
 
 
 def preview_origin() -> str:
     """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN, else this host on the preview port."""
-    configured: str = current_app.config["PREVIEW_ORIGIN"]
+    configured = settings().preview_origin
     if configured:
         return configured
     host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-    return f"{request.scheme}://{host}:{current_app.config['PREVIEW_PORT']}"
+    return f"{request.scheme}://{host}:{settings().preview_port}"
 
 
 def content_security_policy() -> str:
@@ -80,17 +81,17 @@ def client_ip() -> str:
 
 def login_allowed(session: Session, username: str, ip: str) -> bool:
     """Whether one more login attempt for `username` from `ip` may be tried now."""
-    config = current_app.config
-    since = utcnow() - timedelta(seconds=config["LOGIN_WINDOW_S"])
+    config = settings()
+    since = utcnow() - timedelta(seconds=config.login_window_s)
     recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
     per_pair = session.scalar(recent.where(LoginAttempt.username == username, LoginAttempt.ip == ip)) or 0
     per_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
-    return per_pair < int(config["LOGIN_MAX_PER_USER_IP"]) and per_ip < int(config["LOGIN_MAX_PER_IP"])
+    return per_pair < config.login_max_per_user_ip and per_ip < config.login_max_per_ip
 
 
 def record_failed_login(session: Session, username: str, ip: str) -> None:
     session.add(LoginAttempt(username=username[:64], ip=ip[:64]))
-    horizon = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_S"] * 2)
+    horizon = utcnow() - timedelta(seconds=settings().login_window_s * 2)
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < horizon))
 
 

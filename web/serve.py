@@ -13,9 +13,9 @@ from types import FrameType
 
 import click
 
-from web.catalog_sync import sync_catalog
-from web.config import Config
-from web.db import make_engine, session_factory, upgrade_database
+from config import Settings
+from store.catalog_sync import sync_catalog
+from store.db import make_engine, session_factory, upgrade_database
 from web.demo import announcement, ensure_demo_accounts
 
 WORKER_RESTART_S = 15  # a worker that stops (engine down, doctor failing) is started again after this
@@ -46,15 +46,15 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-def prepare(config: Config, demo: bool) -> str:
+def prepare(settings: Settings, demo: bool) -> str:
     """Migrate, sync the catalogue, make the demo accounts; what to print about it."""
-    upgrade_database(config.DATABASE_URL)
-    with session_factory(make_engine(config.DATABASE_URL))() as session:
-        report = sync_catalog(session, config.EXERCISES)
+    upgrade_database(settings.database_url)
+    with session_factory(make_engine(settings.database_url))() as session:
+        report = sync_catalog(session, settings.exercises)
         made, existing = ensure_demo_accounts(session) if demo else ([], [])
         session.commit()
     lines = [f"Catalogue: {report.valid} exercises ready, {report.invalid} with problems "
-             f"({config.EXERCISES})."]
+             f"({settings.exercises})."]
     if demo:
         lines.append(announcement(made, existing))
     return "\n".join(lines)
@@ -68,22 +68,23 @@ def prepare(config: Config, demo: bool) -> str:
 @click.option("--web-workers", default=None, type=int, help="gunicorn processes for the site.")
 @click.option("--no-worker", is_flag=True, help="Do not start a grading worker here.")
 @click.option("--access-log", default=None, help="Log every request of the site to this file.")
-def serve(demo: bool, host: str, port: int, preview_port: int | None, web_workers: int | None,
-          no_worker: bool, access_log: str | None) -> None:
+@click.pass_obj
+def serve(settings: Settings, demo: bool, host: str, port: int, preview_port: int | None,
+          web_workers: int | None, no_worker: bool, access_log: str | None) -> None:
     """Run the classroom site (and, by default, a grading worker) until Ctrl+C."""
     if preview_port is not None:
-        os.environ["GRADER_PREVIEW_PORT"] = str(preview_port)
-    config = Config()
-    click.echo(prepare(config, demo))
+        os.environ["GRADER_PREVIEW_PORT"] = str(preview_port)  # for the processes started below
+        settings = settings.but(preview_port=preview_port)
+    click.echo(prepare(settings, demo))
     workers = web_workers or min(8, 2 * (os.cpu_count() or 1) + 1)
     site = {
         "site": gunicorn("web:create_app()", host, port, workers, access_log),
-        "preview": gunicorn("web.preview:create_preview_app()", host, config.PREVIEW_PORT, 2),
+        "preview": gunicorn("web.preview:create_preview_app()", host, settings.preview_port, 2),
     }
-    worker = None if no_worker else [sys.executable, "-m", "web.cli", "worker"]
+    worker = None if no_worker else [sys.executable, "-m", "cli", "worker"]
     shown = lan_address() if host in ("0.0.0.0", "::") else host
     click.echo(f"The site is at http://{shown}:{port}/ (learners' pages are shown from port "
-               f"{config.PREVIEW_PORT}). Stop it with Ctrl+C.")
+               f"{settings.preview_port}). Stop it with Ctrl+C.")
     sys.stdout.flush()  # before the children write to the same output
     sys.exit(supervise(site, worker))
 

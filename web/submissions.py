@@ -10,11 +10,11 @@ from typing import Any
 from flask import abort, g
 
 from grader.result import for_learner
-from web.db import db
-from web.models import GradeOverride, Submission
+from service.scheduler import queue_position
+from store.models import GradeOverride, Submission
+from web.context import grading_queue
+from web.database import db
 from web.overrides import override_for
-from web.queue import enqueue
-from web.scheduler import queue_position
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,6 @@ def notify_workers(submission_ids: Iterable[int]) -> None:
     gets their page: the rows are in the database, and the workers' sweep finds them anyway."""
     for submission_id in submission_ids:
         try:
-            enqueue(submission_id)
+            grading_queue().enqueue(submission_id)
         except Exception as error:  # any failure of the queue's storage: the row is what counts
             log.warning("submission %s is queued but the queue could not be told: %s", submission_id, error)

@@ -2,9 +2,9 @@
 kept on disk, one JSON file per exercise hash (`<folder>/<sha256>.json`), so a changed exercise
 gets new ones and an unchanged one never costs a second run.
 
-The folder is `GRADER_REFERENCES`, else `$XDG_CACHE_HOME/grader/references` (`~/.cache/...`). Every
-process of one installation (CLI, worker, site) must see the same folder: the site shows these
-pictures beside the learner's.
+The folder comes from the installation's settings (GRADER_REFERENCES). Every process of one
+installation (CLI, worker, site) must see the same folder: the site shows these pictures beside the
+learner's.
 """
 
 from __future__ import annotations
@@ -18,19 +18,10 @@ from pathlib import Path
 
 from grader.result import Picture
 
-ENV = "GRADER_REFERENCES"
 FORMAT = 1
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 References = Mapping[str, tuple[Picture, ...]]
 """Pictures by check id."""
-
-
-def default_folder() -> Path:
-    configured = os.environ.get(ENV)
-    if configured:
-        return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "grader" / "references"
 
 
 class ReferenceStore:
@@ -39,10 +30,6 @@ class ReferenceStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-
-    @classmethod
-    def from_env(cls) -> ReferenceStore:
-        return cls(default_folder())
 
     def _path(self, exercise_sha256: str) -> Path:
         if not SHA256.match(exercise_sha256):

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.e2e_site import Site
+from tests.helpers.data import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = ROOT / "tests" / "web" / "fixtures" / "exercises"
+EXERCISES = CATALOGS / "site"
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
 
@@ -50,7 +51,7 @@ def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "GRADER_EXERCISES": str(EXERCISES),
            "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_REFERENCES": str(instance / "references"),
            "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "web.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
                "--preview-port", str(preview_port), "--web-workers", "2"]
     log = instance / "serve.log"
     with log.open("w") as output:

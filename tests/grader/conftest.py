@@ -1,23 +1,15 @@
-"""Fixtures of the grader tests: exercises used as test data, and a grading runner on the real engine."""
+"""Fixtures of the grader tests: a grading runner on the real engine, and a store for pictures."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from grader.browser.references import ReferenceStore
-from grader.exercise import Exercise, load_exercise
 from grader.runner import SandboxRunner
 from sandbox import SandboxSettings, SandboxUnavailable
-from tests.support import unavailable
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "exercises"
-
-
-def fixture_exercise(key: str) -> Exercise:
-    return load_exercise(FIXTURES / key, FIXTURES)
+from tests.helpers.machine import unavailable
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from grader.checks.browser import BROWSER_MEMORY_MB, BROWSER_NOFILE, BROWSER_PID
 from grader.exercise import Exercise, load_exercise
 from grader.plan import build_plan
 from sandbox import RunLimits
-from tests.grader.conftest import fixture_exercise
-from tests.grader.test_exercise import make_exercise, problems
+from tests.helpers.data import fixture_exercise
+from tests.helpers.exercises import make_exercise, problems
 
 PAGE = """\
 format: 1

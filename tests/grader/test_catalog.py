@@ -9,8 +9,9 @@ import pytest
 
 from grader.catalog import CATALOG_KEY, load_catalog, scan_catalog
 from grader.errors import ExerciseInvalid
+from tests.helpers.data import CATALOGS
 
-EXERCISES = Path(__file__).parent / "fixtures" / "exercises"
+EXERCISES = CATALOGS / "small"
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ import pytest
 
 from grader.checks import KINDS
 from grader.cli import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
-from tests.grader.conftest import FIXTURES
+from tests.helpers.data import BROKEN as BROKEN_EXERCISES
+from tests.helpers.data import EXERCISES, GOLDEN
 
-GOLDEN = FIXTURES.parent / "golden"
-BROKEN = Path(__file__).parent / "fixtures" / "broken" / "many-mistakes"
-SHOUT = FIXTURES / "pytest" / "shout"
-CARD = FIXTURES / "css" / "card"
+BROKEN = BROKEN_EXERCISES / "many-mistakes"
+SHOUT = EXERCISES / "pytest" / "shout"
+CARD = EXERCISES / "css" / "card"
 EXPECTED_BROKEN = (
     (BROKEN.parent / "many-mistakes.expected").read_text()
     .replace("{known}", ", ".join(sorted(KINDS)))
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def grader(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The command line run as a learner's grader would run it: its own process, its real exit code."""
     return subprocess.run(
-        [sys.executable, "-m", "grader.cli", *(str(arg) for arg in args)],
+        [sys.executable, "-m", "cli", *(str(arg) for arg in args)],
         capture_output=True, text=True, timeout=300, cwd=ROOT, env={**os.environ, **(env or {})},
     )
 
@@ -40,7 +40,7 @@ def grader(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.C
 @pytest.mark.docker
 @pytest.mark.usefixtures("runner_image")
 def test_run_full_marks_prints_a_table_and_exits_0() -> None:
-    result = grader("run", SHOUT, GOLDEN / "pytest-pass" / "submission")
+    result = grader("run", SHOUT, GOLDEN / "pytest" / "pass" / "submission")
     assert result.returncode == EXIT_PASS, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("pytest/shout: PASS  5 / 5  (")
@@ -53,7 +53,7 @@ def test_run_full_marks_prints_a_table_and_exits_0() -> None:
 @pytest.mark.docker
 @pytest.mark.usefixtures("runner_image")
 def test_run_below_full_marks_shows_what_failed_and_exits_1() -> None:
-    result = grader("run", SHOUT, GOLDEN / "pytest-partial" / "submission")
+    result = grader("run", SHOUT, GOLDEN / "pytest" / "partial" / "submission")
     assert result.returncode == EXIT_FAIL, result.stderr
     assert result.stdout.splitlines()[1:] == [
         "  FAIL   Unit tests  3/4",
@@ -69,7 +69,7 @@ def test_run_below_full_marks_shows_what_failed_and_exits_1() -> None:
 @pytest.mark.docker
 @pytest.mark.usefixtures("runner_image")
 def test_run_json_prints_the_result_format() -> None:
-    result = grader("run", SHOUT, GOLDEN / "pytest-syntax-error" / "submission", "--json")
+    result = grader("run", SHOUT, GOLDEN / "pytest" / "syntax-error" / "submission", "--json")
     assert result.returncode == EXIT_FAIL
     data = json.loads(result.stdout)
     assert (data["format"], data["exercise"]) == (1, "pytest/shout")
@@ -80,14 +80,14 @@ def test_run_json_prints_the_result_format() -> None:
 
 
 def test_run_html_and_css_needs_no_engine() -> None:
-    result = grader("run", CARD, GOLDEN / "css-fail" / "submission", "--json",
+    result = grader("run", CARD, GOLDEN / "css" / "fail" / "submission", "--json",
                     env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert result.returncode == EXIT_FAIL
     assert json.loads(result.stdout)["score"] == 2.0
 
 
 def test_run_when_the_engine_is_down_could_not_grade() -> None:
-    result = grader("run", SHOUT, GOLDEN / "pytest-pass" / "submission",
+    result = grader("run", SHOUT, GOLDEN / "pytest" / "pass" / "submission",
                     env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert result.returncode == EXIT_ERROR
     assert result.stdout.startswith("pytest/shout: ERROR  0 / 5")

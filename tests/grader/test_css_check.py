@@ -1,9 +1,8 @@
-"""grader/checks/css.py and grader/cssrule.py: the `css` kind, its rules, and its golden cases
-(tests/grader/golden/css/, run like the html ones: see tests/grader/test_html_check.py)."""
+"""grader/checks/css.py and grader/styles/rules.py: the `css` kind and its rules. Its golden cases are
+graded by the one golden runner (tests/grader/test_golden.py, tests/data/golden/css/)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -11,28 +10,24 @@ from pydantic import ValidationError
 
 from grader.checks import parse_check
 from grader.checks.css import CssCheck, stylesheet_sources
+from grader.grading import grade_submission
+from grader.runner import SandboxRunner
 from grader.styles.rules import CssRule
 from grader.styles.sheet import Source, read_stylesheet
-from tests.grader.test_html_check import GOLDEN, context, golden_cases, run_golden_case
-
-
-@pytest.mark.parametrize("case", golden_cases("css"))
-def test_golden(case: str) -> None:
-    run_golden_case("css", case)
+from sandbox import SandboxSettings
+from tests.helpers.data import GOLDEN, fixture_exercise
+from tests.helpers.exercises import context
+from tests.helpers.styles import outcome
 
 
 @pytest.mark.parametrize("case", ["three-ways-longhands", "three-ways-shorthands", "three-ways-style-tag"])
 def test_one_solution_written_three_ways_passes_every_way(case: str) -> None:
-    expected = json.loads((GOLDEN / "css" / case / "expected.json").read_text())
-    assert [(check["status"], check["score"]) for check in expected["checks"]] == [
-        ("pass", 8.0),
-        ("pass", 2.0),
-    ]
+    exercise = fixture_exercise("css/golden-sheet")
+    submitted = GOLDEN / "css" / f"sheet-{case}" / "submission"
+    files = {path: (submitted / path).read_bytes() for path in exercise.files if (submitted / path).is_file()}
+    result = grade_submission(exercise, files, SandboxRunner(SandboxSettings()))  # css: never opened
+    assert [(check.status, check.score) for check in result.checks] == [("pass", 8.0), ("pass", 2.0)]
 
-
-def outcome(css: str, **rule: Any) -> tuple[str, str]:
-    result = CssRule.model_validate(rule).evaluate(read_stylesheet([Source("style.css", css)]))
-    return result.status, result.message
 
 
 @pytest.mark.parametrize(

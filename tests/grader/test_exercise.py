@@ -13,51 +13,18 @@ from grader.checks.io import IoCheck
 from grader.checks.script import ScriptCheck
 from grader.errors import ExerciseInvalid
 from grader.exercise import Exercise, Limits, load_exercise
+from tests.helpers.data import BROKEN, CATALOGS, EXERCISES
+from tests.helpers.exercises import MINIMAL, make_exercise, problems
 
-FIXTURES = Path(__file__).parent / "fixtures"
-EXERCISES = FIXTURES / "exercises"
-
-MINIMAL = """\
-format: 1
-title: Two-fer
-runtime: python
-files: [two_fer.py]
-checks:
-  - kind: pytest
-    tests: [tests/test_two_fer.py]
-"""
-FOLDER_FILES = {
-    "instructions.md": "# Two-fer\n",
-    "starter/two_fer.py": "def two_fer(): ...\n",
-    "solution/two_fer.py": "def two_fer(): return 'One for you, one for me.'\n",
-    "tests/test_two_fer.py": "def test_it(): ...\n",
-}
-
-
-def make_exercise(tmp_path: Path, yaml: str = MINIMAL, files: dict[str, str | None] | None = None) -> Path:
-    """An exercise folder `tmp_path/track/ex`: the minimal files, changed by `files` (None removes)."""
-    folder = tmp_path / "track" / "ex"
-    for name, text in {**FOLDER_FILES, **(files or {})}.items():
-        if text is not None:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(text)
-    (folder / "exercise.yaml").write_text(yaml)
-    return folder
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(ExerciseInvalid) as caught:
-        load_exercise(folder)
-    return str(caught.value).splitlines()
-
+SMALL = CATALOGS / "small"
 
 # --- valid exercises -------------------------------------------------------------------------------
 
 
 def test_two_fer_loads_with_derived_attributes() -> None:
-    exercise = load_exercise(EXERCISES / "python" / "two-fer", EXERCISES)
+    exercise = load_exercise(SMALL / "python" / "two-fer", SMALL)
     assert (exercise.key, exercise.track, exercise.slug) == ("python/two-fer", "python", "two-fer")
-    assert exercise.folder == (EXERCISES / "python" / "two-fer").resolve()
+    assert exercise.folder == (SMALL / "python" / "two-fer").resolve()
     assert exercise.files == ("two_fer.py",)
     assert exercise.limits == Limits(time=10, memory=256, output=64)
     assert (exercise.difficulty, exercise.tags) == (1, ("functions", "strings"))
@@ -66,7 +33,7 @@ def test_two_fer_loads_with_derived_attributes() -> None:
 
 
 def test_check_ids_and_titles_are_filled_in() -> None:
-    exercise = load_exercise(EXERCISES / "python" / "two-fer")
+    exercise = load_exercise(SMALL / "python" / "two-fer")
     assert [(c.kind, c.id, c.title) for c in exercise.checks] == [
         ("pytest", "pytest-1", "Unit tests"),
         ("io", "greets-alice", "Greets Alice"),
@@ -78,7 +45,7 @@ def test_check_ids_and_titles_are_filled_in() -> None:
 
 
 def test_starter_solution_and_wrong_submissions_are_readable() -> None:
-    exercise = load_exercise(EXERCISES / "python" / "two-fer")
+    exercise = load_exercise(SMALL / "python" / "two-fer")
     assert exercise.read_starter() == {"two_fer.py": b'def two_fer(name="you"):\n    pass\n'}
     assert list(exercise.read_solution()) == ["two_fer.py"]
     wrong = exercise.wrong_submissions()
@@ -90,7 +57,7 @@ def test_starter_solution_and_wrong_submissions_are_readable() -> None:
 
 
 def test_inline_instructions_empty_starter_and_host_only_files() -> None:
-    exercise = load_exercise(EXERCISES / "python" / "stdin-sum")
+    exercise = load_exercise(SMALL / "python" / "stdin-sum")
     assert exercise.instructions_markdown.startswith("# Sum the numbers\n\nRead numbers")
     assert exercise.starter == "start" and exercise.read_starter() == {}
     io, script = exercise.checks
@@ -102,13 +69,13 @@ def test_inline_instructions_empty_starter_and_host_only_files() -> None:
 
 
 def test_a_node_exercise_loads() -> None:
-    exercise = load_exercise(EXERCISES / "javascript" / "leap")
+    exercise = load_exercise(SMALL / "javascript" / "leap")
     assert exercise.runtime == "node"
     assert [(c.id, c.support_files()) for c in exercise.checks] == [("node-1", ("tests/leap.test.js",))]
 
 
 def test_an_exercise_is_frozen() -> None:
-    exercise = load_exercise(EXERCISES / "javascript" / "leap")
+    exercise = load_exercise(SMALL / "javascript" / "leap")
     with pytest.raises(ValueError):
         exercise.title = "changed"  # type: ignore[misc]
 
@@ -137,9 +104,9 @@ def test_sha256_ignores_wrong_submissions_and_caches(tmp_path: Path) -> None:
 
 def test_every_mistake_is_reported_at_once_with_its_position(tmp_path: Path) -> None:
     folder = tmp_path / "broken" / "many-mistakes"
-    shutil.copytree(FIXTURES / "broken" / "many-mistakes", folder)
+    shutil.copytree(BROKEN / "many-mistakes", folder)
     os.symlink("/etc/hostname", folder / "tests" / "outside.js")
-    expected = (FIXTURES / "broken" / "many-mistakes.expected").read_text()
+    expected = (BROKEN / "many-mistakes.expected").read_text()
     assert problems(folder) == expected.replace("{known}", ", ".join(sorted(KINDS))).splitlines()
 
 
@@ -469,7 +436,7 @@ def web_kinds() -> None:
 def test_a_dom_exercise_loads() -> None:
     from grader.checks.dom import DomCheck
 
-    exercise = load_exercise(FIXTURES / "web" / "greeting-page")
+    exercise = load_exercise(EXERCISES / "web" / "greeting-page")
     greet, harness = exercise.checks
     assert isinstance(greet, DomCheck) and isinstance(harness, DomCheck)
     assert [(a.verb, a.selector) for a in greet.actions] == [
@@ -486,7 +453,7 @@ def test_a_dom_exercise_loads() -> None:
 def test_an_http_exercise_loads() -> None:
     from grader.checks.http import HttpCheck
 
-    exercise = load_exercise(FIXTURES / "web" / "guestbook")
+    exercise = load_exercise(EXERCISES / "web" / "guestbook")
     app, static = exercise.checks
     assert isinstance(app, HttpCheck) and isinstance(static, HttpCheck)
     assert (app.title, static.title) == ("Requests to app.py", "Requests to the site")

@@ -1,9 +1,12 @@
-"""Golden tests: real submissions graded for real, compared with the result a human checked.
+"""Golden tests, the one runner: real submissions graded for real, compared with the result a human
+checked.
 
-Each case is a folder `tests/fixtures/golden/<kind>-<case>/` holding `submission/` (the learner's files)
-and `expected.json`: the parts of the result that must match exactly. `expected.json` names its exercise
-(`"exercise": "<track>/<slug>"`, under tests/fixtures/exercises/); a new case whose track holds one
-exercise needs only its `submission/`. Adding a case is adding a folder.
+Each case is a folder `tests/data/golden/<kind>/<case>/` holding `submission/` (the learner's files) and
+`expected.json`: the parts of the result that must match exactly. `expected.json` names its exercise
+(`"exercise": "<track>/<slug>"`, under tests/data/exercises/); a new case whose track holds one exercise
+needs only its `submission/`, where files the exercise does not list (a README.txt saying what the
+case is) are left out. Adding a case is adding a folder. Cases whose exercise is judged wholly
+on the host (html, css) grade without any container; the others in the real sandbox.
 
 Always compared: the result's status, score and max_score; per check its id, status, score, max_score,
 message, hint and tests; per test its name and status. Compared when `expected.json` has them (delete
@@ -29,14 +32,12 @@ from grader import __version__
 from grader.browser.references import ReferenceStore
 from grader.exercise import Exercise
 from grader.grading import grade_submission
-from grader.intake import read_submission_folder
 from grader.result import HIDDEN_MESSAGE, for_learner
 from grader.runner import SandboxRunner
-from tests.grader.conftest import FIXTURES, fixture_exercise
-from tests.support import IN_CI
+from sandbox import SandboxSettings
+from tests.helpers.data import EXERCISES, GOLDEN, fixture_exercise
+from tests.helpers.machine import IN_CI
 
-GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
-CASES = sorted(path.name for path in GOLDEN.iterdir() if (path / "submission").is_dir())
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 
 RESULT_KEYS = ("exercise", "status", "score", "max_score")
@@ -45,18 +46,35 @@ TEST_KEYS = ("name", "status")
 HOST_KINDS = {"html", "css"}
 """Kinds judged on the host: an exercise with only these grades without any container."""
 
-pytestmark = pytest.mark.docker
+
+def expected_of(folder: Path) -> dict[str, Any] | None:
+    file = folder / "expected.json"
+    return json.loads(file.read_text()) if file.exists() else None
 
 
-def exercise_key(case: str, expected: dict[str, Any] | None) -> str:
-    """The case's exercise: as `expected.json` names it, else the only exercise of the case's track."""
+def exercise_key(kind: str, case: str, expected: dict[str, Any] | None) -> str:
+    """The case's exercise: as `expected.json` names it, else the only exercise of the kind's track."""
     if expected is not None and "exercise" in expected:
         return str(expected["exercise"])
-    track = case.split("-", 1)[0]
-    found = sorted(p.parent.name for p in (FIXTURES / track).glob("*/exercise.yaml"))
+    found = sorted(p.parent.name for p in (EXERCISES / kind).glob("*/exercise.yaml"))
     if len(found) != 1:
-        pytest.fail(f'{case}: write {{"exercise": "{track}/<slug>"}} into its expected.json ({found})')
-    return f"{track}/{found[0]}"
+        pytest.fail(f'{kind}/{case}: write {{"exercise": "{kind}/<slug>"}} into its expected.json ({found})')
+    return f"{kind}/{found[0]}"
+
+
+def golden_cases() -> list[Any]:
+    """Every case, marked `docker` unless its exercise is judged wholly on the host."""
+    cases = []
+    for folder in sorted(GOLDEN.glob("*/*/submission")):
+        kind, case = folder.parent.parent.name, folder.parent.name
+        exercise = fixture_exercise(exercise_key(kind, case, expected_of(folder.parent)))
+        on_host = {check.kind for check in exercise.checks} <= HOST_KINDS
+        marks = () if on_host else (pytest.mark.docker,)
+        cases.append(pytest.param(kind, case, marks=marks, id=f"{kind}/{case}"))
+    return cases
+
+
+CASES = golden_cases()
 
 
 def comparable(result: dict[str, Any], shape: dict[str, Any] | None) -> dict[str, Any]:
@@ -120,14 +138,19 @@ def check_invariants(result: dict[str, Any], exercise: Exercise) -> None:
             assert shown == check
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, grading_runner: SandboxRunner, reference_store: ReferenceStore) -> None:
-    folder = GOLDEN / case
+@pytest.mark.parametrize(("kind", "case"), CASES)
+def test_golden(kind: str, case: str, request: pytest.FixtureRequest,
+                reference_store: ReferenceStore) -> None:
+    folder = GOLDEN / kind / case
     expected_file = folder / "expected.json"
-    expected = json.loads(expected_file.read_text()) if expected_file.exists() else None
-    exercise = fixture_exercise(exercise_key(case, expected))
-    files = read_submission_folder(folder / "submission", exercise.files)
-    result = grade_submission(exercise, files, grading_runner, reference_store).to_json()
+    expected = expected_of(folder)
+    exercise = fixture_exercise(exercise_key(kind, case, expected))
+    in_sandbox = {check.kind for check in exercise.checks} - HOST_KINDS
+    # A runner that is never opened proves the host-judged cases need no engine at all.
+    runner = request.getfixturevalue("grading_runner") if in_sandbox else SandboxRunner(SandboxSettings())
+    submitted = folder / "submission"  # files the exercise does not list are notes (README.txt), not work
+    files = {path: (submitted / path).read_bytes() for path in exercise.files if (submitted / path).is_file()}
+    result = grade_submission(exercise, files, runner, reference_store).to_json()
     assert result["status"] != "error", f"could not grade, not a learner's verdict: {result['message']}"
     check_invariants(result, exercise)
     if UPDATE:
@@ -135,19 +158,16 @@ def test_golden(case: str, grading_runner: SandboxRunner, reference_store: Refer
         fresh = comparable(result, expected)
         expected_file.write_text(json.dumps(fresh, indent=2, ensure_ascii=False) + "\n")
         return
-    assert expected is not None, f"{case} has no expected.json yet: run with GOLDEN_UPDATE=1, then read it"
+    assert expected is not None, f"{kind}/{case} has no expected.json: run with GOLDEN_UPDATE=1, then read it"
     assert comparable(result, expected) == expected
 
 
 def test_every_kind_has_a_passing_a_failing_and_an_erroring_case() -> None:
     statuses: dict[str, set[str]] = {}
-    for case in CASES:
-        file = GOLDEN / case / "expected.json"
-        if not file.exists():
-            continue
-        expected = json.loads(file.read_text())
-        kind = case.split("-", 1)[0]
-        statuses.setdefault(kind, set()).update(c["status"] for c in expected["checks"])
+    for folder in GOLDEN.glob("*/*"):
+        expected = expected_of(folder)
+        if expected is not None:
+            statuses.setdefault(folder.parent.name, set()).update(c["status"] for c in expected["checks"])
     for kind in ("pytest", "io", "node", "script", "dom", "http", "html", "css", "browser"):
         assert {"pass", "fail"} <= statuses.get(kind, set()), kind
     for kind in ("pytest", "io", "node", "script", "dom", "http", "browser"):  # html, css: on the host
@@ -156,7 +176,7 @@ def test_every_kind_has_a_passing_a_failing_and_an_erroring_case() -> None:
 
 def test_a_hidden_check_keeps_its_details_for_instructors_only() -> None:
     """The stored result of a hidden check holds what went wrong; the learner's view, only the verdict."""
-    stored = json.loads((GOLDEN / "io-capitals" / "expected.json").read_text())
+    stored = json.loads((GOLDEN / "io" / "capitals" / "expected.json").read_text())
     checks = [{**c, "hidden": c["id"] == "empty", "output": c.get("output", "")} for c in stored["checks"]]
     stored = {**stored, "checks": checks}
     hidden = next(check for check in stored["checks"] if check["id"] == "empty")

@@ -1,64 +1,16 @@
-"""grader/checks/html.py: the `html` kind, judged on the host, and its golden cases.
-
-Golden cases live in tests/grader/golden/html/<case>/: `submission/` holds the learner's files and
-`expected.json` the check results, compared exactly. The folder's `exercise.yaml` gives the exercise's
-`files` and the checks. `GOLDEN_UPDATE=1` rewrites expected.json from the current results (then read the
-diff).
-"""
+"""grader/checks/html.py: the `html` kind, judged on the host. Its golden cases are graded by the one
+golden runner (tests/grader/test_golden.py, tests/data/golden/html/)."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import os
-from collections.abc import Mapping
-from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from grader.checks import parse_check
-from grader.checks.base import CheckSpec, GradingContext
 from grader.checks.html import HtmlCheck
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
-
-
-def context(files: list[str], submission: Mapping[str, bytes], folder: Path = GOLDEN) -> GradingContext:
-    """A GradingContext with a stand-in exercise: the kinds judged on the host read only `.files`."""
-    exercise: Any = SimpleNamespace(files=tuple(files), folder=folder)
-    return GradingContext(exercise=exercise, submission=dict(submission))
-
-
-def golden_cases(kind: str) -> list[str]:
-    return sorted(path.name for path in (GOLDEN / kind).iterdir() if (path / "submission").is_dir())
-
-
-def run_golden_case(kind: str, case: str) -> None:
-    """Grade the case's submission with every check of the folder's exercise.yaml; compare exactly."""
-    folder = GOLDEN / kind
-    exercise = yaml.safe_load((folder / "exercise.yaml").read_text())
-    files = list(exercise["files"])
-    submitted = folder / case / "submission"
-    submission = {path: (submitted / path).read_bytes() for path in files if (submitted / path).is_file()}
-    checks: list[CheckSpec] = [parse_check(spec) for spec in exercise["checks"]]
-    results = [dataclasses.asdict(check.judge(context(files, submission, folder), {})) for check in checks]
-    actual = {"checks": json.loads(json.dumps(results))}
-    expected_file = folder / case / "expected.json"
-    if UPDATE or not expected_file.exists():
-        expected_file.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
-        if not UPDATE:
-            pytest.fail(f"{expected_file} did not exist: it was written from the current results; review it")
-    assert actual == json.loads(expected_file.read_text())
-
-
-@pytest.mark.parametrize("case", golden_cases("html"))
-def test_golden(case: str) -> None:
-    run_golden_case("html", case)
+from tests.helpers.exercises import context
 
 
 def html_check(**fields: Any) -> HtmlCheck:

@@ -20,7 +20,7 @@ from grader.plan import (
 )
 from grader.runner import SandboxRunner
 from sandbox import RunLimits, SandboxSettings
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 MIXED = """\
 format: 1

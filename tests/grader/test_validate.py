@@ -16,8 +16,9 @@ from grader.result import CheckResult, Result
 from grader.runner import SandboxRunner
 from grader.validate import find_exercise_folders, validate_exercise
 from sandbox import SandboxSettings
+from tests.helpers.data import CATALOGS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+FIXTURES = CATALOGS / "small"
 TWO_FER = FIXTURES / "python" / "two-fer"
 RUNNER = SandboxRunner(SandboxSettings())  # never opened: grading is scripted
 

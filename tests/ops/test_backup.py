@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
-from tests.ops.conftest import clean_env, grader
-from tests.ops.site_data import ROWS, people_rows, seed_first_revision
-from web.db import make_engine, upgrade_database
-from web.ops.backup import SiteData, create_backup, open_backup, prune_backups
+from config import Settings
+from ops.backup import SiteData, create_backup, open_backup, prune_backups
+from store.db import make_engine, upgrade_database
+from tests.helpers.ops import clean_env, grader
+from tests.helpers.ops_site import ROWS, people_rows, seed_first_revision
 
 SECRET = "s" * 48
 PEOPLE = f"{len(ROWS['users'])} users, {len(ROWS['submissions'])} submissions"
@@ -134,7 +135,7 @@ def test_a_backup_taken_while_the_site_writes_is_consistent(tmp_path: Path) -> N
     writer.start()
     writing.wait(30)
     try:
-        path, info = create_backup(SiteData.from_env(env))
+        path, info = create_backup(SiteData.from_settings(Settings.from_env(env)))
     finally:
         stop.set()
         writer.join()

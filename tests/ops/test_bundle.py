@@ -16,13 +16,13 @@ import pytest
 from packaging.utils import parse_wheel_filename
 
 from grader import __version__
+from ops.errors import BundleRefused
+from ops.manifest import MANIFEST, SIGNATURE, FileEntry, Manifest
+from ops.signing import generate_key_pair, load_private_key, load_public_key, sign
+from ops.verify import verify_bundle
+from ops.wheels import TargetPython, missing_requirements
 from sandbox.engine import engine_client
-from tests.ops.conftest import BuiltBundle, clean_env, grader, take_out_bootstrap
-from web.ops.errors import BundleRefused
-from web.ops.manifest import MANIFEST, SIGNATURE, FileEntry, Manifest
-from web.ops.signing import generate_key_pair, load_private_key, load_public_key, sign
-from web.ops.verify import verify_bundle
-from web.ops.wheels import TargetPython, missing_requirements
+from tests.helpers.ops import BuiltBundle, clean_env, grader, take_out_bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]
 Keys = dict[str, tuple[Path, Path]]  # name -> (private key, public key)
@@ -84,7 +84,7 @@ def test_the_wheels_cover_every_dependency_on_debian_12(bundle: BuiltBundle, tmp
     with zipfile.ZipFile(next(wheels.glob("grader-*.whl"))) as archive:  # the site's files are in the wheel
         files = archive.namelist()
     assert "web/static/app.js" in files and "web/templates/base.html" in files
-    assert any(name.startswith("web/migrations/versions/") for name in files)
+    assert any(name.startswith("store/migrations/versions/") for name in files)
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.conftest import (
+from ops.signing import load_public_key
+from tests.helpers.ops import (
     NETWORK_ERRORS,
     BuiltBundle,
     InstalledSite,
@@ -19,8 +20,7 @@ from tests.ops.conftest import (
     in_netns,
     outside_connects,
 )
-from tests.web.service_helpers import free_port
-from web.ops.signing import load_public_key
+from tests.helpers.service import free_port
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 FETCH = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())"

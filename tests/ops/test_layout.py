@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from web.ops.layout import Site, read_env_file
+from ops.layout import Site, read_env_file
 
 
 def test_the_settings_file_reads_as_the_shell_reads_it(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import pytest
 
 from grader.catalog import scan_catalog
 from tests.e2e.conftest import PASSWORD_LINE, _wait_for
-from tests.ops.conftest import InstalledSite, clean_env
-from tests.web.service_helpers import free_port
+from tests.helpers.ops import InstalledSite, clean_env
+from tests.helpers.service import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADING_MS = 120_000  # the worker's start-up checks come first

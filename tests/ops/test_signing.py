@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from web.ops.errors import OpsError
-from web.ops.signing import (
+from ops.errors import OpsError
+from ops.signing import (
     generate_key_pair,
     load_private_key,
     private_key_is_encrypted,

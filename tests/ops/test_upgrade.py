@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 
-from tests.ops.conftest import BuiltBundle, clean_env, debian_python
-from tests.ops.site_data import ROWS, add_learner, people_rows, seed_first_revision
-from web.db import alembic_config, make_engine, session_factory, upgrade_database
-from web.models import WorkerHeartbeat
-from web.ops.backup import open_backup
-from web.ops.layout import ReleaseRecord, Site
+from ops.backup import open_backup
+from ops.layout import ReleaseRecord, Site
+from store.db import alembic_config, make_engine, session_factory, upgrade_database
+from store.models import WorkerHeartbeat
+from tests.helpers.ops import BuiltBundle, clean_env, debian_python
+from tests.helpers.ops_site import ROWS, add_learner, people_rows, seed_first_revision
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from web.ops.wheels import TargetPython, missing_requirements
+from ops.wheels import TargetPython, missing_requirements
 
 
 def wheel(folder: Path, name: str, version: str, requires: list[str]) -> None:

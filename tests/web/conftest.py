@@ -17,14 +17,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import PASSWORD, Browser, login
+from config import Settings
+from store.catalog_sync import sync_catalog
+from store.db import make_engine, session_factory, upgrade_database
+from tests.helpers.data import CATALOGS
+from tests.helpers.site import PASSWORD, Browser, login
 from web import create_app
 from web.accounts import create_user
-from web.catalog_sync import sync_catalog
-from web.config import Config
-from web.db import make_engine, session_factory, upgrade_database
 
-FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+FIXTURES = CATALOGS / "site"
 USERS = (("ann", "learner"), ("bob", "learner"), ("ines", "instructor"), ("ada", "admin"))
 
 
@@ -45,21 +46,21 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return Config.for_tests(tmp_path, EXERCISES=FIXTURES)
+def settings(tmp_path: Path) -> Settings:
+    return Settings.for_tests(tmp_path, exercises=FIXTURES)
 
 
 @pytest.fixture
-def app(config: Config, template_db: Path) -> Flask:
-    target = Path(config.DATABASE_URL.removeprefix("sqlite:///"))
+def app(settings: Settings, template_db: Path) -> Flask:
+    target = Path(settings.database_url.removeprefix("sqlite:///"))
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template_db, target)
-    return create_app(config)
+    return create_app(settings)
 
 
 @pytest.fixture
-def db_session(app: Flask) -> Iterator[Session]:
-    with session_factory(make_engine(app.config["DATABASE_URL"]))() as session:
+def db_session(app: Flask, settings: Settings) -> Iterator[Session]:
+    with session_factory(make_engine(settings.database_url))() as session:
         yield session
 
 

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import Browser, login
-from web.models import Submission, User, WorkerHeartbeat, utcnow
+from store.models import Submission, User, WorkerHeartbeat, utcnow
+from tests.helpers.site import Browser, login
 
 
 def _user(session: Session, username: str) -> User:

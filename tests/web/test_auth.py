@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import PASSWORD, Browser, login
-from web.models import AuditLog, User
+from store.models import AuditLog, User
+from tests.helpers.site import PASSWORD, Browser, change_settings, login, settings_of
 
 
 def test_login_shows_home_and_records_it(as_ann: Browser, db_session: Session) -> None:
@@ -53,7 +53,7 @@ def test_logout_ends_every_session_of_the_user(app: Flask) -> None:
 def test_idle_sessions_expire(app: Flask) -> None:
     browser = login(app.test_client(), "ann")
     with browser.client.session_transaction() as session:
-        session["seen"] = int(time.time()) - app.config["IDLE_TIMEOUT_S"] - 1
+        session["seen"] = int(time.time()) - settings_of(app).idle_timeout_s - 1
     assert browser.get("/").status_code == 302
 
 
@@ -74,7 +74,7 @@ def _attempt(app: Flask, ip: str, username: str, password: str) -> int:
 
 
 def test_a_classmate_cannot_lock_someone_out(app: Flask) -> None:
-    limit = app.config["LOGIN_MAX_PER_USER_IP"]
+    limit = settings_of(app).login_max_per_user_ip
     codes = [_attempt(app, "10.0.0.66", "ann", "guess") for _ in range(limit + 2)]
     assert codes[:limit] == [200] * limit and codes[-1] == 429  # the guesser is slowed down
     assert _attempt(app, "10.0.0.66", "ann", PASSWORD) == 429  # even with the right password, from there
@@ -82,7 +82,7 @@ def test_a_classmate_cannot_lock_someone_out(app: Flask) -> None:
 
 
 def test_one_computer_has_a_budget_over_all_usernames(app: Flask) -> None:
-    app.config["LOGIN_MAX_PER_IP"] = 6
+    change_settings(app, login_max_per_ip=6)
     codes = [_attempt(app, "10.0.0.66", f"user{n}", "guess") for n in range(8)]
     assert codes[-1] == 429
     assert _attempt(app, "10.0.0.8", "bob", PASSWORD) == 302

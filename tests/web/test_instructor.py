@@ -7,8 +7,8 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import Browser, graded_submission
-from web.models import Cohort, Submission, User
+from store.models import Cohort, Submission, User
+from tests.helpers.site import Browser, graded_submission
 
 
 def test_grid_shows_each_learners_best_score(as_ines: Browser, db_session: Session) -> None:

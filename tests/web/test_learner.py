@@ -7,9 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.intake import MAX_FILE_BYTES
-from tests.web.web_helpers import Browser, graded
-from web.models import AuditLog, Draft, Submission, utcnow
-from web.queue import get_queue
+from store.models import AuditLog, Draft, Submission, utcnow
+from tests.helpers.site import Browser, change_settings, graded, grading_queue_of
 
 
 def _finish(session: Session, submission_id: int, passed: bool) -> None:
@@ -52,12 +51,13 @@ def test_unknown_exercise_is_404(as_ann: Browser) -> None:
 
 
 def test_submit_queues_audits_and_enqueues(app: Flask, as_ann: Browser, db_session: Session) -> None:
-    before = get_queue(app.config["QUEUE_URL"]).pending()
+    queue = grading_queue_of(app)
+    before = queue.pending()
     submission_id = _submit(as_ann, 'print("Hello, class!")\r\n')
     submission = db_session.get(Submission, submission_id)
     assert submission is not None and submission.status == "queued"
     assert submission.files == {"greet.py": 'print("Hello, class!")\n'}
-    assert get_queue(app.config["QUEUE_URL"]).pending() == before + 1
+    assert queue.pending() == before + 1
     assert db_session.scalar(select(AuditLog).where(AuditLog.action == "submission.created"))
     status = as_ann.get(f"/api/submissions/{submission_id}").get_json()
     assert status["status"] == "queued" and status["position"] == 1 and "number 1" in status["html"]
@@ -72,14 +72,9 @@ def test_refused_submission_stores_nothing(as_ann: Browser, db_session: Session)
 
 
 def test_cooldown_refuses_a_quick_second_submit(app: Flask, as_ann: Browser, db_session: Session) -> None:
-    from web import scheduler
-
-    scheduler.configure(60)
-    try:
-        _submit(as_ann, "print(1)")
-        response = as_ann.post("/exercises/python/greet/submit", {"file-0": "print(2)"})
-    finally:
-        scheduler.configure(0)
+    change_settings(app, submit_cooldown_s=60)
+    _submit(as_ann, "print(1)")
+    response = as_ann.post("/exercises/python/greet/submit", {"file-0": "print(2)"})
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "You can send again in" in page and "print(2)" in page  # the learner's code is kept
@@ -149,12 +144,9 @@ def test_web_exercise_frames_the_preview_sandboxed(as_ann: Browser) -> None:
     assert "allow-same-origin" not in page
 
 
-def test_a_queue_outage_does_not_lose_the_submission(monkeypatch, as_ann: Browser,  # type: ignore[no-untyped-def]
+def test_a_queue_outage_does_not_lose_the_submission(app: Flask, as_ann: Browser,
                                                      db_session: Session) -> None:
-    def down(_submission_id: int) -> None:
-        raise ConnectionError("queue storage is down")
-
-    monkeypatch.setattr("web.submissions.enqueue", down)
+    change_settings(app, queue_url="redis://127.0.0.1:1/0")  # nothing listens there: the queue is down
     submission_id = _submit(as_ann, 'print("Hello, class!")')
     submission = db_session.get(Submission, submission_id)
     assert submission is not None and submission.status == "queued"  # the workers' sweep finds it

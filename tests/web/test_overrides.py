@@ -10,10 +10,10 @@ from alembic import command
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from tests.ops.site_data import people_rows, seed_first_revision
-from tests.web.web_helpers import Browser, graded, graded_submission
-from web.db import alembic_config, make_engine, session_factory, upgrade_database
-from web.models import AuditLog, GradeOverride, Submission, User, utcnow
+from store.db import alembic_config, make_engine, session_factory, upgrade_database
+from store.models import AuditLog, GradeOverride, Submission, User, utcnow
+from tests.helpers.ops_site import people_rows, seed_first_revision
+from tests.helpers.site import Browser, graded, graded_submission
 from web.progress import standings
 
 REASON = "The greeting was right; the test expected a different comma."

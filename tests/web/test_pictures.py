@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from grader.browser.references import ReferenceStore
 from grader.result import Picture
-from tests.web.web_helpers import Browser
-from web.models import Submission, User, utcnow
+from store.models import Submission, User, utcnow
+from tests.helpers.site import Browser, settings_of
 
 SHA = "ab" * 32
 
@@ -50,7 +50,7 @@ def ann_id(session: Session) -> int:
 def test_the_result_shows_the_learners_picture_beside_the_models(
     app: Flask, as_ann: Browser, db_session: Session
 ) -> None:
-    ReferenceStore(app.config["REFERENCES"]).save(SHA, {"shown": (Picture("375x800", png("blue")),)})
+    ReferenceStore(settings_of(app).references).save(SHA, {"shown": (Picture("375x800", png("blue")),)})
     submission_id = graded_submission(db_session, ann_id(db_session))
     page = as_ann.get(f"/submissions/{submission_id}")
     html = page.get_data(as_text=True)

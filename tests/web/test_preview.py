@@ -8,14 +8,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.web_helpers import Browser
-from web.config import Config
+from config import Settings
+from tests.helpers.site import Browser, change_settings
 from web.preview import create_preview_app
 
 
 @pytest.fixture
-def preview(app: Flask, config: Config) -> FlaskClient:
-    return create_preview_app(config).test_client()
+def preview(app: Flask, settings: Settings) -> FlaskClient:
+    return create_preview_app(settings).test_client()
 
 
 def _draft_url(browser: Browser, html: str) -> str:
@@ -53,7 +53,7 @@ def test_forged_tampered_and_expired_tokens_are_not_found(as_ann: Browser, previ
     assert preview.get(path.replace(token, token[:-2] + "xx")).status_code == 404
     assert preview.get("/p/WyJzIiwxXQ/index.html").status_code == 404  # unsigned ["s", 1]
     assert preview.get(path.replace("index.html", "secret.py")).status_code == 404
-    preview.application.config["PREVIEW_TOKEN_MAX_AGE_S"] = -1
+    change_settings(preview.application, preview_token_max_age_s=-1)
     assert preview.get(path).status_code == 404
 
 
@@ -72,7 +72,7 @@ def test_an_attempt_opens_on_the_preview_origin(as_ann: Browser, preview: FlaskC
 
 
 def test_the_configured_origin_is_used(app: Flask, as_ann: Browser) -> None:
-    app.config["PREVIEW_ORIGIN"] = "http://10.1.2.3:9001"
+    change_settings(app, preview_origin="http://10.1.2.3:9001")
     response = as_ann.get("/exercises/web/page")
     assert "frame-src http://10.1.2.3:9001" in response.headers["Content-Security-Policy"]
     assert 'src="http://10.1.2.3:9001/p/' in response.get_data(as_text=True)

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.web.web_helpers import Browser, graded_submission
-from web.models import Submission, User
+from store.models import Submission, User
+from tests.helpers.site import Browser, graded_submission
 
 INJECTIONS = ["' OR '1'='1", "admin'--", "1; DROP TABLE users; --", '" OR ""="', "%' UNION SELECT 1--",
               "<script>alert(1)</script>", "\x00", "é" * 300]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.browser.references import ENV, ReferenceStore, default_folder
+from grader.browser.references import ReferenceStore
 from grader.result import Picture
 
 SHA = "0f" * 32
@@ -35,11 +35,3 @@ def test_an_unreadable_file_reads_as_none(tmp_path: Path) -> None:
 def test_only_an_exercise_hash_names_a_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         ReferenceStore(tmp_path).save("../../etc/passwd", {})
-
-
-def test_the_folder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(ENV, str(tmp_path / "x"))
-    assert default_folder() == tmp_path / "x"
-    monkeypatch.delenv(ENV)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert default_folder() == tmp_path / "cache" / "grader" / "references"

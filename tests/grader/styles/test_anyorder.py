@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.grader.styles.test_shorthands import expanded
-from tests.grader.test_css_check import outcome
+from tests.helpers.styles import expanded, outcome
 
 
 @pytest.mark.parametrize(

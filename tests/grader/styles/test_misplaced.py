@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.grader.test_css_check import outcome
+from tests.helpers.styles import outcome
 
 BROKEN_CARD = ".card {\n  background-color: white;\n  padding: 16px;\n\nh1 {\n  color: blue;\n}\n"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.grader.styles.test_shorthands import expanded
-from tests.grader.test_css_check import outcome
+from tests.helpers.styles import expanded, outcome
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.styles.shorthands import canonical_property, corner_value, expand, longhands
-from grader.styles.values import canonical_value, parse_value
-
-
-def expanded(prop: str, value: str) -> dict[str, str] | None:
-    result = expand(prop, parse_value(value))
-    if result is None:
-        return None
-    return {
-        name: " ".join(canonical_value(name, corner_value(name, nodes))) for name, nodes in result.items()
-    }
+from grader.styles.shorthands import canonical_property, longhands
+from tests.helpers.styles import expanded
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,219 @@
+"""The command line of site operations: `grader bundle ...`, `grader backup` and `grader restore`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from config import Settings
+from config.settings import ROOT
+from grader import __version__
+from grader.runner_image import SandboxError
+from ops.backup import SiteData, create_backup, prune_backups
+from ops.bundle import BundleOptions, create_bundle
+from ops.errors import OpsError
+from ops.install import InstallOptions, install_bundle
+from ops.layout import Site
+from ops.restore import restore_backup
+from ops.rollback import rollback
+from ops.signing import (
+    generate_key_pair,
+    load_private_key,
+    load_public_key,
+    private_key_is_encrypted,
+    trust_key,
+    trusted_keys,
+)
+from ops.verify import verify_bundle
+from ops.wheels import DEBIAN_12_PYTHON, TargetPython
+
+FilePath = click.Path(path_type=Path)
+prefix_option = click.option(
+    "--prefix", type=FilePath, default=None,
+    help="The folder the site is installed in [default: GRADER_HOME, else /opt/grader].")
+
+
+
+def _fail(error: Exception) -> click.ClickException:
+    if isinstance(error, PermissionError):
+        return click.ClickException(f"{error.strerror}: {error.filename} (run it as root)")
+    if isinstance(error, OSError):
+        return click.ClickException(f"{error.strerror or error}: {error.filename or ''}")
+    return click.ClickException(str(error))
+
+
+def _say(message: str) -> None:
+    click.echo(message)
+    sys.stdout.flush()
+
+
+def _passphrase(settings: Settings, confirm: bool) -> bytes | None:
+    """GRADER_SIGNING_PASSPHRASE when set (empty: none), else asked for."""
+    if settings.signing_passphrase is not None:
+        return settings.signing_passphrase.encode() or None
+    typed = click.prompt("Passphrase of the signing key (empty: none)", default="", hide_input=True,
+                         confirmation_prompt=confirm, show_default=False)
+    return str(typed).encode() or None
+
+
+@click.group("bundle")
+def bundle_group() -> None:
+    """Install and upgrade a site that has no internet, from one file."""
+
+
+@bundle_group.command("create")
+@click.argument("out", type=FilePath)
+@click.option("--exercises", type=FilePath, default=None,
+              help="The curriculum to ship [default: GRADER_EXERCISES].")
+@click.option("--app-image", is_flag=True,
+              help="Also ship grader-app:<version> (made by scripts/build-app-image.sh).")
+@click.option("--sign-key", type=FilePath, default=None,
+              help="Sign with this private key (from `grader bundle keygen`).")
+@click.option("--python-version", default=DEBIAN_12_PYTHON, show_default=True,
+              help="The site's Python (CPython on x86_64 Linux); Debian 12 has 3.11.2.")
+@click.option("--source", type=FilePath, default=ROOT, show_default=True, help="The grader's source folder.")
+@click.pass_obj
+def bundle_create(settings: Settings, out: Path, exercises: Path | None, app_image: bool,
+                  sign_key: Path | None,
+                  python_version: str, source: Path) -> None:
+    """Make the bundle OUT (a file, or a folder to put it in): images, wheels, curriculum, manifest."""
+    try:
+        key = None
+        if sign_key:
+            passphrase = _passphrase(settings, False) if private_key_is_encrypted(sign_key) else None
+            key = load_private_key(sign_key, passphrase)
+        if out.is_dir():
+            out = out / f"grader-bundle-{__version__}.tar"
+        curriculum = exercises or settings.exercises
+        options = BundleOptions(out.resolve(), source.resolve(), curriculum.resolve(),
+                                app_image, key, TargetPython(version=python_version))
+        made = create_bundle(options, lambda message: click.echo(f"  {message}", err=True))
+    except (OpsError, SandboxError, OSError) as error:
+        raise _fail(error) from None
+    signed = "signed" if key else "not signed"
+    tried = f"tried with {made.tried_with}" if made.tried_with else "not tried (no such Python here)"
+    click.echo(f"{made.path}: grader {made.manifest.grader_version}, {len(made.manifest.files)} files, "
+               f"{made.size / 1e6:.0f} MB, {signed}, runner image {made.manifest.runner_tag}, {tried}; "
+               f"made in {made.seconds:.0f} s")
+
+
+@bundle_group.command("verify")
+@click.argument("bundle", type=FilePath)
+@click.option("--key", type=FilePath, default=None, help="Check the signature with this public key.")
+@prefix_option
+@click.pass_obj
+def bundle_verify(settings: Settings, bundle: Path, key: Path | None, prefix: Path | None) -> None:
+    """Check BUNDLE: every file's SHA-256, and its signature by a trusted key. Exit 1 if refused."""
+    try:
+        keys = [load_public_key(key)] if key else trusted_keys(Site(prefix or settings.home).trusted_keys)
+        verified = verify_bundle(bundle, keys)
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"{bundle}: {verified.summary()}")
+
+
+@bundle_group.command("install")
+@click.argument("bundle", type=FilePath)
+@prefix_option
+@click.option("--python", default="python3", show_default=True,
+              help="The Python to make the environment with.")
+@click.option("--trust", type=FilePath, default=None,
+              help="Trust this public key from now on (and check the bundle with it).")
+@click.option("--skip-doctor", is_flag=True, help="Do not run `grader doctor` at the end.")
+@click.pass_obj
+def bundle_install(settings: Settings, bundle: Path, prefix: Path | None, python: str, trust: Path | None,
+                   skip_doctor: bool) -> None:
+    """Install or upgrade the site from BUNDLE, with no network (back-up and migrations included)."""
+    home = (prefix or settings.home).resolve()
+    options = InstallOptions(bundle.resolve(), home, python, trust, not skip_doctor)
+    try:
+        result = install_bundle(options, _say)
+    except (OpsError, SandboxError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"Installed {result.release} in {options.prefix}. The site's command is "
+               f"{Site(options.prefix).command} (log: {result.log}).")
+    if result.doctor_ok is False:
+        sys.exit(1)
+
+
+@bundle_group.command("rollback")
+@prefix_option
+@click.option("--force", is_flag=True, help="Do it (without it, only say what it would do).")
+@click.option("--skip-doctor", is_flag=True, help="Do not run `grader doctor` at the end.")
+@click.pass_obj
+def bundle_rollback(settings: Settings, prefix: Path | None, force: bool, skip_doctor: bool) -> None:
+    """Go back to the release before the last upgrade, with the database as it was before it."""
+    try:
+        result = rollback((prefix or settings.home).resolve(), force=force, doctor=not skip_doctor, say=_say)
+    except (OpsError, SandboxError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"Back to {result.back_to} (from {result.left}); the data of {result.left} is saved in "
+               f"{result.saved_first}.")
+    if result.doctor_ok is False:
+        sys.exit(1)
+
+
+@bundle_group.command("keygen")
+@click.argument("folder", type=FilePath)
+@click.option("--name", default="grader-signing", show_default=True)
+@click.pass_obj
+def bundle_keygen(settings: Settings, folder: Path, name: str) -> None:
+    """Make a signing key pair in FOLDER: NAME.key (keep it secret) and NAME.pub (give it to sites)."""
+    try:
+        private, public, fingerprint = generate_key_pair(folder, name, _passphrase(settings, True))
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"private key: {private} (keep it secret, off the sites)\npublic key:  {public}\n"
+               f"fingerprint: {fingerprint} (print it: a site's IT compares it when they trust the key)")
+
+
+@bundle_group.command("trust")
+@click.argument("public_key", type=FilePath)
+@prefix_option
+@click.pass_obj
+def bundle_trust(settings: Settings, public_key: Path, prefix: Path | None) -> None:
+    """Install only bundles signed with PUBLIC_KEY from now on (compare its fingerprint first)."""
+    try:
+        key = trust_key(Site((prefix or settings.home).resolve()).trusted_keys, public_key)
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"This site now trusts {key.fingerprint} ({key.path}).")
+
+
+@click.command("backup")
+@click.argument("out", type=FilePath, required=False)
+@click.option("--keep", type=click.IntRange(min=1), metavar="N",
+              help="Then delete all but the newest N dated back-ups in that folder (those taken before "
+                   "an upgrade or a restore stay).")
+@click.pass_obj
+def backup_command(settings: Settings, out: Path | None, keep: int | None) -> None:
+    """Back up the database and the instance folder into OUT [default: the back-ups folder]."""
+    site = SiteData.from_settings(settings)
+    try:
+        path, info = create_backup(site, out)
+        deleted = prune_backups(path.parent, keep) if keep else []
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"{path}: {info.people()}, database revision {info.revision or '(none)'}, "
+               f"{len(info.files)} files. The copy opened and was checked.")
+    for old in deleted:
+        click.echo(f"Deleted the older back-up {old.name}.")
+
+
+@click.command("restore")
+@click.argument("backup", type=FilePath)
+@click.option("--force", is_flag=True, help="Replace a database that holds accounts or attempts.")
+@click.pass_obj
+def restore_command(settings: Settings, backup: Path, force: bool) -> None:
+    """Put back the database and instance files of BACKUP (says what it replaces; stop the site first)."""
+    site = SiteData.from_settings(settings)
+    try:
+        report = restore_backup(site, backup, force=force, say=_say)
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    click.echo(f"Restored {backup}: {', '.join(f'{n} {t}' for t, n in sorted(report.counts.items()))}.")
+
+
+COMMANDS = [bundle_group, backup_command, restore_command]

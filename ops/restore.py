@@ -1,0 +1,128 @@
+"""`grader restore`: put a back-up's database and instance files back, after checking the back-up,
+saying what it replaces, and (when the site already holds people's work) only with --force, saving
+the current data first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from ops import databases
+from ops.backup import (
+    PG_DUMP,
+    SQLITE_COPY,
+    BackupInfo,
+    SiteData,
+    create_backup,
+    describe_counts,
+    open_backup,
+)
+from ops.errors import BackupError
+from ops.running import refuse_while_running
+from store.db import alembic_config
+
+
+class RestoreRefused(BackupError):
+    """The site holds data the restore would replace, and --force was not given."""
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    info: BackupInfo
+    replaced: list[str]
+    saved_first: Path | None
+    counts: dict[str, int]
+
+
+def what_it_replaces(site: SiteData, info: BackupInfo, unpacked: Path) -> tuple[list[str], bool]:
+    """Sentences naming what the restore would overwrite, and whether that includes people's work."""
+    current = databases.counts(site.database_url)
+    replaced = []
+    if current:
+        replaced.append(f"the database {site.describe_database()} ({describe_counts(current)})")
+    for name in sorted(info.files):
+        if name.startswith("instance/"):
+            existing = site.instance / name.removeprefix("instance/")
+            if existing.is_file() and existing.read_bytes() != (unpacked / name).read_bytes():
+                replaced.append(f"{existing}")
+    holds_work = any((current or {}).get(table, 0) for table in databases.PEOPLE_TABLES)
+    return replaced, holds_work
+
+
+def restore_backup(site: SiteData, path: Path, *, force: bool, save_first: bool = True,
+                   say: Callable[[str], None] = lambda message: None) -> RestoreReport:
+    """Replace the site's database and instance files with the back-up at `path`.
+
+    Args:
+        force: replace a database that holds accounts or attempts (otherwise refused).
+        save_first: back up the current data before replacing it (when it holds any).
+
+    Raises:
+        RestoreRefused: the site holds people's work and `force` is False; the message lists it.
+        BackupError: the back-up is damaged, of another kind of database, or made by a newer grader.
+    """
+    site.instance.mkdir(parents=True, exist_ok=True)
+    site.backups.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".grader-restore-", dir=site.backups) as scratch:
+        unpacked = Path(scratch)
+        info = open_backup(path, unpacked)
+        say(f"The back-up of {info.created} (grader {info.grader_version}) opens: {info.people()}.")
+        kind = databases.database_kind(site.database_url)
+        if info.database != kind:
+            raise BackupError(f"{path} holds a {info.database} database, and this site uses {kind} "
+                              f"({site.describe_database()}): restore it on a site of the same kind")
+        _check_revision(info, path)
+        refuse_while_running(site.database_url)
+        replaced, holds_work = what_it_replaces(site, info, unpacked)
+        if holds_work and not force:
+            listing = "".join(f"\n  - {item}" for item in replaced)
+            raise RestoreRefused(f"Restoring {path} would replace:{listing}\nwith the back-up of "
+                                 f"{info.created} ({info.people()}). Run again with --force to do it; the "
+                                 f"current data is saved to {site.backups} first.")
+        saved = None
+        if save_first and holds_work:
+            saved, _ = create_backup(site, label="before-restore")
+            say(f"The current data is saved in {saved}.")
+        if kind == "sqlite":
+            target = databases.sqlite_file(site.database_url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            databases.sqlite_copy(unpacked / SQLITE_COPY, target)
+        else:
+            databases.pg_restore(site.database_url, unpacked / PG_DUMP)
+        _restore_instance_files(site, info, unpacked)
+        after = databases.counts(site.database_url) or {}
+        wrong = sorted(name for name, rows in info.counts.items() if after.get(name) != rows)
+        if wrong:
+            raise BackupError(f"after the restore, the rows of {', '.join(wrong)} differ from the back-up's "
+                              f"(saved first: {saved})")
+    return RestoreReport(info, replaced, saved, after)
+
+
+def _check_revision(info: BackupInfo, path: Path) -> None:
+    if info.revision is None:
+        return
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    if info.revision not in {revision.revision for revision in scripts.walk_revisions()}:
+        raise BackupError(f"{path} was made by a newer grader (database revision {info.revision}, unknown to "
+                          "this one): install that version first, then restore")
+
+
+def _restore_instance_files(site: SiteData, info: BackupInfo, unpacked: Path) -> None:
+    for name in sorted(info.files):
+        if not name.startswith("instance/"):
+            continue
+        source, target = unpacked / name, site.instance / name.removeprefix("instance/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if databases.is_sqlite_file(source):
+            databases.sqlite_copy(source, target)
+        else:
+            draft = target.with_name(f".{target.name}.restoring")
+            shutil.copyfile(source, draft)
+            os.chmod(draft, source.stat().st_mode & 0o777)
+            os.replace(draft, target)

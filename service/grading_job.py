@@ -1,0 +1,148 @@
+"""Grading one claimed submission to its end: graded, or failed for reasons that are never the
+learner's, after bounded retries with backoff.
+
+Every write is guarded by the claim (`worker` and `started_at` still ours, status still
+`running`): a slot whose submission was taken away (its worker was presumed dead and the
+submission re-queued) can never overwrite the grading of another slot.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from grader.errors import ExerciseInvalid
+from grader.exercise import Exercise, load_exercise
+from grader.grading import grade_submission
+from grader.intake import SubmissionRejected
+from grader.result import Result
+from grader.runner import SandboxRunner
+from service.scheduler import Claim
+from store.models import Submission, utcnow
+
+log = logging.getLogger(__name__)
+Outcome = str  # "done" | "error" | "released" | "lost"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """attempts: gradings tried before the submission ends as `error` (crashed workers count too);
+    the wait before retry n is first_delay_s * 2**(n-1), at most max_delay_s."""
+
+    attempts: int = 6
+    first_delay_s: float = 1.0
+    max_delay_s: float = 30.0
+
+    def delay(self, failed: int) -> float:
+        return float(min(self.first_delay_s * 2 ** max(failed - 1, 0), self.max_delay_s))
+
+
+class GradingJob:
+    """Grades the submissions one worker process claims. Thread-safe: one call per slot.
+
+    `engine_disturbed(since)` says whether the engine was unreachable at any moment after the
+    monotonic time `since`: a failing result graded across an engine restart is graded again,
+    since a container killed by the engine looks like a learner's program that died.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], runner: SandboxRunner, exercises: Path,
+                 policy: RetryPolicy, stopping: threading.Event,
+                 engine_disturbed: Callable[[float], bool] = lambda since: False) -> None:
+        self.sessions = sessions
+        self.runner = runner
+        self.exercises = exercises.resolve()
+        self.policy = policy
+        self.stopping = stopping
+        self.engine_disturbed = engine_disturbed
+
+    def run(self, claim: Claim) -> Outcome:
+        failed = claim.attempts
+        message = "the worker grading it stopped"
+        while True:
+            if failed >= self.policy.attempts:
+                return self._end_in_error(claim, failed, f"Could not be graded after {failed} attempts; "
+                                          f"the last problem: {message}")
+            try:
+                exercise = self._exercise(claim.exercise_key)
+                files = {path: str(text).encode() for path, text in claim.files.items()}
+            except (ExerciseInvalid, ValueError) as error:
+                return self._end_in_error(claim, failed, f"The exercise {claim.exercise_key} cannot be "
+                                          f"loaded, so nothing was graded: {error}")
+            began = time.monotonic()
+            try:
+                result = grade_submission(exercise, files, self.runner)
+            except SubmissionRejected as error:
+                return self._end_in_error(claim, failed, "The exercise no longer accepts these files "
+                                          f"(it changed after the submission): {error}")
+            except Exception as error:  # our bug, not the learner's: retried, then reported
+                log.exception("grading submission %d raised", claim.id)
+                message = f"{type(error).__name__}: {error}"
+            else:
+                if result.status == "pass" or (result.status == "fail" and not self.engine_disturbed(began)):
+                    return self._finish(claim, failed, result)
+                message = result.message if result.status == "error" else (
+                    "the container engine restarted while this submission was graded")
+            failed += 1
+            log.warning("submission %d: attempt %d failed (%s)", claim.id, failed, message)
+            if not self._write(claim, attempts=failed, error_message=f"retrying: {message}"[:2000]):
+                return "lost"
+            if failed < self.policy.attempts and self.stopping.wait(self.policy.delay(failed)):
+                return self._release(claim)
+
+    def _exercise(self, key: str) -> Exercise:
+        track, _, slug = key.partition("/")
+        folder = (self.exercises / track / slug).resolve()
+        if not track or not slug or "/" in slug or folder.parent.parent != self.exercises:
+            raise ValueError(f"{key!r} is not an exercise key")
+        return load_exercise(folder, self.exercises)
+
+    def _finish(self, claim: Claim, attempts: int, result: Result) -> Outcome:
+        data = result.to_json()
+        owned = self._write(
+            claim, status="done", result=data, score=result.score, max_score=result.max_score,
+            finished_at=utcnow(), attempts=attempts, error_message=None, counts=True,
+        )
+        if not owned:
+            return "lost"
+        log.info("submission %d graded: %s %s/%s in %.2f s (attempt %d)", claim.id, result.status,
+                 result.score, result.max_score, result.duration_s, attempts + 1)
+        return "done"
+
+    def _end_in_error(self, claim: Claim, attempts: int, message: str) -> Outcome:
+        owned = self._write(claim, status="error", finished_at=utcnow(), attempts=attempts,
+                            error_message=message[:2000], counts=False)
+        if not owned:
+            return "lost"
+        log.error("submission %d could not be graded: %s", claim.id, message)
+        return "error"
+
+    def _release(self, claim: Claim) -> Outcome:
+        """Give the submission back to the queue (this worker is stopping)."""
+        owned = self._write(claim, status="queued", worker=None)
+        log.info("submission %d given back to the queue: this worker is stopping", claim.id)
+        return "released" if owned else "lost"
+
+    def _write(self, claim: Claim, **values: Any) -> bool:
+        """Update the submission if this claim still owns it; False when it no longer does."""
+        with self.sessions() as session:
+            changed = session.execute(
+                update(Submission)
+                .where(Submission.id == claim.id, Submission.status == "running",
+                       Submission.worker == claim.worker, Submission.started_at == claim.started_at)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            log.warning("submission %d is no longer this slot's (re-queued elsewhere): result dropped",
+                        claim.id)
+            return False
+        return True
