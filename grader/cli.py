@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from grader.browser.references import ReferenceStore
-from grader.config import GradingSettings
+from grader.config import CONTEXT_KEY, GradingSettings
 from grader.errors import ExerciseInvalid
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
@@ -20,13 +20,11 @@ from grader.runner import SandboxRunner
 from sandbox import SandboxError
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-SETTINGS_KEY = "grader.grading"
-"""Where the command line puts the GradingSettings in click's context `meta`."""
 
 
 def grading_settings() -> GradingSettings:
     """The settings the `grader` command read when it started."""
-    settings = click.get_current_context().meta.get(SETTINGS_KEY)
+    settings = click.get_current_context().meta.get(CONTEXT_KEY)
     if not isinstance(settings, GradingSettings):
         raise click.UsageError("the grading commands run under the `grader` command (cli.main)")
     return settings
@@ -137,5 +135,3 @@ def doctor(runtime: str | None) -> None:
         click.echo(f"  {'ok ' if row.ok else 'FAIL'} {row.name:<{width}}  {row.detail}")
     sys.exit(EXIT_PASS if all(row.ok for row in rows) else EXIT_FAIL)
 
-
-COMMANDS: tuple[click.Command, ...] = (run, validate, images, doctor)

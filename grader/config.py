@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sandbox import RunLimits, SandboxSettings
+from sandbox.limits import RunLimits
+from sandbox.settings import SandboxSettings
 
-__all__ = ["GradingSettings", "RunLimits", "SandboxSettings"]
+__all__ = ["CONTEXT_KEY", "GradingSettings", "RunLimits", "SandboxSettings"]
+
+CONTEXT_KEY = "grader.grading"
+"""Where the `grader` command puts the GradingSettings in click's context `meta` for the grading
+commands (grader/cli.py) to find."""
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,3 @@ def restore_command(settings: Settings, backup: Path, force: bool) -> None:
     except (OpsError, OSError) as error:
         raise _fail(error) from None
     click.echo(f"Restored {backup}: {', '.join(f'{n} {t}' for t, n in sorted(report.counts.items()))}.")
-
-
-COMMANDS = [bundle_group, backup_command, restore_command]

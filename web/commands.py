@@ -14,7 +14,6 @@ from store.catalog_sync import sync_catalog
 from store.db import make_engine, session_factory, upgrade_database
 from store.models import ROLES, User, audit
 from web.accounts import AccountError, create_user, reset_password
-from web.serve import serve
 
 
 def _session(settings: Settings) -> Session:
@@ -101,6 +100,3 @@ def db_upgrade(settings: Settings) -> None:
     """Bring the database to the newest schema (safe to run again)."""
     upgrade_database(settings.database_url)
     click.echo("The database is up to date.")
-
-
-COMMANDS: tuple[click.Command, ...] = (serve, users, exercises_group, db_group)
