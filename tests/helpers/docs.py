@@ -28,9 +28,12 @@ _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"
 _SPAN = re.compile(r"(?P<ticks>`+)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)")
 
 
+CURRICULUM = ROOT / "exercises" / "README.md"
+
+
 def guides() -> list[Path]:
-    """README.md and every docs/*.md."""
-    return [README, *sorted(DOCS.glob("*.md"))]
+    """README.md, every docs/*.md, and the curriculum's README (it points into the guides)."""
+    return [README, *sorted(DOCS.glob("*.md")), CURRICULUM]
 
 
 def relative(path: Path) -> str:
