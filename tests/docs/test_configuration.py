@@ -109,7 +109,8 @@ def _shown(value: Any) -> str:
     """How the guide writes a default path: the checkout as <repo>, the instance folder as <instance>."""
     text = str(value)
     instance = str(SETTINGS_ROOT / "instance")
-    return text.replace(instance + "/", "<instance>/").replace(str(SETTINGS_ROOT), "<repo>").replace(HOME, "~")
+    text = text.replace(instance + "/", "<instance>/")
+    return text.replace(str(SETTINGS_ROOT), "<repo>").replace(HOME, "~")
 
 
 TEXT_DEFAULTS: dict[str, Callable[[Settings], Any]] = {

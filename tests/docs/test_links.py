@@ -31,6 +31,7 @@ TOP_FOLDERS = ("cli", "ops", "web", "service", "store", "config", "grader", "san
                "deploy", "tests", "bench", "docs", ".ci")
 _REPO_PATH = re.compile(rf"^(?:{'|'.join(re.escape(name) for name in TOP_FOLDERS)})/[\w./-]*$")
 
+_SPAN_TEXT = re.compile(r"(`+).+?\1")
 LINKS = [link for path in guides() for link in links(path)]
 LOCAL = [link for link in LINKS if not re.match(r"^[a-z][a-z0-9+.-]*:", link.target)]
 
@@ -73,6 +74,13 @@ PATHS = named_paths()
 @pytest.mark.parametrize("where,name", PATHS, ids=[f"{w} {n}" for w, n in PATHS])
 def test_a_repository_path_named_in_the_guides_exists(where: str, name: str) -> None:
     assert (ROOT / name).exists() or name in PENDING, f"{where}: `{name}` does not exist"
+
+
+def test_no_tag_is_written_bare_in_the_prose() -> None:
+    """`<p>` outside code would be read as HTML by a markdown renderer and vanish from the page."""
+    bare = [f"{relative(path)}:{number}" for path in guides() for number, line in prose(path)
+            if re.search(r"<[a-zA-Z!/]", _SPAN_TEXT.sub("", line))]
+    assert not bare, f"put these tags in `code`: {bare}"
 
 
 def test_the_readme_is_at_most_200_lines() -> None:

@@ -36,7 +36,10 @@ def test_every_container_setting_is_explained() -> None:
 
 
 def test_the_reader_finds_a_new_setting() -> None:
-    source = "def container_config():\n    return {'image': 1, 'new_key': 2}\nHostConfig(version=1, shiny=True)"
+    source = (
+        "def container_config():\n    return {'image': 1, 'new_key': 2}\n"
+        "HostConfig(version=1, shiny=True)"
+    )
     assert sorted(container_settings(source)) == ["image", "new_key", "shiny", "version"]
 
 
