@@ -83,6 +83,13 @@ def test_no_tag_is_written_bare_in_the_prose() -> None:
     assert not bare, f"put these tags in `code`: {bare}"
 
 
+def test_no_code_span_is_cut_across_two_lines() -> None:
+    """The checks of commands and paths read the prose a line at a time."""
+    cut = [f"{relative(path)}:{number}" for path in guides() for number, line in prose(path)
+           if line.count("`") % 2]
+    assert not cut, f"keep each `code span` on one line: {cut}"
+
+
 def test_the_readme_is_at_most_200_lines() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines"
