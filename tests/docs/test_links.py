@@ -107,3 +107,35 @@ def test_the_readme_holds_no_copy_of_the_curriculum() -> None:
     text = README.read_text(encoding="utf-8")
     keys = re.findall(r"`(?:html|css|javascript|python|flask)/\d\d-[\w-]+`", text)
     assert len(keys) <= 3, f"README.md lists exercises: {keys}"
+
+
+PACKAGES = ("cli", "ops", "web", "service", "store", "config", "grader", "sandbox", "scripts")
+_POINTER = re.compile(r"docs/(?P<guide>[\w-]+\.md)(?:[^\"'\n]{0,20}?[\"'](?P<section>[A-Za-z][^\"'\n]*)[\"'])?")
+
+
+def pointers() -> list[tuple[str, str, str | None]]:
+    """Where the product's own messages send people: (where, guide, section or None)."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.suffix in (".py", ".sh", ".html") and path.is_file():
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                    for match in _POINTER.finditer(line):
+                        found.append((f"{relative(path)}:{number}", match["guide"], match["section"]))
+    return found
+
+
+POINTERS = pointers()
+
+
+@pytest.mark.parametrize("where,guide,section", POINTERS, ids=[w for w, _, _ in POINTERS])
+def test_a_guide_the_product_points_to_exists(where: str, guide: str, section: str | None) -> None:
+    path = DOCS / guide
+    assert path.is_file() or f"docs/{guide}" in PENDING, f"{where}: no docs/{guide}"
+    if section is not None and path.is_file():
+        titles = {line.lstrip("#").strip().strip("`") for _, line in prose(path) if line.startswith("#")}
+        assert section in titles, f"{where}: docs/{guide} has no section {section!r}"
+
+
+def test_the_product_points_to_its_guides() -> None:
+    assert len(POINTERS) >= 3 and any(section for _, _, section in POINTERS)
