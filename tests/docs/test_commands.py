@@ -85,7 +85,15 @@ def test_a_command_in_the_guides_exists_with_the_options_shown(shown: Command) -
         assert not unknown, f"{shown.where}: `{name}` has no option {', '.join(unknown)}"
 
 
-SUBCOMMANDS = sorted({name for shown in COMMANDS for name, _, _ in resolve(shown.words)})
+def resolved(shown: Command) -> list[tuple[str, click.Command, list[str]]]:
+    """What `shown` names, or nothing when it names no command (its own test fails then)."""
+    try:
+        return resolve(shown.words)
+    except LookupError:
+        return []
+
+
+SUBCOMMANDS = sorted({name for shown in COMMANDS for name, _, _ in resolved(shown)})
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)
@@ -94,7 +102,7 @@ def test_help_of_each_command_shown_lists_its_options(name: str) -> None:
     words = name.split()[1:]
     result = CliRunner().invoke(main, [*words, "--help"])
     assert result.exit_code == 0, result.output
-    used = {option for shown in COMMANDS for found, _, rest in resolve(shown.words) if found == name
+    used = {option for shown in COMMANDS for found, _, rest in resolved(shown) if found == name
             for option in shown_options(rest)}
     assert all(option in result.output for option in used), (name, used, result.output)
 

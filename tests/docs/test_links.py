@@ -110,7 +110,9 @@ def test_the_readme_holds_no_copy_of_the_curriculum() -> None:
 
 
 PACKAGES = ("cli", "ops", "web", "service", "store", "config", "grader", "sandbox", "scripts")
-_POINTER = re.compile(r"docs/(?P<guide>[\w-]+\.md)(?:[^\"'\n]{0,20}?[\"'](?P<section>[A-Za-z][^\"'\n]*)[\"'])?")
+_POINTER = re.compile(
+    r"docs/(?P<guide>[\w-]+\.md)(?:[^\"'\n]{0,20}?[\"'](?P<section>[A-Za-z][^\"'\n]*)[\"'])?"
+)
 
 
 def pointers() -> list[tuple[str, str, str | None]]:

@@ -8,6 +8,7 @@ A fenced block's info string is its language followed by marks, which say how th
     ```yaml excerpt PATH                           lines copied word for word from the file PATH
     ```yaml track / ```yaml catalog                a track.yaml / a catalog.yaml
     ```sh run / ```sh run-docker                   every `grader` line runs and exits 0 (Docker: the latter)
+    ```sh, ```console, ```crontab                  every `grader` command exists with the options shown
 """
 
 from __future__ import annotations
@@ -166,9 +167,11 @@ def commands() -> Iterator[Command]:
     """Every `grader` command of the guides: lines of shell blocks, and code spans of the prose."""
     for path in guides():
         for block in blocks(path):
-            if block.language not in SHELL_LANGUAGES:
+            if block.language not in (*SHELL_LANGUAGES, "crontab"):
                 continue
             for offset, line in enumerate(block.text.splitlines(), start=1):
+                if block.language == "crontab":  # minute hour day month weekday user command
+                    line = " ".join(line.split()[6:])
                 words = command_words(line)
                 if words is not None:
                     yield Command(f"{relative(path)}:{block.line + offset}", words, line.strip())
