@@ -60,7 +60,7 @@ Upgrade of a site that runs the grader already (as root):
 
     /opt/grader/bin/grader bundle install BUNDLE.tar
 
-The README of the grader, section "Installing without internet", tells every step.
+The grader's guide docs/operations.md, section "Installing without internet", tells every step.
 """
 
 

@@ -26,7 +26,7 @@ COMPLETE = ".complete"  # in a virtual environment whose packages all installed 
 
 ENV_FILE = """\
 # Settings of this grader site, read by {prefix}/bin/grader. Upgrades keep this file.
-# One NAME=value a line; quote a value that has spaces. The README lists every setting.
+# One NAME=value a line; quote a value that has spaces. docs/operations.md lists every setting.
 GRADER_INSTANCE={prefix}/instance
 GRADER_BACKUPS={prefix}/backups
 # GRADER_DATABASE_URL=postgresql+psycopg://grader:PASSWORD@localhost/grader

@@ -19,7 +19,7 @@ ENGINE_DOWN = (
 IMAGE_MISSING = "The runner image {image} is not on this machine. Build it with `grader images build`."
 RUNTIME_MISSING = (
     "The Docker engine does not know the runtime {runtime!r}. Register it in /etc/docker/daemon.json "
-    "(see the README, 'Sandbox runtimes') or set the runtime back to runc."
+    "(see docs/sandbox.md, 'gVisor') or set the runtime back to runc."
 )
 
 

@@ -14,7 +14,7 @@ want_test=false
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 if [[ $(id -u) -ne 0 ]]; then
-    echo "setup.sh installs Debian packages and starts Docker: run it as root (sudo make run)." >&2
+    echo "setup.sh installs Debian packages and starts Docker: run it as root (sudo ./run.sh)." >&2
     exit 1
 fi
 

@@ -5,7 +5,7 @@
   file: index.html          # default: the first .html file in the exercise's `files`
   points: 4                 # split evenly over the assertions
   assert:
-    - structure: doctype    # also: lang, title, img-alt, input-labels (see grader/htmlstructure.py)
+    - structure: doctype    # also: lang, title, img-alt, input-labels (see grader/markup/structure.py)
     - selector: h1
       count: 1              # exact, or {min: 1, max: 3}
     - selector: nav a

@@ -14,7 +14,7 @@ A value becomes a tuple of canonical terms, one per component (whitespace and co
 - strings keep their case but not their quotes' kind; in `font-family` quotes do not matter at all:
   `'Open Sans'` == `"Open Sans"` == `Open Sans` (family names are not case-sensitive either).
 
-Selectors are normalised in grader/cssselector.py.
+Selectors are normalised in grader/styles/selectors.py.
 
 Parsing is tinycss2's (and its CSS Color 4 parser's); nothing here raises on broken input.
 """
