@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
@@ -180,3 +182,10 @@ def commands() -> Iterator[Command]:
                 words = command_words(span) if span.split(" ", 1)[0].endswith("grader") else None
                 if words is not None:
                     yield Command(f"{relative(path)}:{number}", words, span)
+
+
+def subcommands(group: click.Group) -> dict[str, click.Command]:
+    """A group's commands by name, loaded as running them would (the `grader` group imports lazily)."""
+    ctx = click.Context(group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
