@@ -14,9 +14,12 @@ from web import (
     auth,
     context,
     database,
+    first_login,
     instructor,
     learner,
     pictures,
+    portfolio,
+    portfolio_review,
     preview,
     render,
     roster,
@@ -47,7 +50,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     render.init_app(app)
     auth.init_app(app)
-    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
+    first_login.init_app(app)
+    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp, portfolio.bp,
+                      portfolio_review.bp):
         app.register_blueprint(blueprint)
     pictures.init_app(app)
     _error_pages(app)
