@@ -8,7 +8,7 @@ import io
 import subprocess
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -91,8 +91,7 @@ def has_colour(png: Path, colour: tuple[int, int, int] = PICTURE_COLOUR, toleran
                at_least: int = 200) -> bool:
     """Whether the picture has at least `at_least` pixels close to `colour`."""
     with Image.open(png) as image:
-        pixels = image.convert("RGB").getdata()
-        close = sum(1 for r, g, b in pixels
-                    if abs(r - colour[0]) <= tolerance and abs(g - colour[1]) <= tolerance
-                    and abs(b - colour[2]) <= tolerance)
-    return close >= at_least
+        bands = image.convert("RGB").split()
+    masks = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0) for band, c in zip(bands, colour)]
+    both = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
+    return both.histogram()[255] >= at_least
