@@ -11,6 +11,7 @@ from config import Settings, SettingsError
 from grader import __version__
 from grader import cli as grading_commands
 from ops import commands as ops_commands
+from ops import record_commands
 from service import commands as service_commands
 from web import commands as site_commands
 
@@ -19,6 +20,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *site_commands.COMMANDS,
     *service_commands.COMMANDS,
     *ops_commands.COMMANDS,
+    *record_commands.COMMANDS,
 )
 
 
