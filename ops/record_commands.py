@@ -74,13 +74,14 @@ def _describe(kind: str, payload: dict[str, object]) -> str:
         summary = payload.get("summary") if isinstance(payload.get("summary"), dict) else {}
         name = learner.get("name", "?") if isinstance(learner, dict) else "?"
         done = summary.get("completed", "?") if isinstance(summary, dict) else "?"
-        return (f"a record of completion of {name} from {site_name}, made {str(payload.get('made_at'))[:10]}: "
-                f"{done} exercises completed")
+        made = str(payload.get("made_at"))[:10]
+        return f"a record of completion of {name} from {site_name}, made {made}: {done} exercises completed"
     account = payload.get("account") if isinstance(payload.get("account"), dict) else {}
     username = account.get("username", "?") if isinstance(account, dict) else "?"
     attempts = payload.get("attempts")
     count = len(attempts) if isinstance(attempts, list) else "?"
-    return f"the transfer file of {username} from {site_name}, made {str(payload.get('made_at'))[:10]}: {count} attempts"
+    made = str(payload.get("made_at"))[:10]
+    return f"the transfer file of {username} from {site_name}, made {made}: {count} attempts"
 
 
 @click.command("verify")
@@ -130,7 +131,8 @@ def site_key_command(settings: Settings, export_to: Path | None) -> None:
                f"Private key: {settings.instance / 'site-signing.key'} (never copy it off this machine "
                f"except in a back-up)\n\n{key.public_pem.decode()}", nl=False)
     if export_to is not None:
-        target = export_to / f"{key.fingerprint.removeprefix('SHA256:')}.pub" if export_to.is_dir() else export_to
+        named = f"{key.fingerprint.removeprefix('SHA256:')}.pub"
+        target = export_to / named if export_to.is_dir() else export_to
         target.write_bytes(key.public_pem)
         click.echo(f"Public key written to {target}.")
 
@@ -174,7 +176,8 @@ def transfer_import(settings: Settings, file: Path, into: str | None, username: 
     raw = _read(file)
     site = _site(settings, prefix)
     try:
-        trusted = [key.key for folder in (site.trusted_sites, site.trusted_keys) for key in trusted_keys(folder)]
+        folders = (site.trusted_sites, site.trusted_keys)
+        trusted = [key.key for folder in folders for key in trusted_keys(folder)]
         own = site_key(settings.instance)
         with _session(settings) as session:
             report = import_transfer(session, raw, str(file), trusted, own.public, own.fingerprint,
@@ -189,7 +192,8 @@ def transfer_import(settings: Settings, file: Path, into: str | None, username: 
     made = "made" if report.created else "merged into"
     click.echo(f"{report.username}: account {made}; added {added['attempts']} attempts, {added['overrides']} "
                f"score changes, {added['drafts']} drafts from {report.source_site} (already here: "
-               f"{kept['attempts']} attempts, {kept['drafts']} drafts). Results stay as that site graded them.")
+               f"{kept['attempts']} attempts, {kept['drafts']} drafts). Results stay as that site graded "
+               "them.")
     if report.password:
         click.echo(f"One-time password for {report.username}: {report.password} (shown only now; they choose "
                    "their own at their first login)")

@@ -168,7 +168,8 @@ def transfer_payload(session: Session, user: User, site_name: str, key_fingerpri
     override_origins = _origins(session, "override", [o.id for o in overrides])
     drafts = list(session.scalars(select(Draft).where(Draft.user_id == user.id).order_by(Draft.exercise_key)))
     keys = {s.exercise_key for s in finished} | {d.exercise_key for d in drafts}
-    versions = {row.key: row.sha256 for row in session.scalars(select(ExerciseRow).where(ExerciseRow.key.in_(keys)))}
+    rows = session.scalars(select(ExerciseRow).where(ExerciseRow.key.in_(keys)))
+    versions = {row.key: row.sha256 for row in rows}
     portfolio = session.get(Portfolio, user.id)
     pieces = session.scalars(select(PortfolioPiece).where(PortfolioPiece.user_id == user.id))
     payload: dict[str, Any] = {
@@ -177,7 +178,8 @@ def transfer_payload(session: Session, user: User, site_name: str, key_fingerpri
         "made_at": utcnow().isoformat(),
         "grader_version": __version__,
         "account": {
-            "id": user.id, "username": user.username, "display_name": user.display_name, "active": user.active,
+            "id": user.id, "username": user.username, "display_name": user.display_name,
+            "active": user.active,
             "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
             "cohorts": [cohort.name for cohort in user.cohorts],
             "origin": _origins(session, "user", [user.id]).get(user.id),

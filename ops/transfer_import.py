@@ -129,7 +129,8 @@ def _account(session: Session, payload: TransferPayload, rows: _Rows, options: I
         if target is None:
             raise TransferRefused(f"there is no account called {options.into!r} here to merge into")
         if mapped is not None and mapped.id != target.id:
-            raise TransferRefused(f"this learner came here before and is {mapped.username}, not {target.username}")
+            raise TransferRefused(f"this learner came here before and is {mapped.username}, not "
+                                  f"{target.username}")
         if target.role != "learner":
             raise TransferRefused(f"{target.username} is an {target.role}: only learners' work can be merged")
         return target
@@ -159,7 +160,8 @@ def _attempt(session: Session, attempt: AttemptIn, user: User, rows: _Rows, repo
     regrade_of = rows.local("submission", attempt.regrade_of) if attempt.regrade_of is not None else None
     row = Submission(user_id=user.id, exercise_key=attempt.exercise_key, files=attempt.files,
                      status=attempt.status, result=attempt.result, score=attempt.score,
-                     max_score=attempt.max_score, created_at=attempt.created_at, started_at=attempt.started_at,
+                     max_score=attempt.max_score, created_at=attempt.created_at,
+                     started_at=attempt.started_at,
                      finished_at=attempt.finished_at, counts=attempt.counts, regrade_of=regrade_of,
                      error_message=attempt.error_message)
     session.add(row)
@@ -204,8 +206,8 @@ def _portfolio(session: Session, payload: TransferPayload, user: User, rows: _Ro
     for piece in payload.portfolio.pieces:
         attempt = rows.local("submission", piece.attempt)
         if attempt is not None:
-            session.add(PortfolioPiece(user_id=user.id, exercise_key=piece.exercise_key, submission_id=attempt,
-                                       line=piece.line, position=piece.position))
+            session.add(PortfolioPiece(user_id=user.id, exercise_key=piece.exercise_key,
+                                       submission_id=attempt, line=piece.line, position=piece.position))
 
 
 def import_transfer(session: Session, raw: bytes, name: str, trusted: list[Ed25519PublicKey],

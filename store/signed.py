@@ -58,7 +58,8 @@ def check_code(key_fingerprint: str, kind: str, payload: dict[str, Any]) -> str:
 
 
 def _file_bytes(envelope: dict[str, Any]) -> bytes:
-    return json.dumps(envelope, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False).encode() + b"\n"
+    text = json.dumps(envelope, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return text.encode() + b"\n"
 
 
 def sign_document(key: SiteKey, kind: str, payload: dict[str, Any]) -> bytes:
@@ -69,7 +70,8 @@ def sign_document(key: SiteKey, kind: str, payload: dict[str, Any]) -> bytes:
     envelope = {
         "format": FORMAT, "kind": kind, "payload": payload,
         "signature": base64.b64encode(key.private.sign(signed_bytes(kind, payload))).decode("ascii"),
-        "signer": {"fingerprint": key.fingerprint, "public_key": base64.b64encode(raw_public).decode("ascii")},
+        "signer": {"fingerprint": key.fingerprint,
+                   "public_key": base64.b64encode(raw_public).decode("ascii")},
     }
     return _file_bytes(envelope)
 
@@ -96,6 +98,15 @@ class SignedDocument:
         return hashlib.sha256(signed_bytes(self.kind, self.payload)).hexdigest()
 
 
+def _exact_base64(text: object) -> bytes:
+    """The bytes `text` encodes, refusing another spelling of them (base64's last character has
+    bits nobody reads: a changed one must not pass)."""
+    raw = base64.b64decode(str(text), validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ValueError("not the base64 the grader writes")
+    return raw
+
+
 def read_document(raw: bytes, kind: str, name: str = "the file") -> SignedDocument:
     """The document in `raw`, after checking that it is a `kind` document in the exact form it was
     written in and that its signature matches the key it names.
@@ -107,7 +118,8 @@ def read_document(raw: bytes, kind: str, name: str = "the file") -> SignedDocume
     try:
         envelope = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise DocumentRefused(f"{name} is not a signed grader document (not JSON), or it was damaged") from None
+        raise DocumentRefused(f"{name} is not a signed grader document (not JSON), or it was "
+                              "damaged") from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise DocumentRefused(f"{name} is not a signed grader document ({FORMAT})")
     if envelope.get("kind") != kind:
@@ -118,9 +130,8 @@ def read_document(raw: bytes, kind: str, name: str = "the file") -> SignedDocume
     try:
         if _file_bytes(envelope) not in (raw, raw + b"\n"):
             raise DocumentRefused(changed)
-        signature = base64.b64decode(str(envelope.get("signature")), validate=True)
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(str(signer.get("public_key")),
-                                                                     validate=True))
+        signature = _exact_base64(envelope.get("signature"))
+        public = Ed25519PublicKey.from_public_bytes(_exact_base64(signer.get("public_key")))
         public.verify(signature, signed_bytes(kind, payload))
     except (binascii.Error, ValueError, InvalidSignature):
         raise DocumentRefused(changed) from None

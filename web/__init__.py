@@ -24,6 +24,7 @@ from web import (
     render,
     roster,
     security,
+    transferred,
 )
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a submission is at most 1 MiB of files (grader.intake)
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                       portfolio_review.bp):
         app.register_blueprint(blueprint)
     pictures.init_app(app)
+    transferred.init_app(app)
     _error_pages(app)
     return app
 

@@ -55,7 +55,8 @@ def save_choices() -> Response | tuple[str, int]:
     if len(about) > ABOUT_MAX:
         problems.append(f"Say it in at most {ABOUT_MAX} characters (you wrote {len(about)}).")
     if len(picked) > MAX_PIECES:
-        problems.append(f"Choose at most {MAX_PIECES} pieces: the best of your work says more than all of it.")
+        problems.append(f"Choose at most {MAX_PIECES} pieces: the best of your work says more than all "
+                        "of it.")
     if problems:
         return _page(problems, 422)
     keep_choices(db(), g.user, about, picked)

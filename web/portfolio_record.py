@@ -47,7 +47,7 @@ def completion_record(session: Session, user: User, site_name: str, key_fingerpr
             "changed_by_instructor": score != attempt.score,
         })
     order = {row.key: row.position for row in rows.values()}
-    exercises.sort(key=lambda entry: (order.get(entry["exercise"], 10**6), entry["exercise"]))
+    exercises.sort(key=lambda entry: (order.get(str(entry["exercise"]), 10**6), str(entry["exercise"])))
     return {
         "format": RECORD_FORMAT,
         "site": {"name": site_name, "key": key_fingerprint},

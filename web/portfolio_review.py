@@ -84,7 +84,8 @@ def approve_export(export_id: int) -> Response | tuple[str, int]:
         db().rollback()
         return _page(_export(export_id), [str(error)], 409)
     db().commit()
-    flash(f"Export #{export.id} is approved: the record is signed and the PDF made. Download it below.", "info")
+    flash(f"Export #{export.id} is approved: the record is signed and the PDF made. Download it below.",
+          "info")
     return redirect(url_for("portfolio_review.review", export_id=export.id))
 
 

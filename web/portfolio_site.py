@@ -81,7 +81,8 @@ def _render(name: str, **context: Any) -> bytes:
 
 
 def style_css() -> str:
-    return (TEMPLATES / "style.css").read_text() + "\n" + FORMATTER.get_style_defs(".hl") + "\n"
+    highlighting: str = FORMATTER.get_style_defs(".hl")
+    return (TEMPLATES / "style.css").read_text() + "\n" + highlighting + "\n"
 
 
 def build_site(content: PortfolioContent, record: RecordView) -> dict[str, bytes]:

@@ -48,7 +48,8 @@ def print_pdf(html: bytes, chromium: str, timeout_s: float = PRINT_TIMEOUT_S) ->
         page, out = root / "print.html", root / "portfolio.pdf"
         page.write_bytes(html)
         command = chromium_command(chromium, page, out, root / "profile")
-        env = {name: value for name, value in os.environ.items() if name in ("PATH", "LANG", "HOME", "TMPDIR")}
+        kept = ("PATH", "LANG", "HOME", "TMPDIR")
+        env = {name: value for name, value in os.environ.items() if name in kept}
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout_s, env=env,
                                   stdin=subprocess.DEVNULL)

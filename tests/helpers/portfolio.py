@@ -61,8 +61,8 @@ def graded_page(session: Session, username: str, passed: bool = True) -> Submiss
 
 def graded_greet(session: Session, username: str) -> Submission:
     """A full-marks attempt at `python/greet` whose code has characters HTML must escape."""
-    check = {"id": "io-1", "title": "Says hello", "kind": "io", "status": "pass", "score": 1.0, "max_score": 1.0,
-             "message": "", "hint": "", "output": "", "tests": [], "hidden": False}
+    check = {"id": "io-1", "title": "Says hello", "kind": "io", "status": "pass", "score": 1.0,
+             "max_score": 1.0, "message": "", "hint": "", "output": "", "tests": [], "hidden": False}
     hidden = {**check, "id": "io-2", "title": "Secret check", "hidden": True}
     result = {"format": 1, "exercise": "python/greet", "status": "pass", "score": 2.0, "max_score": 2.0,
               "duration_s": 0.5, "checks": [check, hidden], "message": "",
@@ -92,6 +92,7 @@ def has_colour(png: Path, colour: tuple[int, int, int] = PICTURE_COLOUR, toleran
     """Whether the picture has at least `at_least` pixels close to `colour`."""
     with Image.open(png) as image:
         bands = image.convert("RGB").split()
-    masks = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0) for band, c in zip(bands, colour)]
+    masks = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+             for band, c in zip(bands, colour, strict=True)]
     both = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
     return both.histogram()[255] >= at_least

@@ -91,8 +91,9 @@ def seed_learner(site: TransferSite, username: str = "ann") -> None:
         cohort = Cohort(name="Tuesday")
         cohort.members.append(learner)
         session.add(cohort)
-        first = Submission(user_id=learner.id, exercise_key="python/greet", files={"greet.py": "print('hi')\n"},
-                           status="done", result=RESULT, score=1.0, max_score=2.0, created_at=AT,
+        first = Submission(user_id=learner.id, exercise_key="python/greet",
+                           files={"greet.py": "print('hi')\n"}, status="done", result=RESULT, score=1.0,
+                           max_score=2.0, created_at=AT,
                            started_at=AT + timedelta(seconds=1), finished_at=AT + timedelta(seconds=2))
         session.add(first)
         session.flush()
@@ -136,8 +137,8 @@ def learner_rows(site: TransferSite, username: str = "ann") -> dict[str, Any]:
             "overrides": [(o.score, o.reason, o.at, by_id[o.submission_id].created_at) for o in overrides],
             "drafts": [(d.exercise_key, d.files, d.updated_at) for d in session.scalars(
                 select(Draft).where(Draft.user_id == user.id).order_by(Draft.exercise_key))],
-            "portfolio": [(p.exercise_key, p.line, by_id[p.submission_id].created_at) for p in session.scalars(
-                select(PortfolioPiece).where(PortfolioPiece.user_id == user.id))],
+            "portfolio": [(p.exercise_key, p.line, by_id[p.submission_id].created_at) for p in
+                          session.scalars(select(PortfolioPiece).where(PortfolioPiece.user_id == user.id))],
         }
 
 

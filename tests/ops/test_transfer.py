@@ -20,7 +20,6 @@ from tests.helpers.transfer import (
 )
 
 
-
 def export(site: TransferSite, out: Path, username: str = "ann") -> Path:
     done = site.grader("transfer", "export", username, str(out))
     assert done.returncode == 0, done.stderr
@@ -35,7 +34,8 @@ def trust(receiver: TransferSite, sender: TransferSite) -> None:
     assert done.returncode == 0 and "now reads transfer files signed by SHA256:" in done.stdout, done.stderr
 
 
-def two_sites(tmp_path: Path, request: pytest.FixtureRequest, kinds: tuple[str, str]) -> tuple[TransferSite, TransferSite]:
+def two_sites(tmp_path: Path, request: pytest.FixtureRequest,
+              kinds: tuple[str, str]) -> tuple[TransferSite, TransferSite]:
     sites = []
     for name, kind in zip(("a", "b"), kinds, strict=True):
         url = request.getfixturevalue("postgres") if kind == "postgresql" else None

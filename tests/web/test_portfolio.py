@@ -92,7 +92,7 @@ def test_the_employer_view_is_served_from_the_preview_origin_without_scripts(
     assert "Ann" in html and "A page" in html and "Greet" in html and "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html.split("Content-Security-Policy", 1)[1]
-    piece = preview_get(settings, url.replace("index.html", "pieces/python-greet.html")).get_data(as_text=True)
+    piece = preview_get(settings, url.replace("index.html", "pieces/python-greet.html")).get_data(True)
     assert 'class="hl"' in piece and "&lt;b&gt;bold&lt;/b&gt;" in piece  # highlighted and escaped
     assert "Says hello" in piece and "Secret check" in piece
     web = preview_get(settings, url.replace("index.html", "pieces/web-page.html")).get_data(as_text=True)
@@ -131,7 +131,8 @@ def test_asking_to_take_it_out_freezes_the_site_and_the_record(
     assert export.state == "withdrawn"
 
 
-def test_a_learner_cannot_withdraw_anothers_request(as_ann: Browser, as_bob: Browser, db_session: Session) -> None:
+def test_a_learner_cannot_withdraw_anothers_request(as_ann: Browser, as_bob: Browser,
+                                                    db_session: Session) -> None:
     graded_page(db_session, "ann")
     choose(as_ann, ["web/page"])
     as_ann.post("/portfolio/exports")

@@ -56,8 +56,9 @@ def test_the_reviewer_sees_every_file_and_every_page(requested: PortfolioExport,
     waiting = as_ines.get("/teach/exports/").get_data(as_text=True)
     assert f"/teach/exports/{requested.id}" in waiting and "Ann" in waiting
     page = as_ines.get(f"/teach/exports/{requested.id}").get_data(as_text=True)
-    for path in ("index.html", "record.html", "print.html", "style.css", "CONTENTS.txt", "pieces/web-page.html",
-                 "pieces/web-page/index.html", "pieces/web-page/page.js", "pieces/python-greet/greet.py",
+    for path in ("index.html", "record.html", "print.html", "style.css", "CONTENTS.txt",
+                 "pieces/web-page.html", "pieces/web-page/index.html", "pieces/web-page/page.js",
+                 "pieces/python-greet/greet.py",
                  "pictures/web-page-1.png", "record.json", "site-key.pub", "portfolio.pdf"):
         assert f">{path}<" in page, path
     assert page.count('<details class="export-page" open>') == 6  # 5 of ours and the learner's page
@@ -76,9 +77,11 @@ def test_approving_signs_the_record_and_prints_a_pdf(
     db_session.refresh(requested)
     assert requested.state == "approved" and requested.reviewed_at is not None
     record = read_document(requested.signed_record or b"", "record")
-    assert record.fingerprint == site_key(settings.instance).fingerprint and record.payload == requested.record
+    assert record.fingerprint == site_key(settings.instance).fingerprint
+    assert record.payload == requested.record
     entry = db_session.scalars(select(AuditLog).where(AuditLog.action == "portfolio.approved")).one()
-    assert entry.detail["check_code"] == record.check_code and entry.detail["site_sha256"] == requested.site_sha256
+    assert entry.detail["check_code"] == record.check_code
+    assert entry.detail["site_sha256"] == requested.site_sha256
 
     download = as_ines.get(f"/teach/exports/{requested.id}/download")
     assert download.status_code == 200 and download.mimetype == "application/zip"
@@ -86,7 +89,8 @@ def test_approving_signs_the_record_and_prints_a_pdf(
         names = archive.namelist()
         folder = names[0].split("/", 1)[0] + "/"
         assert folder == f"portfolio-ann-{requested.id}/"
-        assert {folder + name for name in ("index.html", "record.json", "site-key.pub", "portfolio.pdf")} <= set(names)
+        wanted = ("index.html", "record.json", "site-key.pub", "portfolio.pdf")
+        assert {folder + name for name in wanted} <= set(names)
         pdf = tmp_path / "portfolio.pdf"
         pdf.write_bytes(archive.read(folder + "portfolio.pdf"))
         assert archive.read(folder + "record.json") == requested.signed_record
