@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from store.models import PortfolioExport, audit
+from store.site_key import site_key
 from web import security
 from web.auth import role_required
 from web.context import settings
@@ -48,7 +49,18 @@ def waiting() -> str:
     requested = db().scalars(query.where(PortfolioExport.state == "requested")).all()
     decided = db().scalars(select(PortfolioExport).where(PortfolioExport.state != "requested")
                            .order_by(PortfolioExport.id.desc()).limit(50)).all()
-    return render_template("portfolio/waiting.html", requested=requested, decided=decided)
+    key = site_key(settings().instance)
+    return render_template("portfolio/waiting.html", requested=requested, decided=decided,
+                           fingerprint=key.fingerprint, site_name=settings().site_name)
+
+
+@bp.route("/site-key.pub")
+@staff_only
+def public_key() -> Response:
+    """This site's public key, for the programme's hub and for other sites (`grader transfer trust`)."""
+    key = site_key(settings().instance)
+    name = f"{key.fingerprint.removeprefix('SHA256:')}.pub"
+    return send_file(io.BytesIO(key.public_pem), mimetype="text/plain", as_attachment=True, download_name=name)
 
 
 def _page(export: PortfolioExport, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
