@@ -8,9 +8,12 @@ neither the pages' (they have none) nor the learner's own page framed inside the
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -25,6 +28,7 @@ from web.portfolio_site import build_site, from_zip
 from web.security import preview_origin
 
 SALT = "portfolio-preview-v1"
+BUILDS = "grader.portfolio_builds"
 SHOWN_AS = {".html": "text/html", ".css": "text/css", ".png": "image/png", ".pdf": "application/pdf",
             ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 """What a file is served as; anything else is plain text, shown to the reviewer and never run."""
@@ -66,13 +70,40 @@ def live_files(user_id: int) -> dict[str, bytes] | None:
     return build_site(content, record_view(payload))
 
 
+class RecentBuilds:
+    """The last few portfolios built for the preview origin: an employer's view asks for a page, its
+    style sheet and each picture, and all of them come from one build."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._lock = threading.Lock()
+        self._builds: OrderedDict[tuple[int, float], dict[str, bytes]] = OrderedDict()
+        self._size = size
+
+    def get(self, key: tuple[int, float],
+            build: Callable[[], dict[str, bytes] | None]) -> dict[str, bytes] | None:
+        with self._lock:
+            if key in self._builds:
+                self._builds.move_to_end(key)
+                return self._builds[key]
+        files = build()
+        if files is not None:
+            with self._lock:
+                self._builds[key] = files
+                while len(self._builds) > self._size:
+                    self._builds.popitem(last=False)
+        return files
+
+
 def _files_for(payload: Any) -> dict[str, bytes] | None:
     session = database.db()
     match payload:
         case ["pf", int(user_id), float(stamp) | int(stamp)]:
             portfolio = session.get(Portfolio, user_id)
             current = portfolio.updated_at.timestamp() if portfolio else 0.0
-            return live_files(user_id) if current == stamp else None
+            if current != stamp:
+                return None
+            builds: RecentBuilds = current_app.extensions[BUILDS]
+            return builds.get((user_id, float(stamp)), lambda: live_files(user_id))
         case ["ex", int(export_id), str(sha)]:
             export = session.scalar(select(PortfolioExport).where(PortfolioExport.id == export_id,
                                                                   PortfolioExport.site_sha256 == sha))
@@ -102,4 +133,5 @@ def serve_portfolio(token: str, path: str) -> Response:
 
 
 def init_preview_app(app: Flask) -> None:
+    app.extensions[BUILDS] = RecentBuilds()
     app.add_url_rule("/portfolio/<token>/<path:path>", "portfolio", serve_portfolio)

@@ -60,7 +60,8 @@ def public_key() -> Response:
     """This site's public key, for the programme's hub and for other sites (`grader transfer trust`)."""
     key = site_key(settings().instance)
     name = f"{key.fingerprint.removeprefix('SHA256:')}.pub"
-    return send_file(io.BytesIO(key.public_pem), mimetype="text/plain", as_attachment=True, download_name=name)
+    return send_file(io.BytesIO(key.public_pem), mimetype="text/plain", as_attachment=True,
+                     download_name=name)
 
 
 def _page(export: PortfolioExport, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:

@@ -37,6 +37,7 @@ from web.portfolio_content import Picture, PortfolioContent
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "export"
 FORMATTER = HtmlFormatter(cssclass="hl", style="default")
 HIGHLIGHT_MAX = 200_000  # characters: a longer file is shown as plain text
+PRINTED_LINES = 60  # of each file in the PDF: the website has the rest (a long listing is slow to print)
 ADDED_ON_APPROVAL = {
     "record.json": "the record of completion above, signed with the site's key (check it: grader verify)",
     "site-key.pub": "the site's public key, to check record.json with",
@@ -76,6 +77,12 @@ def highlighted(path: str, text: str) -> Markup:
     return Markup(highlight(text, lexer, FORMATTER))  # noqa: S704 - Pygments' output escapes the text
 
 
+def printed(text: str) -> tuple[str, int]:
+    """The first lines of a file for the PDF, and how many lines are left out."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:PRINTED_LINES]), max(0, len(lines) - PRINTED_LINES)
+
+
 def _render(name: str, **context: Any) -> bytes:
     return _environment.get_template(name).render(**context).encode()
 
@@ -102,7 +109,7 @@ def build_site(content: PortfolioContent, record: RecordView) -> dict[str, bytes
     css = style_css()
     files["style.css"] = css.encode()
     context = {"content": content, "record": record, "pictures": pictures, "highlighted": highlighted,
-               "safe_path": safe_path}
+               "safe_path": safe_path, "printed": printed}
     files["index.html"] = _render("index.html", root="", **context)
     for piece in content.pieces:
         files[f"pieces/{piece.slug}.html"] = _render("piece.html", root="../", piece=piece, **context)

@@ -137,7 +137,8 @@ def test_sending_it_back_needs_a_reason_the_learner_reads(
     assert as_ines.get(f"/teach/exports/{requested.id}/download").status_code == 404
 
 
-def test_staff_see_and_download_the_sites_public_key(as_ines: Browser, as_ann: Browser, settings: Settings) -> None:
+def test_staff_see_and_download_the_sites_public_key(as_ines: Browser, as_ann: Browser,
+                                                    settings: Settings) -> None:
     key = site_key(settings.instance)
     page = as_ines.get("/teach/exports/").get_data(as_text=True)
     assert f'<code class="fingerprint">{key.fingerprint}</code>' in page
