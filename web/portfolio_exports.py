@@ -8,7 +8,7 @@ import hashlib
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from config import Settings
@@ -70,6 +70,20 @@ def _waiting(export: PortfolioExport) -> None:
         raise ExportError(f"This export is {export.state} already: nothing was changed.")
 
 
+def _decide(session: Session, export: PortfolioExport, **values: Any) -> None:
+    """Change a waiting export in one statement that only matches while it still waits: two people
+    deciding at once cannot both win.
+
+    Raises:
+        ExportError: someone else decided (or the learner withdrew) meanwhile.
+    """
+    done = session.execute(update(PortfolioExport).where(PortfolioExport.id == export.id,
+                                                         PortfolioExport.state == OPEN).values(**values))
+    if getattr(done, "rowcount", 0) != 1:
+        raise ExportError("Someone else decided about this export meanwhile: nothing was changed.")
+    session.refresh(export)
+
+
 def approve(session: Session, export: PortfolioExport, reviewer: User, settings: Settings, ip: str) -> None:
     """Sign the record the reviewer saw and print the PDF of the page they saw.
 
@@ -83,12 +97,8 @@ def approve(session: Session, export: PortfolioExport, reviewer: User, settings:
     except PrintError as error:
         raise ExportError(f"Nothing was approved: the PDF could not be made. {error}") from None
     key = site_key(settings.instance)
-    export.signed_record = sign_document(key, "record", export.record)
-    export.pdf = pdf
-    export.state = "approved"
-    export.reviewer_id = reviewer.id
-    export.reviewed_at = utcnow()
-    export.reason = ""
+    _decide(session, export, state="approved", signed_record=sign_document(key, "record", export.record),
+            pdf=pdf, reviewer_id=reviewer.id, reviewed_at=utcnow(), reason="")
     audit(session, reviewer.id, "portfolio.approved", f"export:{export.id}",
           {"learner_id": export.user_id, "site_sha256": export.site_sha256,
            "check_code": record_view(export.record).check_code}, ip)
@@ -104,15 +114,14 @@ def send_back(session: Session, export: PortfolioExport, reviewer: User, reason:
     reason = reason.strip()[:REASON_MAX]
     if not reason:
         raise ExportError("Write why it goes back: the learner reads it.")
-    export.state, export.reason = "returned", reason
-    export.reviewer_id, export.reviewed_at = reviewer.id, utcnow()
+    _decide(session, export, state="returned", reason=reason, reviewer_id=reviewer.id, reviewed_at=utcnow())
     audit(session, reviewer.id, "portfolio.returned", f"export:{export.id}",
           {"learner_id": export.user_id, "reason": reason}, ip)
 
 
 def withdraw(session: Session, export: PortfolioExport, user: User, ip: str) -> None:
     _waiting(export)
-    export.state = "withdrawn"
+    _decide(session, export, state="withdrawn")
     audit(session, user.id, "portfolio.withdrawn", f"export:{export.id}", {}, ip)
 
 

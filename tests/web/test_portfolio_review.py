@@ -145,3 +145,25 @@ def test_staff_see_and_download_the_sites_public_key(as_ines: Browser, as_ann: B
     download = as_ines.get("/teach/exports/site-key.pub")
     assert download.status_code == 200 and download.data == key.public_pem
     assert as_ann.get("/teach/exports/site-key.pub").status_code == 404
+
+
+def test_two_decisions_at_once_cannot_both_win(requested: PortfolioExport, settings: Settings) -> None:
+    from store.db import make_engine, session_factory
+    from store.models import User
+    from web.portfolio_exports import ExportError, send_back
+
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    try:
+        with sessions() as first, sessions() as second:
+            mine, theirs = first.get(PortfolioExport, requested.id), second.get(PortfolioExport, requested.id)
+            assert mine is not None and theirs is not None and mine.state == theirs.state == "requested"
+            ines = second.scalars(select(User).where(User.username == "ines")).one()
+            send_back(second, theirs, ines, "Not yet.", "test")
+            second.commit()
+            with pytest.raises(ExportError, match="Someone else decided"):
+                send_back(first, mine, first.get(User, ines.id), "Also not.", "test")  # type: ignore[arg-type]
+            first.rollback()
+            assert first.get(PortfolioExport, requested.id).reason == "Not yet."  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
