@@ -1,7 +1,8 @@
 """The `grader` command, assembled here and only here: the grading commands (run, validate, images,
 doctor), the site's (serve, users, exercises, db), the grading service's (worker) and the offline
-operations' (bundle, backup, restore). The installation's settings are read from the environment once,
-when the command starts, and handed to the command that runs."""
+operations' (bundle, backup, restore; verify, site-key, transfer, portfolio). The installation's
+settings are read from the environment once, when the command starts, and handed to the command that
+runs."""
 
 from __future__ import annotations
 

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Submission, User, utcnow
+from tests.helpers.site import Browser
 
 PAGE_HTML = ("<!doctype html><title>Mine</title><h1>Welcome to my page</h1>"
              "<script>document.title = 'SCRIPT RAN'</script>\n")
 PAGE_JS = "document.body.append('SCRIPT RAN');\n"
 GREET = "name = input()\nprint(f'Hello, {name}!')  # <b>bold</b>\n"
 PICTURE_COLOUR = (220, 40, 40)
+ABOUT = "I like making pages that load fast. <script>alert(1)</script>"
 
 
 def picture_png(colour: tuple[int, int, int] = PICTURE_COLOUR) -> str:
@@ -73,6 +75,22 @@ def graded_greet(session: Session, username: str) -> Submission:
     session.add(submission)
     session.commit()
     return submission
+
+
+def choose(browser: Browser, keys: list[str], about: str = ABOUT,  # type: ignore[no-untyped-def]
+           lines: dict[str, str] | None = None):
+    """Save the portfolio form as the learner would: `keys` ticked, a line for each exercise."""
+    page = browser.get("/portfolio/").get_data(as_text=True)
+    form: dict[str, object] = {"about": about}
+    index = 0
+    while f'name="key-{index}" value="' in page:
+        key = page.split(f'name="key-{index}" value="', 1)[1].split('"', 1)[0]
+        form[f"key-{index}"] = key
+        form[f"line-{index}"] = (lines or {}).get(key, f"Line about {key}")
+        if key in keys:
+            form[f"pick-{index}"] = "1"
+        index += 1
+    return browser.post("/portfolio/", form)
 
 
 def pdf_text(pdf: Path) -> str:

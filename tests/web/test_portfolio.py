@@ -11,26 +11,10 @@ from sqlalchemy.orm import Session
 
 from config import Settings
 from store.models import AuditLog, PortfolioExport, PortfolioPiece
-from tests.helpers.portfolio import graded_greet, graded_page
+from tests.helpers.portfolio import choose, graded_greet, graded_page
 from tests.helpers.site import Browser, graded_submission
 from web.portfolio_site import from_zip
 from web.preview import create_preview_app
-
-ABOUT = "I like making pages that load fast. <script>alert(1)</script>"
-
-
-def choose(browser: Browser, keys: list[str], about: str = ABOUT, lines: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    page = browser.get("/portfolio/").get_data(as_text=True)
-    form: dict[str, object] = {"about": about}
-    index = 0
-    while f'name="key-{index}" value="' in page:
-        key = page.split(f'name="key-{index}" value="', 1)[1].split('"', 1)[0]
-        form[f"key-{index}"] = key
-        form[f"line-{index}"] = (lines or {}).get(key, f"Line about {key}")
-        if key in keys:
-            form[f"pick-{index}"] = "1"
-        index += 1
-    return browser.post("/portfolio/", form)
 
 
 def preview_get(settings: Settings, url: str):  # type: ignore[no-untyped-def]

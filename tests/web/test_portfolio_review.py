@@ -16,11 +16,9 @@ from config import Settings
 from store.models import AuditLog, PortfolioExport
 from store.signed import read_document
 from store.site_key import site_key
-from tests.conftest import CHROMIUM
 from tests.helpers.machine import unavailable
-from tests.helpers.portfolio import graded_greet, graded_page, has_colour, pdf_pages, pdf_text
+from tests.helpers.portfolio import choose, graded_greet, graded_page, has_colour, pdf_pages, pdf_text
 from tests.helpers.site import Browser
-from tests.web.test_portfolio import choose
 
 
 @pytest.fixture
@@ -32,8 +30,8 @@ def requested(as_ann: Browser, db_session: Session) -> PortfolioExport:
     return db_session.scalars(select(PortfolioExport)).one()
 
 
-def needs_pdf_tools() -> None:
-    for tool in (CHROMIUM, "/usr/bin/pdftoppm", "/usr/bin/pdftotext"):
+def needs_pdf_tools(settings: Settings) -> None:
+    for tool in (settings.chromium, "/usr/bin/pdftoppm", "/usr/bin/pdftotext"):
         if not Path(tool).exists():
             unavailable(f"{tool} is not installed (apt-get install chromium poppler-utils)")
 
@@ -69,7 +67,7 @@ def test_the_reviewer_sees_every_file_and_every_page(requested: PortfolioExport,
 def test_approving_signs_the_record_and_prints_a_pdf(
     requested: PortfolioExport, as_ines: Browser, db_session: Session, settings: Settings, tmp_path: Path
 ) -> None:
-    needs_pdf_tools()
+    needs_pdf_tools(settings)
     stale = as_ines.post(f"/teach/exports/{requested.id}/approve", {"site_sha256": "0" * 64})
     assert stale.status_code == 409 and "out of date" in stale.get_data(as_text=True)
     response = approve(as_ines, requested)
