@@ -159,3 +159,13 @@ def test_files_from_untrusted_sites_changed_files_and_own_files_are_refused(tmp_
     assert table_counts(receiver) == before
     own = sender.grader("transfer", "import", str(path))
     assert own.returncode == 1 and "was made by this site" in own.stderr
+
+
+def test_a_key_trusted_with_bundle_trust_is_read_too(tmp_path: Path) -> None:
+    """`grader transfer trust` is the command to use; a key already trusted for bundles also counts."""
+    sender, receiver = make_site(tmp_path / "a"), make_site(tmp_path / "b")
+    seed_learner(sender)
+    assert sender.grader("site-key", "--export", str(tmp_path / "a.pub")).returncode == 0
+    assert receiver.grader("bundle", "trust", str(tmp_path / "a.pub")).returncode == 0
+    done = receiver.grader("transfer", "import", str(export(sender, tmp_path)))
+    assert done.returncode == 0 and "added 3 attempts" in done.stdout, done.stderr
