@@ -1,6 +1,6 @@
 """The `grader` command, assembled here and only here: the grading commands (run, validate, images,
 doctor), the site's (serve, users, exercises, db), the grading service's (worker) and the offline
-operations' (bundle, backup, restore).
+operations' (bundle, backup, restore; verify, site-key, transfer, portfolio).
 
 A command's package is imported only when that command runs: `grader --help` imports none of them,
 and `grader run` never imports the site, its database or its queue. The installation's settings are
@@ -48,6 +48,10 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("bundle", "ops.commands:bundle_group", "Install and upgrade a site with no internet."),
     CommandEntry("backup", "ops.commands:backup_command", "Back up the database and instance folder."),
     CommandEntry("restore", "ops.commands:restore_command", "Put back a back-up's database and files."),
+    CommandEntry("verify", "ops.record_commands:verify_command", "Check a signed record or transfer file."),
+    CommandEntry("site-key", "ops.record_commands:site_key_command", "This site's signing key for records."),
+    CommandEntry("transfer", "ops.record_commands:transfer_group", "Move a learner to another site."),
+    CommandEntry("portfolio", "ops.record_commands:portfolio_group", "Approved portfolio exports."),
 )
 
 

@@ -51,6 +51,9 @@ class Settings:
     backups: where back-ups go [GRADER_BACKUPS, default <instance>/backups]
     signing_passphrase: the passphrase of a bundle signing key, for unattended use
         [GRADER_SIGNING_PASSPHRASE; None: ask]
+    site_name: the programme's name on records of completion and portfolios a learner takes out
+        [GRADER_SITE_NAME, default "Code Workshop"]
+    chromium: the browser that prints a portfolio's PDF [GRADER_CHROMIUM, default /usr/bin/chromium]
     grading: the curriculum [GRADER_EXERCISES], the pictures [GRADER_REFERENCES, default
         $XDG_CACHE_HOME/grader/references], the sandbox [GRADER_RUNTIME, GRADER_SANDBOX_USER,
         GRADER_CPUS, GRADER_PIDS, GRADER_TMPFS_MB, GRADER_POOL_SIZE, DOCKER_HOST] and the Debian mirror
@@ -76,6 +79,8 @@ class Settings:
     home: Path = Path("/opt/grader")
     backups: Path = Path("/opt/grader/instance/backups")
     signing_passphrase: str | None = field(default=None, repr=False)
+    site_name: str = "Code Workshop"
+    chromium: str = "/usr/bin/chromium"
     testing: bool = False
     given_secret_key: str | None = field(default=None, repr=False)
 
@@ -121,6 +126,8 @@ class Settings:
             home=Path(env.text("GRADER_HOME") or "/opt/grader"),
             backups=Path(env.text("GRADER_BACKUPS") or instance / "backups").resolve(),
             signing_passphrase=env.environ.get("GRADER_SIGNING_PASSPHRASE"),
+            site_name=env.text("GRADER_SITE_NAME").strip()[:200] or "Code Workshop",
+            chromium=env.text("GRADER_CHROMIUM") or "/usr/bin/chromium",
             given_secret_key=env.text("GRADER_SECRET_KEY") or None,
         )
 

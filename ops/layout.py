@@ -9,6 +9,7 @@
     instance/                the data: database, queue, secret key
     backups/                 back-ups, among them the one taken before each upgrade
     trusted-keys/*.pub       the keys whose bundles this site installs
+    trusted-sites/*.pub      the keys of other sites whose transfer files this site reads
     logs/                    a log of every install and rollback
 """
 
@@ -115,6 +116,10 @@ class Site:
     @property
     def trusted_keys(self) -> Path:
         return self.prefix / "trusted-keys"
+
+    @property
+    def trusted_sites(self) -> Path:
+        return self.prefix / "trusted-sites"
 
     @property
     def logs(self) -> Path:

@@ -8,7 +8,6 @@ bootstrap script does, before any code from the bundle runs).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ops.errors import OpsError
+from store.site_key import fingerprint
 
 PUBLIC_SUFFIX = ".pub"
 
@@ -29,13 +29,6 @@ class TrustedKey:
     path: Path
     key: Ed25519PublicKey
     fingerprint: str
-
-
-def fingerprint(key: Ed25519PublicKey) -> str:
-    """A short, readable name of a public key, to compare with the one printed by `keygen`."""
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    digest = hashlib.sha256(raw).hexdigest()[:24]
-    return "SHA256:" + "-".join(digest[i:i + 4] for i in range(0, len(digest), 4))
 
 
 def generate_key_pair(folder: Path, name: str, passphrase: bytes | None) -> tuple[Path, Path, str]:

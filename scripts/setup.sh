@@ -4,7 +4,7 @@
 # every step checks first and does nothing when its work is already done.
 #
 #   scripts/setup.sh          what the product needs
-#   scripts/setup.sh --test   plus what the test suite needs (Chromium, Redis, PostgreSQL)
+#   scripts/setup.sh --test   plus what the test suite needs (Redis, PostgreSQL, poppler-utils)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +18,11 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates)
+# chromium prints the PDF of a learner's approved portfolio (web/printing.py).
+packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates chromium)
 if $want_test; then
-    packages+=(chromium redis-server postgresql iproute2 strace)
+    # poppler-utils: pdftoppm and pdftotext, to look at the PDFs the tests make
+    packages+=(redis-server postgresql iproute2 strace poppler-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Role = Literal["admin", "instructor", "learner"]
@@ -198,6 +209,110 @@ class WorkerHeartbeat(Base):
     detail: Mapped[str] = mapped_column(Text, default="")  # what is wrong, in words, when something is
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+
+# ---- Leaving with proof: portfolios, their reviewed exports, and learners moved from another site ----
+
+ExportState = Literal["requested", "approved", "returned", "withdrawn"]
+
+
+class Portfolio(Base):
+    """What a learner says about themselves on their portfolio; its pieces are `PortfolioPiece` rows.
+    No contact or personal details: the instructor guide says why."""
+
+    __tablename__ = "portfolios"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    about: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PortfolioPiece(Base):
+    """One exercise a learner shows, through one of their attempts, with a line about it."""
+
+    __tablename__ = "portfolio_pieces"
+    __table_args__ = (UniqueConstraint("user_id", "exercise_key", name="uq_portfolio_pieces_user_exercise"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_key: Mapped[str] = mapped_column(String(200))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    line: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class PortfolioExport(Base):
+    """A learner's request to take their portfolio out, frozen when asked: the website's files (a zip)
+    and the record of completion, exactly as the reviewer sees them. Approval adds the signed record
+    and the PDF; a reviewer who sends it back gives the reason."""
+
+    __tablename__ = "portfolio_exports"
+    __table_args__ = (
+        Index("ix_portfolio_exports_state", "state", "requested_at"),
+        Index("ix_portfolio_exports_user", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="requested")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    site_zip: Mapped[bytes] = mapped_column(deferred=True)
+    site_sha256: Mapped[str] = mapped_column(String(64))
+    record: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the payload to sign on approval
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    signed_record: Mapped[bytes | None] = mapped_column(default=None, deferred=True)
+    pdf: Mapped[bytes | None] = mapped_column(default=None, deferred=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+
+class TransferImport(Base):
+    """A transfer file read into this site (`grader transfer import`); the same file is read once."""
+
+    __tablename__ = "transfer_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(64))  # the fingerprint of the site that signed it
+    source_site: Mapped[str] = mapped_column(String(200), default="")
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TransferredRow(Base):
+    """A row that came from another site: what it was called there, so importing again adds nothing
+    twice, and pages can say that an attempt was graded elsewhere."""
+
+    __tablename__ = "transferred_rows"
+    __table_args__ = (
+        UniqueConstraint("source", "kind", "source_id", name="uq_transferred_rows_source"),
+        Index("ix_transferred_rows_local", "kind", "local_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("transfer_imports.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # "user", "submission" or "override"
+    source_id: Mapped[int] = mapped_column()
+    local_id: Mapped[int] = mapped_column()
+
+    transfer: Mapped[TransferImport] = relationship()
+
+
+class PasswordChangeRequired(Base):
+    """An account whose next login must set a new password (one made by a transfer import)."""
+
+    __tablename__ = "password_changes_required"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    since: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def audit(

@@ -14,13 +14,17 @@ from web import (
     auth,
     context,
     database,
+    first_login,
     instructor,
     learner,
     pictures,
+    portfolio,
+    portfolio_review,
     preview,
     render,
     roster,
     security,
+    transferred,
 )
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a submission is at most 1 MiB of files (grader.intake)
@@ -47,9 +51,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     render.init_app(app)
     auth.init_app(app)
-    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
+    first_login.init_app(app)
+    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp, portfolio.bp,
+                      portfolio_review.bp):
         app.register_blueprint(blueprint)
     pictures.init_app(app)
+    transferred.init_app(app)
     _error_pages(app)
     return app
 

@@ -30,7 +30,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from store.models import User, audit, utcnow
-from web import security
+from web import first_login, security
 from web.context import settings
 from web.database import db
 
@@ -167,6 +167,7 @@ def change_password() -> Response | str:
         else:
             user.password_hash = hash_password(form.new.data or "")
             user.session_version += 1
+            first_login.password_was_set(user)
             audit(db(), user.id, "password.changed", user.username, {}, security.client_ip())
             db().commit()
             start_session(user)

@@ -21,7 +21,7 @@ from config import Settings
 from grader.exercise import Exercise
 from store.catalog_sync import find_exercise
 from store.models import Draft, Submission
-from web import context, database
+from web import context, database, portfolio_preview
 from web.auth import login_required
 from web.context import catalog, settings
 from web.security import preview_origin
@@ -108,7 +108,7 @@ def serve_preview(token: str, path: str) -> Response:
 
 
 def preview_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers.setdefault("Content-Security-Policy", PREVIEW_CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -125,6 +125,7 @@ def create_preview_app(settings: Settings | None = None) -> Flask:
     context.init_app(app, settings)
     database.init_app(app, settings.database_url)
     app.add_url_rule("/p/<token>/<path:path>", "serve", serve_preview)
+    portfolio_preview.init_preview_app(app)
     app.add_url_rule("/", "index", lambda: Response("Learners' pages are shown here.", mimetype="text/plain"))
     app.after_request(preview_headers)
     return app

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import Site
+from tests.e2e.e2e_site import Site, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 GRADING_S = 120_000  # ms: the first grading may wait for the worker's start-up checks
@@ -26,14 +26,6 @@ THIEF = """<!doctype html>
     .then(function () { document.getElementById("out").textContent = out.join("\\n"); });
 </script>
 """
-
-
-def log_in(page: Any, site: Site, username: str) -> None:
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", site.passwords[username])
-    page.click("button.primary")
-    page.wait_for_url(f"{site.url}/")
 
 
 def test_a_learner_sees_the_verdicts_change(site: Site, page: Any) -> None:
