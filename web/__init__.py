@@ -12,12 +12,15 @@ from web import (
     admin,
     api,
     auth,
+    classroom,
     context,
     database,
     instructor,
     learner,
+    live_events,
     pictures,
     preview,
+    regrading,
     render,
     roster,
     security,
@@ -47,7 +50,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     render.init_app(app)
     auth.init_app(app)
-    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
+    blueprints = (learner.bp, api.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
+                  roster.bp, admin.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)
     _error_pages(app)
