@@ -4,8 +4,9 @@ as "could not be graded", written in the same transaction as the change itself.
 Readers (the site's live pages, in any process, on any machine sharing the database) follow it by id:
 the id is the cursor a page resumes from after a lost connection. Delivery is at least once: ids are
 handed out before commit, so on PostgreSQL a smaller id can become visible after a larger one; readers
-look back LOOKBACK ids and skip those they already sent, and pages treat an event as "this submission
-changed, look again", which is safe to receive twice. Rows older than KEEP_S are pruned as new ones
+also get the events of the last LATE_S seconds below their cursor (at most LOOKBACK ids back) and skip
+those they already sent, and pages treat an event as "this submission changed, look again", which is
+safe to receive twice. Rows older than KEEP_S are pruned as new ones
 arrive.
 """
 
@@ -21,6 +22,7 @@ from store.models import Submission, SubmissionEvent, utcnow
 
 KEEP_S = 24 * 3600
 LOOKBACK = 50
+LATE_S = 10.0
 
 
 def record_change(session: Session, submission: Submission) -> SubmissionEvent:
@@ -46,9 +48,11 @@ def latest_id(session: Session) -> int:
 
 def events_after(session: Session, cursor: int, user_ids: Collection[int] | None = None,
                  limit: int = 200) -> list[SubmissionEvent]:
-    """The events after `cursor` and the LOOKBACK before it (late commits), oldest first; only those of
-    `user_ids` when given. The caller skips the ones it already sent."""
-    query = select(SubmissionEvent).where(SubmissionEvent.id > cursor - LOOKBACK)
+    """The events after `cursor`, and those of the last LATE_S seconds just below it (late commits),
+    oldest first; only those of `user_ids` when given. The caller skips the ones it already sent."""
+    recent = SubmissionEvent.at >= utcnow() - timedelta(seconds=LATE_S)
+    late = (SubmissionEvent.id > cursor - LOOKBACK) & recent
+    query = select(SubmissionEvent).where((SubmissionEvent.id > cursor) | late)
     if user_ids is not None:
         query = query.where(SubmissionEvent.user_id.in_(list(user_ids)))
     return list(session.scalars(query.order_by(SubmissionEvent.id).limit(limit)))

@@ -29,9 +29,12 @@ class Week:
         if not text:
             return cls(today - timedelta(days=today.weekday()))
         match = WEEK.match(text)
-        if match is None:
-            raise ValueError(f"{text!r} is not a week like 2026-W49")
-        return cls(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1))
+        try:
+            if match is None:
+                raise ValueError(text)
+            return cls(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1))
+        except ValueError:
+            raise ValueError(f"{text[:40]!r} is not a week like 2026-W49") from None
 
     @property
     def iso(self) -> str:

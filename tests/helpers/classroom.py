@@ -127,7 +127,7 @@ def result(exercise: str, outcome: str) -> dict[str, Any]:
         {"id": "io-1", "title": "Says hello", "kind": "io", "status": "fail" if visible else "pass",
          "score": 0.0 if visible else 1.0, "max_score": 1.0, "hint": "Use print(\"Hello, class!\").",
          "message": "Your program's output is not what was expected." if visible else "",
-         "output": "Line 1 is different.\n  expected: 'Hello, class!'\n  yours:    'Hello'" if visible else "",
+         "output": DIFF if visible else "",
          "tests": [], "hidden": False},
         {"id": "io-2", "title": "Secret check", "kind": "io", "status": "fail" if hidden else "pass",
          "score": 0.0 if hidden else 1.0, "max_score": 1.0, "hint": None,
@@ -139,6 +139,7 @@ def result(exercise: str, outcome: str) -> dict[str, Any]:
             "max_score": 2.0, "duration_s": 0.4, "checks": checks, "provenance": None, "message": ""}
 
 
+DIFF = "Line 1 is different.\n  expected: 'Hello, class!'\n  yours:    'Hello'"
 CODE = {"f": 'print("Hello")\n', "h": 'print("Hello, class")\n', "p": 'print("Hello, class!")\n'}
 
 
@@ -178,3 +179,28 @@ def _seed_plan(session: Session, user_id: int, plan: Plan, now: datetime) -> Non
     touched = now - timedelta(minutes=plan.step_min if not plan.outcomes else plan.attempt_minutes_ago()[-1])
     session.add(Draft(user_id=user_id, exercise_key=plan.exercise, files={"greet.py": last}, created_at=began,
                       updated_at=touched))
+
+
+def add_attempt(session: Session, user_id: int, exercise: str, failing: tuple[str, ...], at: datetime,
+                files: dict[str, str] | None = None) -> Submission:
+    """A graded attempt of a copy of python/greet at `at` whose checks in `failing` ("io-1": Says hello,
+    "io-2": the hidden Secret check) failed, as the worker leaves it (the caller commits)."""
+    outcome = "f" if "io-1" in failing else "h" if "io-2" in failing else "p"
+    data = result(exercise, outcome)
+    if failing == ("io-1",):  # only the visible check
+        data["checks"][1].update(status="pass", score=1.0, message="")
+        data.update(score=1.0, status="fail")
+    files = files or {"greet.py": CODE[outcome]}
+    submission = Submission(user_id=user_id, exercise_key=exercise, files=files, status="done", result=data,
+                            score=data["score"], max_score=2.0, failed_checks=failed_checks(data),
+                            created_at=at, started_at=at, finished_at=at)
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def add_draft(session: Session, user_id: int, exercise: str, began: datetime, touched: datetime) -> Draft:
+    draft = Draft(user_id=user_id, exercise_key=exercise, files={"greet.py": ""}, created_at=began,
+                  updated_at=touched)
+    session.add(draft)
+    return draft
