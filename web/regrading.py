@@ -28,6 +28,11 @@ def _stripped(text: str | None) -> str | None:
 
 
 class RegradeForm(FlaskForm):
+    """Its fields are named `regrade-...`: the attempt page also has the score form's `reason`."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(prefix="regrade", **kwargs)
+
     reason = StringField("Why grade it again (kept in the attempt's history; the learner reads it)",
                          filters=[_stripped],
                          validators=[DataRequired("Write why it is graded again."), Length(max=REASON_MAX)])

@@ -34,12 +34,13 @@ def test_regrade_one_and_all(as_ines: Browser, db_session: Session) -> None:
     first = graded_submission(db_session, "ann", passed=False)
     second = graded_submission(db_session, "bob", passed=True)
     as_ines.get("/teach/catalogue")
-    response = as_ines.post(f"/teach/submissions/{first.id}/regrade", {"reason": "A test was wrong"})
+    response = as_ines.post(f"/teach/submissions/{first.id}/regrade", {"regrade-reason": "A test was wrong"})
     assert response.status_code == 302
     db_session.expire_all()
     assert (first.status, first.regrade_requested_at is not None) == ("queued", True)
     assert first.result is not None and first.score == 0.0  # the old grading shows until the new one lands
-    response = as_ines.post("/teach/exercises/python/greet/regrade", {"reason": "The exercise changed"})
+    why = {"regrade-reason": "The exercise changed"}
+    response = as_ines.post("/teach/exercises/python/greet/regrade", why)
     assert response.status_code == 302
     db_session.expire_all()
     assert second.status == "queued"  # the attempt already waiting is not queued twice
@@ -51,11 +52,11 @@ def test_regrade_one_and_all(as_ines: Browser, db_session: Session) -> None:
 def test_a_regrade_needs_a_reason(as_ines: Browser, db_session: Session) -> None:
     attempt = graded_submission(db_session, "ann", passed=False)
     as_ines.get(f"/submissions/{attempt.id}")
-    response = as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"reason": "  "})
+    response = as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"regrade-reason": "  "})
     assert response.status_code == 302 and response.headers["Location"].endswith("#regrade")
     page = as_ines.get(f"/submissions/{attempt.id}").get_data(as_text=True)
     assert "write why this attempt is graded again" in page
-    as_ines.post("/teach/exercises/python/greet/regrade", {"reason": ""})
+    as_ines.post("/teach/exercises/python/greet/regrade", {"regrade-reason": ""})
     db_session.expire_all()
     assert attempt.status == "done" and db_session.scalar(select(func.count()).select_from(Regrade)) == 0
 

@@ -160,7 +160,7 @@ def test_grading_again_keeps_the_change_and_shows_it(
 ) -> None:
     attempt = graded_submission(db_session, "ann", passed=False)
     _override(as_ines, attempt.id, "2")
-    as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"reason": "The checks changed"})
+    as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"regrade-reason": "The checks changed"})
     db_session.expire_all()
     assert attempt.status == "queued" and attempt.regrade_requested_at is not None
     assert standings(db_session, [attempt.user_id])[(attempt.user_id, "python/greet")].solved  # meanwhile
