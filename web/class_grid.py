@@ -45,6 +45,7 @@ class LearnerRow:
     user: User
     tracks: tuple[TrackProgress, ...]  # one per track of the grid, in the same order
     cells: dict[str, Standing]  # by exercise key, for the opened tracks' columns
+    latest: dict[str, int]  # the id of the latest attempt, by exercise key: a cell opens it
     last_active: datetime | None
 
     @property
@@ -82,18 +83,19 @@ def class_grid(activity: ClassActivity, sort: str = "name", opened: Iterable[str
 
 
 def _row(activity: ClassActivity, user: User) -> LearnerRow:
-    cells = {}
+    cells, latest = {}, {}
     tracks = []
     for track in activity.tracks:
         done = started = 0
         for exercise in track.exercises:
-            standing = standing_of(activity.tries(user.id, exercise.key))
+            tries = activity.tries(user.id, exercise.key)
+            standing = standing_of(tries)
             if standing.attempts:
-                cells[exercise.key] = standing
+                cells[exercise.key], latest[exercise.key] = standing, tries[-1].id
                 done += standing.solved
                 started += not standing.solved
         tracks.append(TrackProgress(done, started, len(track.exercises)))
-    return LearnerRow(user, tuple(tracks), cells, activity.last_active(user.id))
+    return LearnerRow(user, tuple(tracks), cells, latest, activity.last_active(user.id))
 
 
 def sorted_rows(rows: list[LearnerRow], sort: str) -> list[LearnerRow]:

@@ -185,6 +185,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     dana.locator(".nums", has_text="4/20").wait_for(timeout=30_000)  # pushed, not reloaded
     page.locator(".help-entry", has_text="Dana Reyes").wait_for(state="detached", timeout=30_000)
     assert page.evaluate("window.stillTheSamePage") is True
+    assert int(page.get_attribute("#classroom", "data-heard") or 0) >= 1  # through the push channel
     assert "sort=progress" in page.url
     assert page.locator(".sorts a[aria-current]").inner_text().startswith("progress")
     assert "just now" in page.locator(f'tr[data-learner="{classroom.learners[STUCK]}"] td.last').inner_text()

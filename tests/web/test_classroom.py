@@ -56,7 +56,8 @@ def test_an_opened_track_has_a_column_per_exercise(as_ines: Browser, stuck_ann: 
     closed = as_ines.get("/teach/").get_data(as_text=True)
     assert 'class="ex-col"' not in closed and 'href="/teach/?open=python"' in closed
     opened = as_ines.get("/teach/?open=python").get_data(as_text=True)
-    assert opened.count('class="ex-col"') == 1 and "Greet: 1 / 2, 3 attempts" in opened
+    assert opened.count('class="ex-col"') == 1 and "Greet: 1 / 2, 3 attempts; opens the latest" in opened
+    assert f'<a href="/submissions/{stuck_ann[-1]}" title="Greet' in opened  # one click to the code
     assert '<span class="sr-only">not started</span>' in opened  # Bob, for screen readers only
 
 

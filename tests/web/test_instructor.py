@@ -18,7 +18,7 @@ def test_grid_shows_each_learners_best_score(as_ines: Browser, db_session: Sessi
     page = as_ines.get("/teach/?open=python").get_data(as_text=True)
     assert "Ann" in page and "Bob" in page and "Greet" in page
     assert 'class="cell solved"' in page
-    assert "Greet: 2 / 2, 2 attempts" in page and "Greet: 0 / 2, 1 attempt" in page
+    assert "Greet: 2 / 2, 2 attempts" in page and "Greet: 0 / 2, 1 attempt;" in page
 
 
 def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_session: Session) -> None:

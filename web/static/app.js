@@ -234,7 +234,10 @@
         clearTimeout(lost);
         lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
       });
-      source.addEventListener("submission", soon);
+      source.addEventListener("submission", function () {
+        root.setAttribute("data-heard", String(Number(root.getAttribute("data-heard") || 0) + 1));
+        soon();
+      });
     }
     setInterval(refresh, 60000); // time passes: "no activity for a while" and "min ago" change on their own
   }
