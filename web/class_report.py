@@ -63,7 +63,7 @@ class Week:
 
     @property
     def words(self) -> str:
-        return f"week {self.monday.isocalendar()[1]}, {self.monday:%d %b} to {self.sunday:%d %b %Y}"
+        return f"Week {self.monday.isocalendar()[1]}: {self.monday:%d %b} to {self.sunday:%d %b %Y}"
 
 
 @dataclass(frozen=True)

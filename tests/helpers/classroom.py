@@ -119,15 +119,17 @@ def _plans() -> dict[str, list[Plan]]:
 PLANS = _plans()
 
 
-def result(exercise: str, outcome: str) -> dict[str, Any]:
-    """A result (format 1) as the worker stores it for a copy of python/greet."""
+def result(exercise: str, outcome: str, printed: str = "Hello") -> dict[str, Any]:
+    """A result (format 1) as the worker stores it for a copy of python/greet (`printed`: what the
+    learner's program printed, when "Says hello" fails)."""
     visible = outcome == "f"
+    difference = f"Line 1 is different.\n  expected: 'Hello, class!'\n  yours:    '{printed}'"
     hidden = outcome in ("f", "h")
     checks = [
         {"id": "io-1", "title": "Says hello", "kind": "io", "status": "fail" if visible else "pass",
          "score": 0.0 if visible else 1.0, "max_score": 1.0, "hint": "Use print(\"Hello, class!\").",
          "message": "Your program's output is not what was expected." if visible else "",
-         "output": DIFF if visible else "",
+         "output": difference if visible else "",
          "tests": [], "hidden": False},
         {"id": "io-2", "title": "Secret check", "kind": "io", "status": "fail" if hidden else "pass",
          "score": 0.0 if hidden else 1.0, "max_score": 1.0, "hint": None,
@@ -139,8 +141,14 @@ def result(exercise: str, outcome: str) -> dict[str, Any]:
             "max_score": 2.0, "duration_s": 0.4, "checks": checks, "provenance": None, "message": ""}
 
 
-DIFF = "Line 1 is different.\n  expected: 'Hello, class!'\n  yours:    'Hello'"
 CODE = {"f": 'print("Hello")\n', "h": 'print("Hello, class")\n', "p": 'print("Hello, class!")\n'}
+# What a learner tries, one attempt after another, before the greeting is right, and what it prints.
+TRIES = [
+    ('print("Hello")\n', "Hello"),
+    ('name = "class"\nprint("Hello", name)\n', "Hello class"),
+    ('name = "class"\nprint("Hello " + name)\n', "Hello class"),
+    ('name = "class"\ngreeting = "Hello, " + name\nprint(greeting)\n', "Hello, class"),
+]
 
 
 def seed_class(session: Session, now: datetime) -> dict[str, int]:
@@ -168,10 +176,12 @@ def seed_class(session: Session, now: datetime) -> dict[str, int]:
 def _seed_plan(session: Session, user_id: int, plan: Plan, now: datetime) -> None:
     began = now - timedelta(minutes=plan.began_min)
     last = CODE["f"]
-    for outcome, minutes_ago in zip(plan.outcomes, plan.attempt_minutes_ago(), strict=True):
+    moments = plan.attempt_minutes_ago()
+    for number, (outcome, minutes_ago) in enumerate(zip(plan.outcomes, moments, strict=True)):
         at = now - timedelta(minutes=minutes_ago)
-        data = result(plan.exercise, outcome)
-        last = CODE[outcome]
+        code, printed = TRIES[number % len(TRIES)]
+        data = result(plan.exercise, outcome, printed)
+        last = code if outcome == "f" else CODE[outcome]
         session.add(Submission(
             user_id=user_id, exercise_key=plan.exercise, files={"greet.py": last}, status="done", result=data,
             score=data["score"], max_score=2.0, failed_checks=failed_checks(data), created_at=at,

@@ -169,7 +169,7 @@
   function setUpClassroom(root) {
     var state = document.getElementById("live-state");
     var words = state.querySelector(".words");
-    var timer = null, busy = false, again = false;
+    var timer = null, busy = false, again = false, reveal = null;
 
     function show(text, kind) {
       state.hidden = false;
@@ -199,7 +199,13 @@
             root.querySelector('[data-panel="' + name + '"]').innerHTML = data[name]; // rendered and escaped by the site
           });
           var fresh = root.querySelector(".grid-wrap");
-          if (fresh) { fresh.scrollLeft = left; }
+          var opened = reveal && root.querySelector('th.track-col.open[data-track="' + reveal + '"]');
+          if (fresh && opened) { // a track just opened: bring its exercises into view, beside the names
+            fresh.scrollLeft = opened.offsetLeft - fresh.querySelector(".learner-col").offsetWidth;
+          } else if (fresh) {
+            fresh.scrollLeft = left;
+          }
+          reveal = null;
           if (focused) {
             var links = root.querySelector('[data-panel="' + focused.panel + '"]').querySelectorAll("a, button, [tabindex]");
             if (links[focused.index]) { links[focused.index].focus({ preventScroll: true }); }
@@ -219,6 +225,8 @@
       var link = event.target.closest("a[data-live]");
       if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
       event.preventDefault();
+      var track = link.closest("th[data-track]");
+      reveal = track && link.getAttribute("aria-expanded") === "false" ? track.getAttribute("data-track") : null;
       window.history.replaceState(null, "", link.getAttribute("href"));
       refresh();
     });
