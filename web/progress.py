@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -21,8 +21,7 @@ from store.models import ExerciseRow, Submission
 from web.overrides import current_scores
 
 
-@dataclass(frozen=True)
-class CheckFailure:
+class CheckFailure(NamedTuple):
     """A check an attempt did not pass (store.failed_checks)."""
 
     id: str
@@ -39,16 +38,15 @@ class CheckFailure:
                    str(data.get("message") or ""), bool(data.get("hidden")))
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """One counted learner attempt, as the progress pages need it."""
+class Attempt(NamedTuple):
+    """One counted learner attempt, as the progress pages need it (a named tuple: a class's thousands
+    are made on every refresh of the live classroom view)."""
 
     id: int
     user_id: int
     exercise_key: str
     status: str
     created_at: datetime
-    finished_at: datetime | None
     score: float | None  # the score that counts: the instructor's when they changed it, else the checks'
     max_score: float | None
     overridden: bool
@@ -65,15 +63,18 @@ class Attempt:
 
 def counted_attempts(session: Session, user_ids: Iterable[int],
                      since: datetime | None = None) -> list[Attempt]:
-    """The counted attempts of `user_ids` (made at or after `since` when given), oldest first."""
+    """The counted attempts of `user_ids` (made at or after `since` when given), oldest first.
+
+    A class's thousands of attempts are read as plain rows (no ORM objects): the live classroom view
+    reads them again after every grading."""
     ids = list(user_ids)
     if not ids:
         return []
     changed = current_scores()
     query = (
         select(Submission.id, Submission.user_id, Submission.exercise_key, Submission.status,
-               Submission.created_at, Submission.finished_at, Submission.score, Submission.max_score,
-               Submission.failed_checks, changed.c.score.label("changed"))
+               Submission.created_at, Submission.score, Submission.max_score, Submission.failed_checks,
+               changed.c.score.label("changed"))
         .outerjoin(changed, changed.c.submission_id == Submission.id)
         .where(Submission.user_id.in_(ids), Submission.counts.is_(True))
         .order_by(Submission.created_at, Submission.id)
@@ -81,10 +82,10 @@ def counted_attempts(session: Session, user_ids: Iterable[int],
     if since is not None:
         query = query.where(Submission.created_at >= since)
     return [
-        Attempt(row.id, row.user_id, row.exercise_key, row.status, row.created_at, row.finished_at,
+        Attempt(row.id, row.user_id, row.exercise_key, row.status, row.created_at,
                 row.changed if row.changed is not None else row.score, row.max_score,
-                row.changed is not None, _failures(row.failed_checks))
-        for row in session.execute(query)
+                row.changed is not None, _failures(row.failed_checks) if row.failed_checks else ())
+        for row in session.connection().execute(query)
     ]
 
 
