@@ -25,6 +25,7 @@ from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
 from service.scheduler import cooldown_remaining
+from store import submission_events
 from store.catalog_sync import find_exercise
 from store.models import Draft, Submission, audit, utcnow
 from store.regrades import can_regrade
@@ -130,6 +131,7 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
     session.flush()
+    submission_events.record_change(session, submission)  # the live classroom view hears of it
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
           {"exercise": exercise.key}, security.client_ip())
     save_draft(exercise, files)

@@ -102,3 +102,13 @@ def test_the_stream_ends_so_that_the_browser_reconnects(app: Flask) -> None:
         sessions = session_maker()
     chunks = list(event_stream(sessions, 0, None, stream_s=0, poll_s=0))
     assert chunks == ["retry: 2000\n\n"]
+
+
+def test_an_attempt_sent_is_heard_before_it_is_graded(as_ann: Browser, as_ines: Browser,
+                                                       db_session: Session) -> None:
+    cursor = submission_events.latest_id(db_session)
+    as_ann.get("/exercises/python/greet")
+    assert as_ann.post("/exercises/python/greet/submit", {"file-0": "print('hi')"}).status_code == 302
+    response = as_ines.client.get(f"/teach/events?after={cursor}", buffered=False)
+    (event,) = parse(read(response, 1))
+    assert (event["status"], event["exercise"]) == ("queued", "python/greet")
