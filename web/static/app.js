@@ -169,7 +169,8 @@
   function setUpClassroom(root) {
     var state = document.getElementById("live-state");
     var words = state.querySelector(".words");
-    var timer = null, busy = false, again = false, reveal = null;
+    var timer = null, busy = false, again = false, reveal = null, source = null;
+    var LIVE = "Live: updates by itself as attempts are graded.";
 
     function show(text, kind) {
       state.hidden = false;
@@ -211,6 +212,7 @@
             if (links[focused.index]) { links[focused.index].focus({ preventScroll: true }); }
           }
           root.setAttribute("data-updated", String(Date.now()));
+          if (source && source.readyState === 1) { show(LIVE, "on"); }
         })
         .catch(function () { show("Could not update: the site did not answer.", "off"); })
         .then(function () { busy = false; if (again) { again = false; refresh(); } });
@@ -232,11 +234,11 @@
     });
 
     if (window.EventSource) {
-      var source = new EventSource(root.getAttribute("data-events"));
+      source = new EventSource(root.getAttribute("data-events"));
       var lost = null; // the stream ends every few seconds on purpose: only a long gap is news
       source.addEventListener("open", function () {
         clearTimeout(lost);
-        show("Live: updates by itself as attempts are graded.", "on");
+        show(LIVE, "on");
       });
       source.addEventListener("error", function () {
         clearTimeout(lost);
