@@ -198,14 +198,13 @@ class _Env:
 
 
 def _help(env: _Env) -> HelpThresholds:
-    base = HelpThresholds()
     try:
         return HelpThresholds(
-            failed_in_a_row=int(env.number("GRADER_HELP_FAILED_IN_A_ROW", base.failed_in_a_row)),
-            same_check_in_a_row=int(env.number("GRADER_HELP_SAME_CHECK_IN_A_ROW", base.same_check_in_a_row)),
-            long_on_exercise_min=env.number("GRADER_HELP_LONG_ON_EXERCISE_MIN", base.long_on_exercise_min),
-            idle_min=env.number("GRADER_HELP_IDLE_MIN", base.idle_min),
-            recent_min=env.number("GRADER_HELP_RECENT_MIN", base.recent_min),
+            failed_in_a_row=int(env.number("GRADER_HELP_FAILED_IN_A_ROW", 3)),
+            same_check_in_a_row=int(env.number("GRADER_HELP_SAME_CHECK_IN_A_ROW", 3)),
+            long_on_exercise_min=env.number("GRADER_HELP_LONG_ON_EXERCISE_MIN", 20),
+            idle_min=env.number("GRADER_HELP_IDLE_MIN", 10),
+            recent_min=env.number("GRADER_HELP_RECENT_MIN", 90),
         )
     except ValueError as error:
         raise SettingsError(f"GRADER_HELP_*: {error}") from None

@@ -88,3 +88,7 @@ def test_but_changes_a_copy_and_reaches_into_grading(tmp_path: Path) -> None:
     changed = settings.but(exercises=tmp_path / "other", submit_cooldown_s=9)
     assert changed.exercises == tmp_path / "other" and changed.submit_cooldown_s == 9
     assert settings.exercises != tmp_path / "other" and settings.submit_cooldown_s == 3
+
+
+def test_the_help_thresholds_default_to_the_guides_figures(tmp_path: Path) -> None:
+    assert Settings.from_env(env(tmp_path)).help == HelpThresholds(3, 3, 20.0, 10.0, 90.0)
