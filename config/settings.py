@@ -27,6 +27,34 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class HelpThresholds:
+    """When the classroom view lists a learner under "Who needs help now" (web.help_rules); the
+    environment variables that change them are in brackets.
+
+    failed_in_a_row: graded attempts without full marks in a row on one exercise
+        [GRADER_HELP_FAILED_IN_A_ROW, 3]
+    same_check_in_a_row: the same check failing in this many graded attempts in a row
+        [GRADER_HELP_SAME_CHECK_IN_A_ROW, 3]
+    long_on_exercise_min: minutes on one exercise without full marks [GRADER_HELP_LONG_ON_EXERCISE_MIN, 20]
+    idle_min: minutes without saving or sending anything while the class works [GRADER_HELP_IDLE_MIN, 10]
+    recent_min: how far back "now" reaches: older work is not the class in session
+        [GRADER_HELP_RECENT_MIN, 90]
+    """
+
+    failed_in_a_row: int = 3
+    same_check_in_a_row: int = 3
+    long_on_exercise_min: float = 20.0
+    idle_min: float = 10.0
+    recent_min: float = 90.0
+
+    def __post_init__(self) -> None:
+        if self.failed_in_a_row < 1 or self.same_check_in_a_row < 1:
+            raise ValueError("the attempts in a row must be at least 1")
+        if min(self.long_on_exercise_min, self.idle_min) <= 0 or self.recent_min < self.idle_min:
+            raise ValueError("the minutes must be above 0, and recent_min at least idle_min")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Attributes (environment variable in brackets):
 
@@ -47,6 +75,7 @@ class Settings:
     retry_delay_s: seconds before a worker's first retry, doubled for each next one
         [GRADER_RETRY_DELAY_S, 1]
     cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off]
+    help: when the classroom view says a learner needs help [GRADER_HELP_*, see HelpThresholds]
     home: the folder a site is installed in by bundles [GRADER_HOME, default /opt/grader]
     backups: where back-ups go [GRADER_BACKUPS, default <instance>/backups]
     signing_passphrase: the passphrase of a bundle signing key, for unattended use
@@ -76,6 +105,7 @@ class Settings:
     grade_attempts: int = 6
     retry_delay_s: float = 1.0
     cookie_secure: bool = False
+    help: HelpThresholds = HelpThresholds()
     home: Path = Path("/opt/grader")
     backups: Path = Path("/opt/grader/instance/backups")
     signing_passphrase: str | None = field(default=None, repr=False)
@@ -123,6 +153,7 @@ class Settings:
             grade_attempts=int(env.number("GRADER_GRADE_ATTEMPTS", 6)),
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),
             cookie_secure=env.flag("GRADER_COOKIE_SECURE"),
+            help=_help(env),
             home=Path(env.text("GRADER_HOME") or "/opt/grader"),
             backups=Path(env.text("GRADER_BACKUPS") or instance / "backups").resolve(),
             signing_passphrase=env.environ.get("GRADER_SIGNING_PASSPHRASE"),
@@ -171,6 +202,19 @@ class _Env:
 
     def flag(self, name: str) -> bool:
         return self.text(name).lower() in ("1", "true", "yes", "on")
+
+
+def _help(env: _Env) -> HelpThresholds:
+    try:
+        return HelpThresholds(
+            failed_in_a_row=int(env.number("GRADER_HELP_FAILED_IN_A_ROW", 3)),
+            same_check_in_a_row=int(env.number("GRADER_HELP_SAME_CHECK_IN_A_ROW", 3)),
+            long_on_exercise_min=env.number("GRADER_HELP_LONG_ON_EXERCISE_MIN", 20),
+            idle_min=env.number("GRADER_HELP_IDLE_MIN", 10),
+            recent_min=env.number("GRADER_HELP_RECENT_MIN", 90),
+        )
+    except ValueError as error:
+        raise SettingsError(f"GRADER_HELP_*: {error}") from None
 
 
 def _grading(env: _Env) -> GradingSettings:

@@ -25,6 +25,7 @@ from store.models import (
     GradeOverride,
     Portfolio,
     PortfolioPiece,
+    Regrade,
     Submission,
     TransferredRow,
     User,
@@ -59,6 +60,26 @@ class AccountIn(BaseModel):
     origin: Origin | None = None
 
 
+class RegradeIn(BaseModel):
+    """One earlier grading of an attempt that an instructor's re-grade replaced (its history)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=500)
+    by: str = Field(max_length=120)
+    requested_at: datetime
+    state: str = Field(pattern="^(done|error)$")
+    settled_at: datetime | None
+    message: str
+    previous_status: str = Field(max_length=16)
+    previous_result: dict[str, Any] | None
+    previous_score: float | None
+    previous_max_score: float | None
+    previous_failed_checks: list[dict[str, Any]]
+    previous_counts: bool
+    previous_started_at: datetime | None
+    previous_finished_at: datetime | None
+
+
 class AttemptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: int
@@ -72,7 +93,8 @@ class AttemptIn(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     counts: bool
-    regrade_of: int | None
+    failed_checks: list[dict[str, Any]] = Field(default_factory=list)
+    regrades: list[RegradeIn] = Field(default_factory=list)
     error_message: str | None
     origin: Origin | None = None
 
@@ -129,6 +151,21 @@ class TransferPayload(BaseModel):
     overrides: list[OverrideIn]
     drafts: list[DraftIn]
     portfolio: PortfolioIn | None
+
+
+def _history(session: Session, submission_id: int) -> list[dict[str, Any]]:
+    """The attempt's settled re-grades, oldest first (a re-grade still waiting does not move)."""
+    rows = session.scalars(select(Regrade).where(Regrade.submission_id == submission_id,
+                                                 Regrade.state != "pending").order_by(Regrade.id))
+    return [{
+        "reason": r.reason, "by": r.by.display_name if r.by else "", "requested_at": _when(r.requested_at),
+        "state": r.state, "settled_at": _when(r.settled_at), "message": r.message,
+        "previous_status": r.previous_status, "previous_result": r.previous_result,
+        "previous_score": r.previous_score, "previous_max_score": r.previous_max_score,
+        "previous_failed_checks": list(r.previous_failed_checks), "previous_counts": r.previous_counts,
+        "previous_started_at": _when(r.previous_started_at),
+        "previous_finished_at": _when(r.previous_finished_at),
+    } for r in rows]
 
 
 def _when(value: datetime | None) -> str | None:
@@ -189,7 +226,8 @@ def transfer_payload(session: Session, user: User, site_name: str, key_fingerpri
             "id": s.id, "exercise_key": s.exercise_key, "files": dict(s.files), "status": s.status,
             "result": s.result, "score": s.score, "max_score": s.max_score, "created_at": _when(s.created_at),
             "started_at": _when(s.started_at), "finished_at": _when(s.finished_at), "counts": s.counts,
-            "regrade_of": s.regrade_of, "error_message": s.error_message, "origin": attempt_origins.get(s.id),
+            "failed_checks": list(s.failed_checks), "regrades": _history(session, s.id),
+            "error_message": s.error_message, "origin": attempt_origins.get(s.id),
         } for s in finished],
         "overrides": [{
             "id": o.id, "attempt": o.submission_id, "score": o.score, "reason": o.reason,

@@ -25,6 +25,7 @@ from store.models import (
     PasswordChangeRequired,
     Portfolio,
     PortfolioPiece,
+    Regrade,
     Submission,
     TransferImport,
     TransferredRow,
@@ -157,15 +158,15 @@ def _attempt(session: Session, attempt: AttemptIn, user: User, rows: _Rows, repo
     if rows.local("submission", attempt.id, attempt.origin) is not None:
         report.kept["attempts"] += 1
         return
-    regrade_of = rows.local("submission", attempt.regrade_of) if attempt.regrade_of is not None else None
     row = Submission(user_id=user.id, exercise_key=attempt.exercise_key, files=attempt.files,
                      status=attempt.status, result=attempt.result, score=attempt.score,
                      max_score=attempt.max_score, created_at=attempt.created_at,
-                     started_at=attempt.started_at,
-                     finished_at=attempt.finished_at, counts=attempt.counts, regrade_of=regrade_of,
-                     error_message=attempt.error_message)
+                     started_at=attempt.started_at, finished_at=attempt.finished_at, counts=attempt.counts,
+                     failed_checks=attempt.failed_checks, error_message=attempt.error_message)
     session.add(row)
     session.flush()
+    for earlier in attempt.regrades:  # who asked is not a user here; the reason stays word for word
+        session.add(Regrade(submission_id=row.id, by_user_id=None, **earlier.model_dump(exclude={"by"})))
     rows.remember("submission", attempt.id, row.id, attempt.origin)
     report.added["attempts"] += 1
 

@@ -4,6 +4,10 @@ learner's, after bounded retries with backoff.
 Every write is guarded by the claim (`worker` and `started_at` still ours, status still
 `running`): a slot whose submission was taken away (its worker was presumed dead and the
 submission re-queued) can never overwrite the grading of another slot.
+
+An instructor's re-grade (store.regrades) ends the same way, except that when it cannot be graded the
+attempt gets back the grading it had: an engine failure never takes a learner's result away. Every end
+is also written to the submissions' change feed (store.submission_events) for the live pages.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ from grader.intake import SubmissionRejected
 from grader.result import Result
 from grader.runner import SandboxRunner
 from service.scheduler import Claim
+from store import submission_events
+from store.failed_checks import failed_checks
 from store.models import Submission, utcnow
+from store.regrades import pending_regrade, restored_grading, settle_regrade
 
 log = logging.getLogger(__name__)
 Outcome = str  # "done" | "error" | "released" | "lost"
@@ -107,8 +114,9 @@ class GradingJob:
     def _finish(self, claim: Claim, attempts: int, result: Result) -> Outcome:
         data = result.to_json()
         owned = self._write(
-            claim, status="done", result=data, score=result.score, max_score=result.max_score,
-            finished_at=utcnow(), attempts=attempts, error_message=None, counts=True,
+            claim, ended="done", status="done", result=data, score=result.score, max_score=result.max_score,
+            failed_checks=failed_checks(data), finished_at=utcnow(), attempts=attempts, error_message=None,
+            counts=True, regrade_requested_at=None,
         )
         if not owned:
             return "lost"
@@ -117,11 +125,14 @@ class GradingJob:
         return "done"
 
     def _end_in_error(self, claim: Claim, attempts: int, message: str) -> Outcome:
-        owned = self._write(claim, status="error", finished_at=utcnow(), attempts=attempts,
+        owned = self._write(claim, ended="error", status="error", finished_at=utcnow(), attempts=attempts,
                             error_message=message[:2000], counts=False)
         if not owned:
             return "lost"
-        log.error("submission %d could not be graded: %s", claim.id, message)
+        if claim.regrade:
+            log.error("submission %d could not be graded again (it keeps its grading): %s", claim.id, message)
+        else:
+            log.error("submission %d could not be graded: %s", claim.id, message)
         return "error"
 
     def _release(self, claim: Claim) -> Outcome:
@@ -130,9 +141,17 @@ class GradingJob:
         log.info("submission %d given back to the queue: this worker is stopping", claim.id)
         return "released" if owned else "lost"
 
-    def _write(self, claim: Claim, **values: Any) -> bool:
-        """Update the submission if this claim still owns it; False when it no longer does."""
+    def _write(self, claim: Claim, ended: str | None = None, **values: Any) -> bool:
+        """Update the submission if this claim still owns it; False when it no longer does.
+
+        `ended` ("done" or "error") marks the end of the grading: the change feed hears of it, and a
+        re-grade is settled (one that could not be graded restores the attempt's earlier grading).
+        """
+        message = str(values.get("error_message") or "")
         with self.sessions() as session:
+            regrade = pending_regrade(session, claim.id) if ended and claim.regrade else None
+            if regrade is not None and ended == "error":
+                values = {**values, **restored_grading(regrade)}
             changed = session.execute(
                 update(Submission)
                 .where(Submission.id == claim.id, Submission.status == "running",
@@ -140,8 +159,16 @@ class GradingJob:
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
+            owned = changed.rowcount == 1  # type: ignore[attr-defined]
+            if not owned:
+                session.rollback()
+            elif ended:
+                if regrade is not None:
+                    settle_regrade(regrade, "done" if ended == "done" else "error", message)
+                submission_events.record(session, claim.id, claim.user_id, claim.exercise_key,
+                                         str(values["status"]))
             session.commit()
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+        if not owned:
             log.warning("submission %d is no longer this slot's (re-queued elsewhere): result dropped",
                         claim.id)
             return False

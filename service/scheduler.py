@@ -4,7 +4,8 @@ Fairness, in one ordering used both to claim and to predict queue positions:
 - a learner never has two submissions running (the claim is refused while one of theirs runs);
 - round-robin across learners: the next claim goes to the learner whose last grading started
   longest ago (never-served learners first, by arrival), who then goes to the back of the line;
-- within a learner, oldest first; re-grades (instructor's) wait behind every learner's own work;
+- within a learner, oldest first; re-grades (an instructor's, store.regrades) wait behind every
+  learner's own work;
 - a cooldown between one learner's submissions (the site refuses a submit while it runs).
 
 The claim is atomic: a guarded UPDATE (still queued, and nothing of that learner running), taken
@@ -53,6 +54,7 @@ class Claim:
     attempts: int
     worker: str
     started_at: datetime
+    regrade: bool = False  # an instructor's re-grade of a graded attempt (store.regrades)
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,10 @@ def fair_order(waiting: Iterable[Waiting], last_started: Mapping[int, datetime |
 
 def _snapshot(session: Session) -> tuple[list[Waiting], dict[int, datetime | None], set[int]]:
     rows = session.execute(
-        select(Submission.id, Submission.user_id, Submission.regrade_of).where(Submission.status == "queued")
+        select(Submission.id, Submission.user_id, Submission.regrade_requested_at)
+        .where(Submission.status == "queued")
     ).all()
-    waiting = [Waiting(row.id, row.user_id, row.regrade_of is not None) for row in rows]
+    waiting = [Waiting(row.id, row.user_id, row.regrade_requested_at is not None) for row in rows]
     users = {item.user_id for item in waiting}
     running = set(session.scalars(select(Submission.user_id).where(Submission.status == "running")))
     last: dict[int, datetime | None] = {}
@@ -155,10 +158,12 @@ def _claim_once(session: Session, worker: str) -> Claim | None | object:
         session.rollback()
         return _TAKEN
     row = session.execute(
-        select(Submission.exercise_key, Submission.files, Submission.attempts).where(Submission.id == pick)
+        select(Submission.exercise_key, Submission.files, Submission.attempts,
+               Submission.regrade_requested_at).where(Submission.id == pick)
     ).one()
     session.commit()
-    return Claim(pick, owner[pick], row.exercise_key, row.files or {}, row.attempts, worker, started)
+    return Claim(pick, owner[pick], row.exercise_key, row.files or {}, row.attempts, worker, started,
+                 row.regrade_requested_at is not None)
 
 
 def queue_position(session: Session, submission_id: int) -> int | None:
@@ -175,12 +180,9 @@ def queue_depth(session: Session) -> int:
 
 
 def cooldown_remaining(session: Session, user_id: int, cooldown_s: float) -> float:
-    """Seconds before `user_id` may submit again (0.0: now), counted from their last submission of
-    their own (re-grades do not count), for a cooldown of `cooldown_s`."""
-    last = session.scalar(
-        select(func.max(Submission.created_at))
-        .where(Submission.user_id == user_id, Submission.regrade_of.is_(None))
-    )
+    """Seconds before `user_id` may submit again (0.0: now), counted from their last submission (a
+    re-grade grades an old one again: it is no submission), for a cooldown of `cooldown_s`."""
+    last = session.scalar(select(func.max(Submission.created_at)).where(Submission.user_id == user_id))
     if last is None or cooldown_s <= 0:
         return 0.0
     return max(0.0, cooldown_s - (utcnow() - last).total_seconds())

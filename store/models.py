@@ -129,11 +129,60 @@ class Submission(Base):
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     # False once grading ends in "error": that never counts as one of the learner's attempts.
     counts: Mapped[bool] = mapped_column(default=True)
-    regrade_of: Mapped[int | None] = mapped_column(
-        ForeignKey("submissions.id", ondelete="SET NULL"), default=None
-    )
+    # The checks this grading did not pass, in short (store.failed_checks): the classroom view counts
+    # and quotes failures without loading results (a result can hold pictures).
+    failed_checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Set while an instructor's re-grade of this attempt waits or runs: the row keeps the grading it
+    # replaces until the new one lands (store.regrades), and the scheduler serves learners' own first.
+    regrade_requested_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship()
+
+
+class Regrade(Base):
+    """An instructor's re-grade of one learner attempt: who asked, why, and the grading it replaced.
+
+    A re-grade grades the attempt's row again in place (it never becomes a new attempt); these rows are
+    the attempt's grading history, oldest first (store.regrades)."""
+
+    __tablename__ = "regrades"
+    __table_args__ = (Index("ix_regrades_submission", "submission_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | error
+    settled_at: Mapped[datetime | None] = mapped_column(default=None)
+    message: Mapped[str] = mapped_column(Text, default="")  # why it could not be graded, when it could not
+    # The grading it replaced, as the attempt's row held it.
+    previous_status: Mapped[str] = mapped_column(String(16))
+    previous_result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    previous_score: Mapped[float | None] = mapped_column(default=None)
+    previous_max_score: Mapped[float | None] = mapped_column(default=None)
+    previous_failed_checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    previous_counts: Mapped[bool] = mapped_column(default=True)
+    previous_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    previous_finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    previous_error_message: Mapped[str | None] = mapped_column(Text, default=None)
+
+    by: Mapped[User | None] = relationship()
+
+
+class SubmissionEvent(Base):
+    """A submission changed state (sent, graded, could not be graded), for the pages that update
+    themselves: written in the same transaction as the change, read in id order (store.submission_events)."""
+
+    __tablename__ = "submission_events"
+    __table_args__ = (Index("ix_submission_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_key: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # the submission's status after the change
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class GradeOverride(Base):
@@ -161,6 +210,7 @@ class Draft(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     exercise_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)  # first saved: when work on it began
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -12,15 +12,18 @@ from web import (
     admin,
     api,
     auth,
+    classroom,
     context,
     database,
     first_login,
     instructor,
     learner,
+    live_events,
     pictures,
     portfolio,
     portfolio_review,
     preview,
+    regrading,
     render,
     roster,
     security,
@@ -52,8 +55,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     render.init_app(app)
     auth.init_app(app)
     first_login.init_app(app)
-    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp, portfolio.bp,
-                      portfolio_review.bp):
+    blueprints = (learner.bp, api.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
+                  roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)
     transferred.init_app(app)

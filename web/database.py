@@ -6,7 +6,7 @@ from functools import cache
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from store.db import make_engine, session_factory
 
@@ -31,3 +31,9 @@ def db() -> Session:
     """The current request's database session."""
     sessions: scoped_session[Session] = current_app.extensions["grader_db"]
     return sessions()
+
+
+def session_maker() -> sessionmaker[Session]:
+    """Sessions of the app's engine that outlive the request's own: for a response that streams."""
+    sessions: scoped_session[Session] = current_app.extensions["grader_db"]
+    return sessions.session_factory

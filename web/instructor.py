@@ -1,5 +1,6 @@
-"""The instructor's pages: the cohort-by-exercise grid, one learner's work, re-grading, changing the
-score of an attempt, the catalogue with its validation status, and the grades as CSV."""
+"""The instructor's pages: one learner's work, changing the score of an attempt, the catalogue with its
+validation status, and the grades as CSV. The classroom view is web.classroom; re-grading is
+web.regrading."""
 
 from __future__ import annotations
 
@@ -20,41 +21,18 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from store.catalog_sync import sync_catalog
-from store.models import Cohort, Submission, User, audit
+from store.models import Submission, User, audit
 from web import security
 from web.auth import role_required
+from web.class_activity import UnknownCohort, cohort_members
 from web.context import catalog, settings
 from web.database import db
 from web.learner import render_submission
 from web.overrides import OverrideForm, can_override, change_score, override_for, overrides_for
 from web.progress import NOT_STARTED, catalogue_rows, standings
-from web.submissions import notify_workers
 
 bp = Blueprint("instructor", __name__, url_prefix="/teach")
 staff_only = role_required("instructor", "admin")
-
-
-def _cohort_members(cohort_id: int | None) -> tuple[Cohort | None, list[User]]:
-    """The chosen cohort's learners, or every learner when none is chosen."""
-    if cohort_id is None:
-        return None, list(db().scalars(select(User).where(User.role == "learner").order_by(User.username)))
-    cohort = db().get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort, [user for user in cohort.members if user.role == "learner"]
-
-
-@bp.route("/")
-@staff_only
-def grid() -> str:
-    cohort, learners = _cohort_members(request.args.get("cohort", type=int))
-    exercises = catalogue_rows(db())
-    table = standings(db(), [user.id for user in learners])
-    cohorts = list(db().scalars(select(Cohort).order_by(Cohort.name)))
-    return render_template(
-        "instructor/grid.html", cohort=cohort, cohorts=cohorts, learners=learners, exercises=exercises,
-        table=table, not_started=NOT_STARTED,
-    )
 
 
 @bp.route("/learners/<int:user_id>")
@@ -74,32 +52,6 @@ def learner(user_id: int) -> str:
         "instructor/learner.html", learner=user, submissions=submissions, rows=rows, exercise_key=key,
         overrides=overrides_for(db(), submissions),
     )
-
-
-def _regrade(original: Submission) -> Submission:
-    # A re-grade always names the learner's own attempt, whose score override it shares.
-    copy = Submission(
-        user_id=original.user_id, exercise_key=original.exercise_key, files=dict(original.files),
-        status="queued", regrade_of=original.regrade_of or original.id,
-    )
-    db().add(copy)
-    return copy
-
-
-@bp.route("/submissions/<int:submission_id>/regrade", methods=["POST"])
-@staff_only
-def regrade_one(submission_id: int) -> Response:
-    original = db().get(Submission, submission_id)
-    if original is None:
-        abort(404)
-    copy = _regrade(original)
-    db().flush()
-    audit(db(), g.user.id, "submission.regrade", f"submission:{original.id}", {"new": copy.id},
-          security.client_ip())
-    db().commit()
-    notify_workers([copy.id])
-    flash(f"Attempt {original.id} is queued to be graded again as attempt {copy.id}.", "info")
-    return redirect(url_for("learner.submission_page", submission_id=copy.id))
 
 
 def _overridable(submission_id: int) -> Submission:
@@ -138,24 +90,6 @@ def remove_override(submission_id: int) -> Response:
     return redirect(url_for("learner.submission_page", submission_id=submission.id))
 
 
-@bp.route("/exercises/<track>/<slug>/regrade", methods=["POST"])
-@staff_only
-def regrade_exercise(track: str, slug: str) -> Response:
-    """Grade again every learner attempt of an exercise (not earlier re-grades)."""
-    key = f"{track}/{slug}"
-    originals = db().scalars(
-        select(Submission).where(Submission.exercise_key == key, Submission.regrade_of.is_(None),
-                                 Submission.status.in_(("done", "error")))
-    ).all()
-    copies = [_regrade(original) for original in originals]
-    db().flush()
-    audit(db(), g.user.id, "exercise.regrade", key, {"count": len(copies)}, security.client_ip())
-    db().commit()
-    notify_workers(copy.id for copy in copies)
-    flash(f"{len(copies)} attempts of {key} are queued to be graded again.", "info")
-    return redirect(url_for("instructor.catalogue"))
-
-
 @bp.route("/catalogue")
 @staff_only
 def catalogue() -> str:
@@ -185,7 +119,10 @@ def _cell(text: str) -> str:
 @bp.route("/export.csv")
 @staff_only
 def export() -> Response:
-    cohort, learners = _cohort_members(request.args.get("cohort", type=int))
+    try:
+        cohort, learners = cohort_members(db(), request.args.get("cohort", type=int))
+    except UnknownCohort:
+        abort(404)
     exercises = catalogue_rows(db())
     table = standings(db(), [user.id for user in learners])
     out = io.StringIO()

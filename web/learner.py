@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -24,14 +25,18 @@ from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
 from service.scheduler import cooldown_remaining
+from store import submission_events
 from store.catalog_sync import find_exercise
 from store.models import Draft, Submission, audit, utcnow
+from store.regrades import can_regrade
 from web import preview, security
 from web.auth import login_required
+from web.code_diff import diff_files
 from web.context import catalog, settings
 from web.database import db
 from web.overrides import OverrideForm, can_override, overrides_for
-from web.progress import NOT_STARTED, history, latest_submission, standings
+from web.progress import NOT_STARTED, history, latest_submission, previous_attempt, standings
+from web.regrading import RegradeForm
 from web.submissions import notify_workers, owned_submission, submission_view
 
 bp = Blueprint("learner", __name__)
@@ -126,6 +131,7 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
     session.flush()
+    submission_events.record_change(session, submission)  # the live classroom view hears of it
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
           {"exercise": exercise.key}, security.client_ip())
     save_draft(exercise, files)
@@ -171,16 +177,24 @@ def submission_page(submission_id: int) -> tuple[str, int]:
 
 def render_submission(submission: Submission, override_form: OverrideForm | None = None,
                       status: int = 200) -> tuple[str, int]:
-    """One attempt's page; staff also get the form that changes its score (web.overrides)."""
+    """One attempt's page. Staff also get the forms that change its score (web.overrides) and grade it
+    again (web.regrading), its grading history, and what changed since the learner's attempt before."""
     exercise = find_exercise(_scan(), submission.exercise_key)
     url = preview.url_for_submission(submission) if exercise and exercise.runtime == "web" else None
     view = submission_view(submission)
-    if override_form is None and view.staff and can_override(submission):
-        reason = view.override.reason if view.override else ""
-        override_form = OverrideForm(submission.max_score or 0, formdata=None, score=view.score,
-                                     reason=reason)
+    staff: dict[str, Any] = {"changes": None}
+    if view.staff:
+        if override_form is None and can_override(submission):
+            reason = view.override.reason if view.override else ""
+            override_form = OverrideForm(submission.max_score or 0, formdata=None, score=view.score,
+                                         reason=reason)
+        staff["regrade_form"] = RegradeForm(formdata=None) if can_regrade(submission) else None
+        before = previous_attempt(db(), submission)
+        if before is not None:
+            staff.update(previous=before, changes=diff_files(before.files or {}, submission.files or {}))
     page = render_template(
-        "learner/submission.html", view=view, exercise=exercise, preview_url=url, override_form=override_form
+        "learner/submission.html", view=view, exercise=exercise, preview_url=url, override_form=override_form,
+        **staff,
     )
     return page, status
 

@@ -1,9 +1,9 @@
 """Grade overrides: an instructor's score for one learner attempt, with a reason the learner reads.
 
-An override belongs to the learner's attempt (its code), not to one grading of it: re-grades of that
-attempt show and count it, so grading again never silently drops an instructor's decision. Rows are
-only added, so the history stays: the newest row of an attempt wins, and a row without a score removes
-the override.
+An override belongs to the learner's attempt (its code), not to one grading of it: a re-grade of that
+attempt (store.regrades) keeps it, so grading again never silently drops an instructor's decision. Rows
+are only added, so the history stays: the newest row of an attempt wins, and a row without a score
+removes the override.
 """
 
 from __future__ import annotations
@@ -23,14 +23,9 @@ from store.models import GradeOverride, Submission, User, audit
 REASON_MAX = 500
 
 
-def attempt_id(submission: Submission) -> int:
-    """The learner attempt that `submission` grades: itself, or the attempt it grades again."""
-    return submission.regrade_of or submission.id
-
-
 def can_override(submission: Submission) -> bool:
-    """Only a graded learner attempt takes an override (its re-grades share it)."""
-    return submission.regrade_of is None and submission.status == "done" and submission.max_score is not None
+    """Only a graded attempt takes an override (not one waiting for its grading or a re-grade)."""
+    return submission.status == "done" and submission.max_score is not None
 
 
 def _newest_rows() -> Select[Any]:
@@ -47,15 +42,13 @@ def current_scores() -> Subquery:
 
 
 def overrides_for(session: Session, submissions: Iterable[Submission]) -> dict[int, GradeOverride]:
-    """The override in force for each of `submissions` that has one (its own or its attempt's), by id."""
-    wanted = list(submissions)
-    attempts = {attempt_id(submission) for submission in wanted}
-    if not attempts:
+    """The override in force for each of `submissions` that has one, by id."""
+    ids = {submission.id for submission in submissions}
+    if not ids:
         return {}
-    newest = _newest_rows().where(GradeOverride.submission_id.in_(attempts))
+    newest = _newest_rows().where(GradeOverride.submission_id.in_(ids))
     rows = session.scalars(select(GradeOverride).where(GradeOverride.id.in_(newest)))
-    current = {row.submission_id: row for row in rows if row.score is not None}
-    return {sub.id: current[attempt_id(sub)] for sub in wanted if attempt_id(sub) in current}
+    return {row.submission_id: row for row in rows if row.score is not None}
 
 
 def override_for(session: Session, submission: Submission) -> GradeOverride | None:

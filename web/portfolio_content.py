@@ -95,8 +95,7 @@ def best_attempts(session: Session, user_id: int) -> dict[str, tuple[Submission,
     instructor's when they changed it), the newest of equals; with that score."""
     attempts = list(session.scalars(
         select(Submission).options(defer(Submission.files), defer(Submission.result))
-        .where(Submission.user_id == user_id, Submission.status == "done", Submission.counts.is_(True),
-               Submission.regrade_of.is_(None))
+        .where(Submission.user_id == user_id, Submission.status == "done", Submission.counts.is_(True))
         .order_by(Submission.created_at, Submission.id)
     ))
     changed = overrides_for(session, attempts)

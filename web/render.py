@@ -5,7 +5,7 @@ Registered as Jinja filters and globals by `init_app`; everything returns escape
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -69,6 +69,20 @@ def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%d %b %Y, %H:%M")
 
 
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, as said in the room: "just now", "4 min ago", "2 h ago", else the date."""
+    if value is None:
+        return "never"
+    seconds = ((now or datetime.now(UTC)) - value).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min ago"
+    if seconds < 24 * 3600:
+        return f"{seconds // 3600:.0f} h ago"
+    return value.astimezone().strftime("%d %b")
+
+
 def score(value: float | None, maximum: float | None) -> str:
     if value is None or maximum is None:
         return "–"
@@ -85,5 +99,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(markdown, "markdown")
     app.add_template_filter(output_lines, "output_lines")
     app.add_template_filter(when, "when")
+    app.add_template_filter(ago, "ago")
     filters: dict[str, Any] = {"score": score, "percent": percent}
     app.jinja_env.globals.update(filters, CHECK_WORDS=CHECK_WORDS, STATUS_WORDS=STATUS_WORDS)

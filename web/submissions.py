@@ -11,7 +11,8 @@ from flask import abort, g
 
 from grader.result import for_learner
 from service.scheduler import queue_position
-from store.models import GradeOverride, Submission
+from store.models import GradeOverride, Regrade, Submission
+from store.regrades import history_of
 from web.context import grading_queue
 from web.database import db
 from web.overrides import override_for
@@ -40,7 +41,8 @@ class SubmissionView:
     result: dict[str, Any] | None
     position: int | None
     staff: bool
-    override: GradeOverride | None = None  # an instructor's score for this attempt (or the one it re-grades)
+    override: GradeOverride | None = None  # an instructor's score for this attempt
+    regrades: tuple[Regrade, ...] = ()  # its re-grades, oldest first (store.regrades)
 
     @property
     def score(self) -> float | None:
@@ -50,6 +52,16 @@ class SubmissionView:
     @property
     def finished(self) -> bool:
         return self.submission.status in ("done", "error")
+
+    @property
+    def regrading(self) -> bool:
+        """An instructor's re-grade waits or runs: the row still shows the grading it had."""
+        return self.submission.regrade_requested_at is not None
+
+    @property
+    def regraded(self) -> Regrade | None:
+        """The re-grade that gave this attempt its current result, if one did."""
+        return next((row for row in reversed(self.regrades) if row.state == "done"), None)
 
     @property
     def error_text(self) -> str:
@@ -67,6 +79,7 @@ class SubmissionView:
             "score": sub.score,
             "max_score": sub.max_score,
             "counts": sub.counts,
+            "regrading": self.regrading,
             "override": None if self.override is None else {
                 "score": self.override.score,
                 "reason": self.override.reason,
@@ -86,7 +99,8 @@ def submission_view(submission: Submission) -> SubmissionView:
     if result is not None and not staff:
         result = for_learner(result)
     position = queue_position(db(), submission.id) if submission.status == "queued" else None
-    return SubmissionView(submission, result, position, staff, override_for(db(), submission))
+    regrades = tuple(history_of(db(), [submission.id]).get(submission.id, ()))
+    return SubmissionView(submission, result, position, staff, override_for(db(), submission), regrades)
 
 
 def notify_workers(submission_ids: Iterable[int]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from config import Settings, SettingsError
+from config.settings import HelpThresholds
 from sandbox import SandboxSettings
 
 
@@ -35,6 +36,8 @@ def test_every_variable_reaches_its_setting(tmp_path: Path) -> None:
         GRADER_PREVIEW_ORIGIN="http://10.0.0.5:8001/", GRADER_SUBMIT_COOLDOWN_S="0",
         GRADER_COOKIE_SECURE="yes", GRADER_GRADE_ATTEMPTS="2", GRADER_HOME=str(tmp_path / "opt"),
         GRADER_DEBIAN_MIRROR="file:///media/usb/debian", GRADER_SIGNING_PASSPHRASE="",
+        GRADER_HELP_FAILED_IN_A_ROW="4", GRADER_HELP_SAME_CHECK_IN_A_ROW="5",
+        GRADER_HELP_LONG_ON_EXERCISE_MIN="30", GRADER_HELP_IDLE_MIN="7.5", GRADER_HELP_RECENT_MIN="120",
     ))
     assert settings.database_url == "postgresql+psycopg://db/grader"
     assert settings.queue_url == "redis://q:6379/0"
@@ -47,12 +50,15 @@ def test_every_variable_reaches_its_setting(tmp_path: Path) -> None:
     assert settings.home == tmp_path / "opt"
     assert settings.grading.debian_mirror == "file:///media/usb/debian"
     assert settings.signing_passphrase == ""  # set but empty: no passphrase, and nothing is asked
+    assert settings.help == HelpThresholds(4, 5, 30.0, 7.5, 120.0)
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
     ("GRADER_SUBMIT_COOLDOWN_S", "soon", "GRADER_SUBMIT_COOLDOWN_S='soon' is not a number"),
     ("GRADER_RUNTIME", "kata", "unknown sandbox runtime 'kata'"),
     ("GRADER_PIDS", "1", "pids=1"),
+    ("GRADER_HELP_FAILED_IN_A_ROW", "0", "GRADER_HELP_.*at least 1"),
+    ("GRADER_HELP_RECENT_MIN", "5", "GRADER_HELP_.*recent_min at least idle_min"),
 ])
 def test_a_value_that_cannot_be_used_is_named(tmp_path: Path, name: str, value: str, words: str) -> None:
     with pytest.raises(SettingsError, match=words):
@@ -82,3 +88,7 @@ def test_but_changes_a_copy_and_reaches_into_grading(tmp_path: Path) -> None:
     changed = settings.but(exercises=tmp_path / "other", submit_cooldown_s=9)
     assert changed.exercises == tmp_path / "other" and changed.submit_cooldown_s == 9
     assert settings.exercises != tmp_path / "other" and settings.submit_cooldown_s == 3
+
+
+def test_the_help_thresholds_default_to_the_guides_figures(tmp_path: Path) -> None:
+    assert Settings.from_env(env(tmp_path)).help == HelpThresholds(3, 3, 20.0, 10.0, 90.0)

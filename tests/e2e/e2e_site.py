@@ -1,10 +1,25 @@
-"""What the browser tests know of the running site, and logging in to it."""
+"""What the browser tests know of the running site, how they run one (`grader serve --demo`: gunicorn,
+the preview origin and a real grading worker on the real engine, on free ports), and logging in."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.helpers.service import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -13,6 +28,49 @@ class Site:
     preview_url: str
     passwords: dict[str, str]
     instance: Path
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.instance / 'grader.db'}"
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"grader serve stopped early:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@contextmanager
+def serve(instance: Path, exercises: Path) -> Iterator[Site]:
+    """`grader serve --demo` on `exercises`, with a worker, its data in `instance`, until the end."""
+    instance.mkdir(parents=True, exist_ok=True)
+    port, preview_port = free_port(), free_port()
+    env = {**os.environ, "GRADER_INSTANCE": str(instance), "GRADER_EXERCISES": str(exercises),
+           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_REFERENCES": str(instance / "references"),
+           "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
+               "--preview-port", str(preview_port), "--web-workers", "2"]
+    log = instance / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/login", process, log, 60)
+        found = map(PASSWORD_LINE.search, log.read_text().splitlines())
+        passwords = {match.group(2): match.group(3) for match in found if match}
+        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{preview_port}", passwords, instance)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def log_in(page: Any, site: Site, username: str) -> None:

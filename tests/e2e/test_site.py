@@ -47,9 +47,12 @@ def test_a_learner_sees_the_verdicts_change(site: Site, page: Any) -> None:
 
 def test_an_instructor_sees_the_grid_and_the_code(site: Site, page: Any) -> None:
     log_in(page, site, "instructor")
-    page.click("nav >> text=Progress")
+    page.click("nav >> text=Class")
+    page.click("a.track-toggle:has-text('Python basics')")
     grid = page.locator("table.grid")
-    assert "Demo Learner" in grid.inner_text() and "Greet" in grid.inner_text()
+    grid.locator("th.ex-col").first.wait_for()
+    assert "Demo Learner" in grid.inner_text()
+    assert grid.locator("th.ex-col").first.get_attribute("title") == "Greet"
     page.click("table.grid >> text=Demo Learner")
     page.locator("text=Attempts").first.wait_for()
     page.locator("td a", has_text="#").first.click()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.queue import make_queue
 from store.db import make_engine, session_factory, upgrade_database
-from store.models import Submission, User
+from store.models import Submission, User, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 TWO_FER_YAML = """\
@@ -98,11 +98,12 @@ def add_learners(sessions: sessionmaker[Session], count: int) -> list[int]:
 
 
 def submit(sessions: sessionmaker[Session], user_id: int, text: str = SOLUTION,
-           queue_url: str | None = None, regrade_of: int | None = None) -> int:
-    """Store a queued submission of two-fer and enqueue it, as the site does."""
+           queue_url: str | None = None, regrade: bool = False) -> int:
+    """Store a queued submission of two-fer and enqueue it, as the site does (`regrade`: as an
+    instructor's re-grade of it waits)."""
     with sessions() as session:
         row = Submission(user_id=user_id, exercise_key="python/two-fer", files={"two_fer.py": text},
-                         status="queued", regrade_of=regrade_of)
+                         status="queued", regrade_requested_at=utcnow() if regrade else None)
         session.add(row)
         session.commit()
         sid = row.id

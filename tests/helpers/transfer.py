@@ -23,6 +23,7 @@ from store.models import (
     GradeOverride,
     Portfolio,
     PortfolioPiece,
+    Regrade,
     Submission,
     TransferredRow,
     User,
@@ -97,9 +98,13 @@ def seed_learner(site: TransferSite, username: str = "ann") -> None:
                            started_at=AT + timedelta(seconds=1), finished_at=AT + timedelta(seconds=2))
         session.add(first)
         session.flush()
-        regrade = Submission(user_id=learner.id, exercise_key="python/greet", files=dict(first.files),
-                             status="done", result=RESULT, score=1.0, max_score=2.0, regrade_of=first.id,
-                             created_at=AT + timedelta(days=1), finished_at=AT + timedelta(days=1, seconds=3))
+        first.failed_checks = [{"id": "greets", "title": "Greets", "message": "Expected Hello"}]
+        regrade = Regrade(submission_id=first.id, by_user_id=instructor.id, reason="Fixed the tests.",
+                          requested_at=AT + timedelta(days=1), state="done",
+                          settled_at=AT + timedelta(days=1, seconds=3), previous_status="done",
+                          previous_result=RESULT, previous_score=0.5, previous_max_score=2.0,
+                          previous_failed_checks=[{"id": "greets"}], previous_counts=True,
+                          previous_started_at=AT + timedelta(seconds=1), previous_finished_at=AT)
         broken = Submission(user_id=learner.id, exercise_key="web/page", files={"index.html": "<h1>x</h1>"},
                             status="error", counts=False, error_message="engine down",
                             created_at=AT + timedelta(days=2), finished_at=AT + timedelta(days=2))
@@ -132,8 +137,14 @@ def learner_rows(site: TransferSite, username: str = "ann") -> dict[str, Any]:
         return {
             "account": (user.username, user.display_name, user.role, user.active, user.created_at),
             "attempts": [(a.exercise_key, a.files, a.status, a.result, a.score, a.max_score, a.created_at,
-                          a.started_at, a.finished_at, a.counts, a.error_message,
-                          by_id[a.regrade_of].created_at if a.regrade_of else None) for a in attempts],
+                          a.started_at, a.finished_at, a.counts, a.error_message, a.failed_checks,
+                          [(r.reason, r.requested_at, r.state, r.settled_at, r.message, r.previous_status,
+                            r.previous_result, r.previous_score, r.previous_max_score,
+                            r.previous_failed_checks, r.previous_counts, r.previous_started_at,
+                            r.previous_finished_at)
+                           for r in session.scalars(select(Regrade).where(Regrade.submission_id == a.id)
+                                                    .order_by(Regrade.id))])
+                         for a in attempts],
             "overrides": [(o.score, o.reason, o.at, by_id[o.submission_id].created_at) for o in overrides],
             "drafts": [(d.exercise_key, d.files, d.updated_at) for d in session.scalars(
                 select(Draft).where(Draft.user_id == user.id).order_by(Draft.exercise_key))],

@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import service.grading_job
-from grader.result import Result
+from grader.result import CheckResult, Result
 from sandbox.reaper import owner_label
 from service.grading_job import GradingJob, RetryPolicy
 from service.scheduler import Claim, claim_next
 from service.supervision import requeue_abandoned, worker_gone
-from store.models import Submission, WorkerHeartbeat, utcnow
+from store.models import Regrade, Submission, SubmissionEvent, WorkerHeartbeat, utcnow
+from store.regrades import request_regrade
 from tests.helpers.service import add_learners, migrated, submit, write_exercises
 
 FAST = RetryPolicy(attempts=3, first_delay_s=0.0)
@@ -192,3 +193,57 @@ def test_an_earlier_process_with_this_pid_counts_as_gone() -> None:
     assert worker_gone(f"{owner_label()}:bbbbbb", me)
     assert not worker_gone(me, me)
     assert not worker_gone("another-host:boot:1:cccccc", me)
+
+
+@pytest.fixture
+def regrade_claim(sessions: sessionmaker[Session], harness: Harness) -> Claim:
+    """The claimed submission graded once (1 of 11 points), then queued again by an instructor."""
+    assert harness.run(Script("fail")) == "done"
+    with sessions() as session:
+        attempt = session.get(Submission, harness.claim.id)
+        assert attempt is not None
+        request_regrade(session, attempt, None, "The tests were wrong")
+        session.commit()
+        claim = claim_next(session, "host:boot:1:abc")
+    assert claim is not None and claim.id == harness.claim.id and claim.regrade
+    harness.claim = claim
+    return claim
+
+
+def test_a_regrade_replaces_the_result_and_keeps_the_old_one(harness: Harness, regrade_claim: Claim) -> None:
+    assert harness.run(Script("pass")) == "done"
+    row = harness.row()
+    assert (row.status, row.score, row.counts, row.regrade_requested_at) == ("done", 11.0, True, None)
+    assert row.failed_checks == []
+    with harness.sessions() as session:
+        (history,) = session.scalars(select(Regrade)).all()
+        events = session.scalars(select(SubmissionEvent).order_by(SubmissionEvent.id)).all()
+        assert session.scalar(select(func.count()).select_from(Submission)) == 1  # no new attempt
+    assert (history.state, history.reason, history.previous_score, history.previous_status) == (
+        "done", "The tests were wrong", 1.0, "done")
+    assert history.previous_result is not None and history.previous_result["score"] == 1.0
+    assert [event.status for event in events] == ["done", "queued", "done"]
+
+
+def test_a_regrade_that_cannot_be_graded_gives_the_attempt_its_grading_back(
+        harness: Harness, regrade_claim: Claim) -> None:
+    assert harness.run(Script("error")) == "error"
+    row = harness.row()
+    assert (row.status, row.counts, row.regrade_requested_at, row.error_message) == ("done", True, None, None)
+    with harness.sessions() as session:
+        (history,) = session.scalars(select(Regrade)).all()
+    assert history.state == "error" and "Could not be graded after 3 attempts" in history.message
+    assert history.previous_finished_at is not None
+    assert (row.result, row.score, row.finished_at) == (
+        history.previous_result, 1.0, history.previous_finished_at)
+
+
+def test_a_grading_end_names_its_failed_checks(harness: Harness) -> None:
+    def failing(exercise: Any, files: Any, runner: Any) -> Result:
+        checks = tuple(CheckResult(f"c{n}", f"Check {n}", "io", status, 0.0, 1.0)  # type: ignore[arg-type]
+                       for n, status in enumerate(("pass", "fail", "timeout")))
+        return Result(exercise.key, "fail", 1.0, 3.0, 0.1, checks)
+
+    assert harness.run(failing) == "done"  # type: ignore[arg-type]
+    failed = [(check["id"], check["status"]) for check in harness.row().failed_checks]
+    assert failed == [("c1", "fail"), ("c2", "timeout")]

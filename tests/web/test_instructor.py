@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import Cohort, Submission, User
+from store.models import Cohort, Regrade, Submission, User
 from tests.helpers.site import Browser, graded_submission
 
 
@@ -15,9 +15,10 @@ def test_grid_shows_each_learners_best_score(as_ines: Browser, db_session: Sessi
     graded_submission(db_session, "ann", passed=False)
     graded_submission(db_session, "ann", passed=True)
     graded_submission(db_session, "bob", passed=False)
-    page = as_ines.get("/teach/").get_data(as_text=True)
+    page = as_ines.get("/teach/?open=python").get_data(as_text=True)
     assert "Ann" in page and "Bob" in page and "Greet" in page
-    assert 'class="cell solved"' in page and "2 / 2" in page and "0 / 2" in page
+    assert 'class="cell solved"' in page
+    assert "Greet: 2 / 2, 2 attempts" in page and "Greet: 0 / 2, 1 attempt;" in page
 
 
 def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_session: Session) -> None:
@@ -31,14 +32,33 @@ def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_sessi
 
 def test_regrade_one_and_all(as_ines: Browser, db_session: Session) -> None:
     first = graded_submission(db_session, "ann", passed=False)
-    graded_submission(db_session, "bob", passed=True)
+    second = graded_submission(db_session, "bob", passed=True)
     as_ines.get("/teach/catalogue")
-    assert as_ines.post(f"/teach/submissions/{first.id}/regrade").status_code == 302
-    copy = db_session.scalar(select(Submission).where(Submission.regrade_of == first.id))
-    assert copy is not None and copy.status == "queued" and copy.files == first.files
-    assert as_ines.post("/teach/exercises/python/greet/regrade").status_code == 302
-    regrades = db_session.scalars(select(Submission).where(Submission.regrade_of.is_not(None))).all()
-    assert len(regrades) == 3  # one earlier + one per learner attempt (not of the earlier re-grade)
+    response = as_ines.post(f"/teach/submissions/{first.id}/regrade", {"regrade-reason": "A test was wrong"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert (first.status, first.regrade_requested_at is not None) == ("queued", True)
+    assert first.result is not None and first.score == 0.0  # the old grading shows until the new one lands
+    why = {"regrade-reason": "The exercise changed"}
+    response = as_ines.post("/teach/exercises/python/greet/regrade", why)
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert second.status == "queued"  # the attempt already waiting is not queued twice
+    reasons = db_session.scalars(select(Regrade.reason).order_by(Regrade.id)).all()
+    assert reasons == ["A test was wrong", "The exercise changed"]
+    assert db_session.scalar(select(func.count()).select_from(Submission)) == 2  # no new attempts
+
+
+def test_a_regrade_needs_a_reason(as_ines: Browser, db_session: Session) -> None:
+    attempt = graded_submission(db_session, "ann", passed=False)
+    as_ines.get(f"/submissions/{attempt.id}")
+    response = as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"regrade-reason": "  "})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#regrade")
+    page = as_ines.get(f"/submissions/{attempt.id}").get_data(as_text=True)
+    assert "write why this attempt is graded again" in page
+    as_ines.post("/teach/exercises/python/greet/regrade", {"regrade-reason": ""})
+    db_session.expire_all()
+    assert attempt.status == "done" and db_session.scalar(select(func.count()).select_from(Regrade)) == 0
 
 
 def test_catalogue_shows_validation_status_and_syncs(as_ines: Browser) -> None:

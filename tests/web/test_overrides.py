@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from store.db import alembic_config, make_engine, session_factory, upgrade_database
 from store.models import AuditLog, GradeOverride, Submission, User, utcnow
+from store.regrades import pending_regrade, settle_regrade
 from tests.helpers.ops_site import people_rows, seed_first_revision
 from tests.helpers.site import Browser, graded, graded_submission
 from web.progress import standings
@@ -44,8 +45,8 @@ def test_a_changed_score_counts_in_the_grid_the_csv_and_the_learners_pages(
     response = _override(as_ines, attempt.id, "2")
     assert response.status_code == 302 and response.headers["Location"] == f"/submissions/{attempt.id}"
 
-    grid = as_ines.get("/teach/").get_data(as_text=True)
-    assert 'class="cell solved"' in grid and "2 / 2" in grid and "(changed by an instructor)" in grid
+    grid = as_ines.get("/teach/?open=python").get_data(as_text=True)
+    assert 'class="cell solved"' in grid and "Greet: 2 / 2" in grid and "(changed by an instructor)" in grid
     csv = as_ines.get("/teach/export.csv").get_data(as_text=True).splitlines()
     assert "ann,Ann,2,,1,python/greet" in csv and "bob,Bob,0,,0," in csv
     overview = as_ines.get(f"/teach/learners/{attempt.user_id}").get_data(as_text=True)
@@ -159,24 +160,28 @@ def test_grading_again_keeps_the_change_and_shows_it(
 ) -> None:
     attempt = graded_submission(db_session, "ann", passed=False)
     _override(as_ines, attempt.id, "2")
-    as_ines.post(f"/teach/submissions/{attempt.id}/regrade")
-    copy = db_session.scalar(select(Submission).where(Submission.regrade_of == attempt.id))
-    assert copy is not None
-    result = graded(False)
-    copy.status, copy.result, copy.score, copy.max_score = "done", result, 0.0, 2.0
-    copy.finished_at = utcnow()
+    as_ines.post(f"/teach/submissions/{attempt.id}/regrade", {"regrade-reason": "The checks changed"})
+    db_session.expire_all()
+    assert attempt.status == "queued" and attempt.regrade_requested_at is not None
+    assert standings(db_session, [attempt.user_id])[(attempt.user_id, "python/greet")].solved  # meanwhile
+    assert _override(as_ines, attempt.id, "1").status_code == 404  # not while it is being graded again
+    waiting = as_ann.get(f"/submissions/{attempt.id}").get_data(as_text=True)
+    assert "Waiting to be graded again at your instructor’s request" in waiting and "2 / 2 points" in waiting
+
+    regrade = pending_regrade(db_session, attempt.id)  # the worker grades it, as service.grading_job does
+    assert regrade is not None
+    settle_regrade(regrade, "done")
+    attempt.status, attempt.result, attempt.score = "done", graded(False), 0.0
+    attempt.regrade_requested_at, attempt.finished_at = None, utcnow()
     db_session.commit()
 
     assert standings(db_session, [attempt.user_id])[(attempt.user_id, "python/greet")].solved
-    mine = as_ann.get(f"/submissions/{copy.id}").get_data(as_text=True)
-    assert f"(on attempt #{attempt.id}, the same code): {REASON}" in mine and "2 / 2 points" in mine
-    staff = as_ines.get(f"/submissions/{copy.id}").get_data(as_text=True)
-    assert "Ines changed this score" in staff and "Change the score</button>" not in staff
-    assert f"open the learner's <a href=\"/submissions/{attempt.id}#change-score\">" in staff
-    assert _override(as_ines, copy.id, "1").status_code == 404  # changed on the attempt, not a re-grade
-    as_ines.post(f"/teach/submissions/{copy.id}/regrade")
-    again = db_session.scalar(select(Submission).where(Submission.id > copy.id))
-    assert again is not None and again.regrade_of == attempt.id  # always the learner's own attempt
+    mine = as_ann.get(f"/submissions/{attempt.id}").get_data(as_text=True)
+    assert f"changed this score to <strong>2 / 2</strong>: {REASON}" in mine and "2 / 2 points" in mine
+    assert "at your instructor’s request: The checks changed." in mine
+    staff = as_ines.get(f"/submissions/{attempt.id}").get_data(as_text=True)
+    assert "Ines changed this score" in staff and "Change the score</button>" in staff
+    assert "The checks changed" in staff and "Grading history" in staff
 
 
 def test_the_upgrade_from_0001_keeps_every_row_and_adds_overrides(tmp_path: Path) -> None:

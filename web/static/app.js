@@ -163,7 +163,103 @@
     setTimeout(tick, 500);
   }
 
+  // The classroom view (web/classroom.py): follow the push channel (web/live_events.py) and swap the
+  // panels in place when a learner's submission changes, keeping the scroll, the focus, the sort and
+  // the opened tracks. Sort links and track toggles fetch the panels too, without a reload.
+  function setUpClassroom(root) {
+    var state = document.getElementById("live-state");
+    var words = state.querySelector(".words");
+    var timer = null, busy = false, again = false, reveal = null, source = null;
+    var LIVE = "Live: updates by itself as attempts are graded.";
+
+    function show(text, kind) {
+      state.hidden = false;
+      state.className = "live-state muted " + kind;
+      words.textContent = text;
+    }
+
+    function focusKey(element) {
+      if (!element || !root.contains(element)) { return null; }
+      var panel = element.closest("[data-panel]");
+      var links = panel ? panel.querySelectorAll("a, button, [tabindex]") : [];
+      return panel ? { panel: panel.getAttribute("data-panel"), index: Array.prototype.indexOf.call(links, element) } : null;
+    }
+
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      var focused = focusKey(document.activeElement);
+      var wrap = root.querySelector(".grid-wrap");
+      var left = wrap ? wrap.scrollLeft : 0;
+      fetch(root.getAttribute("data-panels") + window.location.search,
+            { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          ["help", "grid", "stuck"].forEach(function (name) {
+            root.querySelector('[data-panel="' + name + '"]').innerHTML = data[name]; // rendered and escaped by the site
+          });
+          var fresh = root.querySelector(".grid-wrap");
+          var opened = reveal && root.querySelector('th.track-col.open[data-track="' + reveal + '"]');
+          if (fresh && opened) { // a track just opened: bring its exercises into view, beside the names
+            fresh.scrollLeft = opened.offsetLeft - fresh.querySelector(".learner-col").offsetWidth;
+          } else if (fresh) {
+            fresh.scrollLeft = left;
+          }
+          reveal = null;
+          if (focused) {
+            var links = root.querySelector('[data-panel="' + focused.panel + '"]').querySelectorAll("a, button, [tabindex]");
+            if (links[focused.index]) { links[focused.index].focus({ preventScroll: true }); }
+          }
+          root.setAttribute("data-updated", String(Date.now()));
+          if (source && source.readyState === 1) { show(LIVE, "on"); }
+        })
+        .catch(function () { show("Could not update: the site did not answer.", "off"); })
+        .then(function () { busy = false; if (again) { again = false; refresh(); } });
+    }
+
+    function soon() {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250); // a burst of gradings becomes one update
+    }
+
+    root.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-live]");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+      event.preventDefault();
+      var track = link.closest("th[data-track]");
+      reveal = track && link.getAttribute("aria-expanded") === "false" ? track.getAttribute("data-track") : null;
+      window.history.replaceState(null, "", link.getAttribute("href"));
+      refresh();
+    });
+
+    if (window.EventSource) {
+      source = new EventSource(root.getAttribute("data-events"));
+      var lost = null; // the stream ends every few seconds on purpose: only a long gap is news
+      source.addEventListener("open", function () {
+        clearTimeout(lost);
+        show(LIVE, "on");
+      });
+      source.addEventListener("error", function () {
+        clearTimeout(lost);
+        lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
+      });
+      source.addEventListener("submission", function () {
+        root.setAttribute("data-heard", String(Number(root.getAttribute("data-heard") || 0) + 1));
+        soon();
+      });
+    }
+    setInterval(refresh, 60000); // time passes: "no activity for a while" and "min ago" change on their own
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var classroom = document.getElementById("classroom");
+    if (classroom) { setUpClassroom(classroom); }
+    var print = document.querySelector("[data-print]");
+    if (print) {
+      print.hidden = false;
+      print.addEventListener("click", function () { window.print(); });
+    }
     var editors = document.querySelectorAll("textarea.editor");
     for (var i = 0; i < editors.length; i++) { enhanceEditor(editors[i]); }
     var form = document.getElementById("editor-form");
