@@ -26,6 +26,7 @@ from grader.intake import SubmissionRejected
 from grader.result import Result
 from grader.runner import SandboxRunner
 from service.scheduler import Claim
+from store.changes import publish
 from store.models import Submission, utcnow
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,20 @@ class RetryPolicy:
 
     def delay(self, failed: int) -> float:
         return float(min(self.first_delay_s * 2 ** max(failed - 1, 0), self.max_delay_s))
+
+
+def exercise_for_key(exercises: Path, key: str) -> Exercise:
+    """The exercise `track/slug` of the curriculum folder `exercises` (resolved).
+
+    Raises:
+        ValueError: `key` does not name a folder of the curriculum.
+        ExerciseInvalid: the exercise does not load.
+    """
+    track, _, slug = key.partition("/")
+    folder = (exercises / track / slug).resolve()
+    if not track or not slug or "/" in slug or folder.parent.parent != exercises:
+        raise ValueError(f"{key!r} is not an exercise key")
+    return load_exercise(folder, exercises)
 
 
 class GradingJob:
@@ -98,11 +113,7 @@ class GradingJob:
                 return self._release(claim)
 
     def _exercise(self, key: str) -> Exercise:
-        track, _, slug = key.partition("/")
-        folder = (self.exercises / track / slug).resolve()
-        if not track or not slug or "/" in slug or folder.parent.parent != self.exercises:
-            raise ValueError(f"{key!r} is not an exercise key")
-        return load_exercise(folder, self.exercises)
+        return exercise_for_key(self.exercises, key)
 
     def _finish(self, claim: Claim, attempts: int, result: Result) -> Outcome:
         data = result.to_json()
@@ -140,6 +151,8 @@ class GradingJob:
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
+            if changed.rowcount == 1 and "status" in values:  # type: ignore[attr-defined]
+                publish(session, f"submission:{claim.id}")  # pushed to the learner's page (web/events.py)
             session.commit()
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             log.warning("submission %d is no longer this slot's (re-queued elsewhere): result dropped",
