@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, render_template
+from flask import Flask, Response, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 
 from config import Settings
@@ -14,12 +14,14 @@ from web import (
     auth,
     context,
     database,
+    events,
     instructor,
     learner,
     pictures,
     preview,
     render,
     roster,
+    runs,
     security,
 )
 
@@ -44,10 +46,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     context.init_app(app, settings)
     database.init_app(app, settings.database_url)
+    auth.init_app(app)  # before the CSRF check: a refused token of an ended session reads as such
     security.init_app(app)
     render.init_app(app)
-    auth.init_app(app)
-    for blueprint in (learner.bp, api.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
+    events.init_app(app, database.engine(app), settings.event_streams)
+    api.init_app(app)
+    runs.init_app(app)
+    for blueprint in (learner.bp, preview.bp, instructor.bp, roster.bp, admin.bp):
         app.register_blueprint(blueprint)
     pictures.init_app(app)
     _error_pages(app)
@@ -70,6 +75,10 @@ def _error_pages(app: Flask) -> None:
         app.register_error_handler(code, lambda _error, c=code, m=message: page(c, m))
 
     @app.errorhandler(CSRFError)
-    def csrf_refused(_error: CSRFError) -> tuple[str, int]:
+    def csrf_refused(_error: CSRFError) -> tuple[str | Response, int]:
+        if auth.wants_json():
+            if g.get("user") is None:
+                return auth.session_ended()
+            return jsonify(error="csrf", message="This page was out of date: reload it."), 400
         return page(400, "This form was out of date or did not come from this site. Go back, reload the "
                          "page and try again.")
