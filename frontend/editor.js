@@ -147,12 +147,13 @@ function attach(textarea, options) {
       highlightActiveLine(),
       syntaxHighlighting(palette),
       EditorState.tabSize.of(4),
-      keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab, ...(options.keys || [])]),
+      keymap.of([...(options.keys || []), ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
       languageFor(path),
       errorField,
       targetField,
       theme,
       EditorView.contentAttributes.of(contentAttributes),
+      EditorView.cspNonce.of(options.nonce || ""),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) {
           textarea.value = update.state.doc.toString();

@@ -38,11 +38,12 @@ with app.test_client() as client:
     response = client.open(spec["path"], method=spec["method"], data=data)
     body = response.get_data()
 sys.stdout.flush()
+cap = int(spec["cap"])
 sys.stdout.write("\n" + nonce + json.dumps({
     "status": response.status_code, "status_text": response.status,
     "headers": [[k, v] for k, v in response.headers.items()],
-    "body": base64.b64encode(body[:%d]).decode(), "cut": len(body) > %d}) + "\n")
-""" % (BODY_CAP, BODY_CAP)
+    "body": base64.b64encode(body[:cap]).decode(), "cut": len(body) > cap}) + "\n")
+"""
 """Loads the app the way `flask --app MODULE run` finds it and asks it through Flask's test client:
 one process, no port, the same answer the app would give a browser."""
 
@@ -67,8 +68,9 @@ def runnable(exercise: Exercise) -> Runnable | None:
             return Runnable("request", f"your app {app}", app=app.removesuffix(".py").replace("/", "."))
     program = "python3" if exercise.runtime == "python" else "node"
     for check in exercise.checks:
-        argv = getattr(check, "argv", None)
-        if check.kind == "io" and argv and argv[0] == program and any(word in exercise.files for word in argv):
+        argv: list[str] = getattr(check, "argv", None) or []
+        mine = any(word in exercise.files for word in argv)
+        if check.kind == "io" and mine and argv[0] == program:
             return Runnable("program", " ".join(argv), argv=tuple(argv))
     suffix = ".py" if program == "python3" else (".js", ".mjs")
     entry = next((path for path in exercise.files if path.endswith(suffix)), None)
@@ -169,7 +171,7 @@ def try_request(exercise: Exercise, files: Mapping[str, bytes], method: str, pat
     if method not in METHODS or not path.startswith("/") or any(c.isspace() for c in path):
         raise ValueError("a request is GET or POST to a path that starts with /")
     nonce = secrets.token_hex(16)
-    spec = {"app": how.app, "method": method, "path": path, "form": dict(form)}
+    spec = {"app": how.app, "method": method, "path": path, "form": dict(form), "cap": BODY_CAP}
     result = _run(exercise, files, runner, ["python3", "-c", REQUEST_SCRIPT, nonce, json.dumps(spec)], b"")
     printed, response = _split_response(result.stdout_text(), nonce)
     return _outcome(exercise, result, printed, response)

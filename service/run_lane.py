@@ -118,8 +118,8 @@ class RunLane:
         request = values["request"]
         if values["kind"] == "request":
             form = {str(k): str(v) for k, v in (request.get("form") or {}).items()}
-            output = try_request(exercise, files, str(request.get("method", "GET")), str(request.get("path", "/")),
-                                 form, self.runner)
+            method, path = str(request.get("method", "GET")), str(request.get("path", "/"))
+            output = try_request(exercise, files, method, path, form, self.runner)
         else:
             output = run_program(exercise, files, str(request.get("stdin", "")), self.runner)
         return output.to_json()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, g, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
+from werkzeug.wrappers import Response as WerkzeugResponse
 from flask_wtf.csrf import CSRFError
 
 from config import Settings
@@ -75,7 +76,7 @@ def _error_pages(app: Flask) -> None:
         app.register_error_handler(code, lambda _error, c=code, m=message: page(c, m))
 
     @app.errorhandler(CSRFError)
-    def csrf_refused(_error: CSRFError) -> tuple[str | Response, int]:
+    def csrf_refused(_error: CSRFError) -> tuple[str | WerkzeugResponse, int]:
         if auth.wants_json():
             if g.get("user") is None:
                 return auth.session_ended()

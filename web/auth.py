@@ -88,7 +88,8 @@ SESSION_ENDED = ("Your session has ended: you were logged out after a while with
 
 def wants_json() -> bool:
     """Whether the page's own scripts asked (they want JSON back, never a login page)."""
-    return request.accept_mimetypes.best == "application/json" or request.path.startswith(("/api/", "/events"))
+    asked = request.accept_mimetypes.best == "application/json"
+    return asked or request.path.startswith(("/api/", "/events"))
 
 
 def session_ended() -> tuple[Response, int]:

@@ -130,7 +130,8 @@ class _Events:
 
 
 def init_app(app: Flask, engine: Engine, streams: int) -> None:
-    app.extensions[EXTENSION] = _Events({}, ChangeWatcher(engine), threading.BoundedSemaphore(max(1, streams)))
+    slots = threading.BoundedSemaphore(max(1, streams))
+    app.extensions[EXTENSION] = _Events({}, ChangeWatcher(engine), slots)
     app.register_blueprint(bp)
 
 
@@ -195,7 +196,8 @@ def stream() -> Response:
             ends = time.monotonic() + STREAM_S
             while len(finished) < len(watched) and time.monotonic() < ends:
                 pending = {topic for topic, _, _ in watched} - finished
-                position, changed = events.watcher.wait(pending, position, min(KEEPALIVE_S, ends - time.monotonic()))
+                wait_s = min(KEEPALIVE_S, ends - time.monotonic())
+                position, changed = events.watcher.wait(pending, position, wait_s)
                 if not changed:
                     yield ": still here\n\n"
                     continue

@@ -168,7 +168,7 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     session.commit()
     notify_workers([submission.id])
     if wants_json():
-        return jsonify(submission=submission.id, saved_at=draft.updated_at.timestamp(),  # type: ignore[return-value]
+        return jsonify(submission=submission.id, saved_at=draft.updated_at.timestamp(),
                        state=submission_state(submission))
     return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="result"))
 
@@ -183,7 +183,8 @@ def run(track: str, slug: str) -> Response | tuple[str, int]:
     if isinstance(started, Run):
         if wants_json():
             return jsonify(run=started.id, state=run_state(started))
-        return redirect(url_for("learner.exercise_page", track=track, slug=slug, run=started.id, _anchor="run"))
+        page = url_for("learner.exercise_page", track=track, slug=slug, run=started.id, _anchor="run")
+        return redirect(page)
     problems, status = started
     if wants_json():
         return jsonify(problems=problems), status  # type: ignore[return-value]

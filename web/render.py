@@ -126,7 +126,8 @@ def line_marks(result: dict[str, Any] | None, files: Iterable[str]) -> list[dict
         if check.get("status") == "pass":
             continue
         texts = [str(check.get("message") or "")]
-        texts += [str(test.get("message") or "") for test in check.get("tests") or [] if test.get("status") != "pass"]
+        failed = [test for test in check.get("tests") or [] if test.get("status") != "pass"]
+        texts += [str(test.get("message") or "") for test in failed]
         for text in texts:
             for _, _, path, number in line_references(text, known):
                 marks.append({"file": path, "line": number, "message": text.split("\n")[0][:300]})
@@ -178,5 +179,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(line_links, "line_links")
     app.add_template_filter(when, "when")
     filters: dict[str, Any] = {"score": score, "percent": percent, "points": points,
-                               "checks_passed": checks_passed, "seconds": seconds}
+                               "checks_passed": checks_passed, "seconds": seconds,
+                               "line_marks": line_marks}
     app.jinja_env.globals.update(filters, CHECK_WORDS=CHECK_WORDS, STATUS_WORDS=STATUS_WORDS)

@@ -2,8 +2,9 @@
 
 The site only writes a `runs` row (it never holds the Docker socket); a worker's run lane runs it
 (service/run_lane.py, grader/tryout.py) and publishes `run:<id>`, which the page watches
-(web/events.py). Without scripts, the editor's form posts to the learner
-blueprint's run route, and the exercise page shows the run when it is reloaded. A learner has one run going at a time, and sees only their own runs.
+(web/events.py). Without scripts, the editor's form posts to the learner blueprint's run route and
+the exercise page shows the run (reload it to see the end). A learner has one run going at a time,
+and sees only their own runs.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def start_run(exercise: Exercise, files: dict[str, str]) -> Run | tuple[list[str
                                                 Run.status.in_(("queued", "running"))))
     if going is not None:
         return ["Your last run has not finished yet. Wait for it, then run again."], 429
-    last = session.scalar(select(Run.created_at).where(Run.user_id == g.user.id).order_by(Run.id.desc()).limit(1))
+    mine = select(Run.created_at).where(Run.user_id == g.user.id)
+    last = session.scalar(mine.order_by(Run.id.desc()).limit(1))
     wait = settings().run_cooldown_s - (utcnow() - last).total_seconds() if last else 0.0
     if wait > 0:
         return [f"You ran your program a moment ago. You can run it again in {seconds(wait)}."], 429
