@@ -159,9 +159,9 @@ function attach(textarea, options) {
           textarea.value = update.state.doc.toString();
           onChange(textarea.value);
         }
-        if (update.docChanged || update.selectionSet) {
-          const current = update.state.field(targetField);
-          if (current.size) update.view.dispatch({ effects: setTarget.of(null) });
+        const targeted = update.transactions.some((tr) => tr.effects.some((e) => e.is(setTarget)));
+        if ((update.docChanged || update.selectionSet) && !targeted && update.state.field(targetField).size) {
+          update.view.dispatch({ effects: setTarget.of(null) });  // the mark stays until the learner moves on
         }
       }),
     ],

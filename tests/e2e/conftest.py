@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from tests.e2e.e2e_site import Site
 from tests.helpers.data import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = CATALOGS / "site"
+EXERCISES = CATALOGS / "workbench"
+IDLE_S = 12
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
 
@@ -43,16 +45,15 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: fl
     raise RuntimeError(f"{url} did not answer in {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The demo site with a worker, graded on the real runner image."""
-    instance = tmp_path_factory.mktemp("site")
+@contextmanager
+def running_site(instance: Path, env: dict[str, str] | None = None, *options: str) -> Iterator[Site]:
+    """`grader serve --demo` on free ports with the workbench catalogue, until the block ends."""
     port, preview_port = free_port(), free_port()
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "GRADER_EXERCISES": str(EXERCISES),
-           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_REFERENCES": str(instance / "references"),
-           "PYTHONUNBUFFERED": "1"}
+           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_RUN_COOLDOWN_S": "0",
+           "GRADER_REFERENCES": str(instance / "references"), "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
-               "--preview-port", str(preview_port), "--web-workers", "2"]
+               "--preview-port", str(preview_port), "--web-workers", "2", *options]
     log = instance / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -67,3 +68,18 @@ def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo site with a worker, graded on the real runner image."""
+    with running_site(tmp_path_factory.mktemp("site")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def short_session_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A site whose sessions end IDLE_S seconds after logging in (no worker: nothing is graded)."""
+    env = {"GRADER_IDLE_TIMEOUT_S": str(IDLE_S)}
+    with running_site(tmp_path_factory.mktemp("short"), env, "--no-worker") as running:
+        yield running

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.e2e_site import Site
+from tests.helpers.workbench import GRADING_MS, save, set_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
-GRADING_S = 120_000  # ms: the first grading may wait for the worker's start-up checks
 
 WRONG = 'print("Hello")\n'
 RIGHT = 'print("Hello, class!")\n'
@@ -39,14 +39,14 @@ def log_in(page: Any, site: Site, username: str) -> None:
 def test_a_learner_sees_the_verdicts_change(site: Site, page: Any) -> None:
     log_in(page, site, "learner")
     page.click("text=Greet")
-    page.fill("#file-0", WRONG)
+    set_code(page, WRONG)
     page.click("text=Send for grading")
     panel = page.locator("#result-panel")
-    panel.locator("text=Not there yet").wait_for(timeout=GRADING_S)  # updated live, without a reload
+    panel.locator("text=Not there yet").wait_for(timeout=GRADING_MS)  # updated live, without a reload
     assert "Says hello" in panel.inner_text() and "Hint:" in panel.inner_text()
-    page.fill("#file-0", RIGHT)
+    set_code(page, RIGHT)
     page.click("text=Send for grading")
-    panel.locator("text=All checks passed!").wait_for(timeout=GRADING_S)
+    panel.locator("text=All checks passed!").wait_for(timeout=GRADING_MS)
     assert "2 / 2" in panel.inner_text()
     assert page.locator("#history li").count() == 2
     page.goto(f"{site.url}/")
@@ -68,10 +68,10 @@ def test_an_instructor_sees_the_grid_and_the_code(site: Site, page: Any) -> None
 def test_a_learner_sees_a_picture_of_their_page_beside_the_models(site: Site, page: Any) -> None:
     log_in(page, site, "learner")
     page.goto(f"{site.url}/exercises/web/page")
-    page.fill("#file-0", "<!doctype html><h1>Welcome</h1><p>Mine.</p>")
+    set_code(page, "<!doctype html><h1>Welcome</h1><p>Mine.</p>")
     page.click("text=Send for grading")
     panel = page.locator("#result-panel")
-    panel.locator(".score-line").wait_for(timeout=GRADING_S)  # graded (the fixture's script check fails)
+    panel.locator(".score-line").wait_for(timeout=GRADING_MS)  # graded (the fixture's script check fails)
     assert "The heading is on the screen" in panel.inner_text()
     pictures = panel.locator(".pictures img")
     assert pictures.count() == 2
@@ -88,9 +88,8 @@ def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any
     log_in(page, site, "learner")
     assert any(cookie["name"] == "grader_session" for cookie in page.context.cookies())
     page.goto(f"{site.url}/exercises/web/page")
-    page.fill("#file-0", THIEF.replace("SITE", site.url))
-    with page.expect_navigation():
-        page.click("text=Save and preview")
+    set_code(page, THIEF.replace("SITE", site.url))
+    save(page)
     frame = page.frame_locator("#preview iframe")
     out = frame.locator("#out")
     out.locator("text=api").wait_for(timeout=15_000)
@@ -117,9 +116,8 @@ def test_a_page_that_reacts_to_its_form_works_in_the_preview(site: Site, page: A
     """The form exercises of the JavaScript track need the submit event in the preview."""
     log_in(page, site, "learner")
     page.goto(f"{site.url}/exercises/web/page")
-    page.fill("#file-0", FORM_PAGE)
-    with page.expect_navigation():  # else the old page's iframe may still be the one found
-        page.click("text=Save and preview")
+    set_code(page, FORM_PAGE)
+    save(page)  # the preview shows the saved page
     frame = page.frame_locator("#preview iframe")
     frame.locator("#add").click()
     frame.locator("#list li").wait_for(timeout=15_000)
@@ -132,12 +130,12 @@ def test_pages_work_with_the_keyboard_and_without_outside_requests(site: Site, p
             if not request.url.startswith((site.url, site.preview_url, "data:")) else None)
     log_in(page, site, "learner")
     page.goto(f"{site.url}/exercises/python/greet")
-    page.focus("#file-0")
+    page.focus("#file-0-panel .cm-content")
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.input_value("#file-0").endswith("\n    ")  # Tab indents inside the editor
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") != "file-0"  # Esc, Tab leaves it
+    assert not page.evaluate("document.activeElement.closest('.cm-editor')")  # Esc, Tab leaves it
     assert outside == []
