@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.e2e_site import Site
+from tests.e2e.e2e_site import IDLE_S, Site
 from tests.helpers.data import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = CATALOGS / "workbench"
-IDLE_S = 12
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+IDLE_S = 12
+"""Seconds after logging in that a session of the short-session site ends."""
+
 
 @dataclass(frozen=True)
 class Site:
