@@ -81,8 +81,8 @@ def test_send_after_the_session_ended_sends_once_logged_in_again(short_session_s
     page.locator("#login-dialog").wait_for()
     page.fill("#again-password", password)
     page.keyboard.press("Enter")
-    page.wait_for_function("id => { const panel = document.getElementById('result-panel');"
-                           " return panel.dataset.submission && panel.dataset.submission !== id; }", arg=before)
+    page.wait_for_function("id => { const shown = document.getElementById('result-panel').dataset.submission;"
+                           " return shown && shown !== id; }", arg=before)
     assert "Waiting to be graded" in page.locator("#result-panel").inner_text()
     attempt = page.locator("#result-panel .meta a").get_attribute("href")
     page.goto(f"{site.url}{attempt}")
