@@ -11,7 +11,17 @@ from typing import Any
 import pytest
 
 from tests.e2e.e2e_site import Site
-from tests.helpers.workbench import GRADING_MS, code, editor, log_in, save, set_code, wait_for_code
+from tests.helpers.workbench import (
+    GRADING_MS,
+    code,
+    editor,
+    log_in,
+    save,
+    set_code,
+    shown_attempt,
+    wait_for_code,
+    wait_for_new_result,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,19 +106,20 @@ def test_the_text_size_can_change_and_stays_changed(site: Site, learner: Any) ->
     learner.goto(f"{site.url}/exercises/python/greet")
     size = "() => parseFloat(getComputedStyle(document.querySelector('.cm-content')).fontSize)"
     before = learner.evaluate(size)
-    learner.click("button[aria-label='Larger text']")
-    learner.click("button[aria-label='Larger text']")
+    learner.click("button[data-font='1']")
+    learner.click("button[data-font='1']")
     assert learner.evaluate(size) == before + 4
     learner.reload()
     learner.wait_for_selector(".cm-content")
     assert learner.evaluate(size) == before + 4
-    learner.click("button[aria-label='Smaller text']")
-    learner.click("button[aria-label='Smaller text']")
+    learner.click("button[data-font='-1']")
+    learner.click("button[data-font='-1']")
     assert learner.evaluate(size) == before
 
 
 def test_run_shows_what_the_program_printed_and_explains_its_crash(site: Site, learner: Any) -> None:
     learner.goto(f"{site.url}/exercises/python/greet")
+    before = shown_attempt(learner)
     set_code(learner, "name = input('Name? ')\nprint('Hello,', name)\nprint(10 / 0)\n")
     learner.fill("#stdin", "Ann")
     learner.click("#run-button")
@@ -120,7 +131,7 @@ def test_run_shows_what_the_program_printed_and_explains_its_crash(site: Site, l
     panel.locator(".explanation a.line-link").click()
     assert learner.locator(".cm-target-line").inner_text() == "print(10 / 0)"
     assert learner.evaluate("document.activeElement.classList.contains('cm-content')")
-    assert learner.locator("#result-panel .score-line").count() == 0  # nothing was graded
+    assert shown_attempt(learner) == before  # nothing was sent for grading
 
 
 def test_try_a_request_shows_the_answer_and_the_page(site: Site, learner: Any) -> None:
@@ -170,9 +181,9 @@ def test_a_result_is_pushed_and_its_lines_are_links(site: Site, learner: Any) ->
     asked: list[str] = []
     learner.on("request", lambda request: asked.append(request.url))
     set_code(learner, "print('Hello, class!')\nprint(undefined_name)\n")
+    before = shown_attempt(learner)
     learner.click("#send")
-    panel = learner.locator("#result-panel .score-line")
-    panel.wait_for(timeout=GRADING_MS)
+    wait_for_new_result(learner, before)
     assert not any("/api/submissions/" in url for url in asked)  # pushed, not polled
     assert any("/events?watch=submission" in url for url in asked)
     result = learner.locator("#result-panel")
@@ -181,8 +192,10 @@ def test_a_result_is_pushed_and_its_lines_are_links(site: Site, learner: Any) ->
     result.locator("a.line-link").first.click()
     assert learner.locator(".cm-target-line").inner_text() == "print(undefined_name)"
     set_code(learner, "print('Hello, class!')\n")
+    before = shown_attempt(learner)
     learner.keyboard.press("Control+Enter")  # sends from the editor
-    learner.locator("#result-panel .verdict.pass").wait_for(timeout=GRADING_MS)
+    wait_for_new_result(learner, before)
+    assert learner.locator("#result-panel .verdict.pass").count() == 1
     assert learner.locator(".cm-error-marker").count() == 0
     following = learner.locator("#result-panel .next a")
     assert following.inner_text() == "Next exercise: Hello app →"
@@ -199,8 +212,9 @@ def test_pictures_for_the_docs(site: Site, learner: Any, tmp_path: Path) -> None
     learner.click("#run-button")
     learner.locator("#run-panel .run-result[data-status=done]").wait_for(timeout=GRADING_MS)
     learner.locator(".workspace").screenshot(path=folder / "workbench-run.png")
+    before = shown_attempt(learner)
     learner.click("#send")
-    learner.locator("#result-panel .score-line").wait_for(timeout=GRADING_MS)
+    wait_for_new_result(learner, before)
     learner.locator("#result-panel a.line-link").first.click()
     learner.locator(".editor-form").screenshot(path=folder / "workbench-editor.png")
     learner.locator("#result").screenshot(path=folder / "workbench-result.png")

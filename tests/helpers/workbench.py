@@ -43,3 +43,16 @@ def code(page: Any, index: int = 0) -> str:
 def save(page: Any) -> None:
     page.click("#save")
     page.locator(".save-state", has_text="Saved.").wait_for()
+
+
+def shown_attempt(page: Any) -> str | None:
+    """The id of the attempt the result panel shows (None: no attempt yet)."""
+    return page.locator("#result-panel").get_attribute("data-submission")  # type: ignore[no-any-return]
+
+
+def wait_for_new_result(page: Any, before: str | None, timeout_ms: int = GRADING_MS) -> None:
+    """Until the result panel shows a graded attempt other than `before` (see `shown_attempt`)."""
+    page.wait_for_function(
+        "before => { const panel = document.getElementById('result-panel');"
+        " return panel.dataset.submission && panel.dataset.submission !== before"
+        " && ['done', 'error'].includes(panel.dataset.status); }", arg=before, timeout=timeout_ms)
