@@ -107,7 +107,13 @@ def test_console_errors_and_custom_messages() -> None:
         "At 375 px wide, your page's JavaScript had an error: "
         "ReferenceError: x is not defined (app.js, line 3) (and 1 more)")
     custom = BrowserAssertion.model_validate({"selector": "nav", "visible": True, "message": "Add a menu."})
-    assert problem(custom, FACTS, None) == "At 375 px wide, add a menu."
+    assert problem(custom, FACTS, None) == (  # the instructor's words, and what the page showed beside them
+        "At 375 px wide, add a menu. On your page, no element on the page matches `nav`.")
+    count = BrowserAssertion.model_validate({"selector": "h1", "text": "Hello, Ann!",
+                                             "message": "The heading should greet Ann."})
+    assert problem(count, FACTS, None) == (
+        "At 375 px wide, the heading should greet Ann. On your page, the <h1> says \"Hi\", but it should "
+        "say \"Hello, Ann!\".")
 
 
 def test_titles_read_as_sentences() -> None:
