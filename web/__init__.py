@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template
-from werkzeug.wrappers import Response as WerkzeugResponse
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from config import Settings
 from web import (
