@@ -27,7 +27,10 @@ def set_code(page: Any, text: str, index: int = 0) -> None:
     """Replace file `index`'s text as one paste would (no auto-indent or closing on the way)."""
     editor(page, index).click()
     page.keyboard.press("Control+a")
-    page.keyboard.insert_text(text)
+    if text:
+        page.keyboard.insert_text(text)
+    else:
+        page.keyboard.press("Delete")
     wait_for_code(page, text, index)
 
 
