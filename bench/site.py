@@ -152,7 +152,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=18600)
     parser.add_argument("--with-worker", action="store_true", help="Grade the submissions too.")
-    parser.add_argument("--no-push", action="store_true", help="No page waits on an event stream (to compare).")
+    parser.add_argument("--no-push", action="store_true", help="No page waits on an event stream.")
     args = parser.parse_args()
     global PUSH
     PUSH = not args.no_push

@@ -22,7 +22,7 @@ from grader.exercise import Exercise
 from grader.feedback import learner_output, node_crash, python_crash, stopped_message
 from grader.intake import check_submission
 from grader.runner import SandboxRunner
-from sandbox import RunLimits, RunResult, RunSpec
+from sandbox import RunLimits, RunResult, RunSpec, SandboxError
 
 Kind = Literal["program", "request"]
 METHODS = ("GET", "POST")
@@ -46,6 +46,10 @@ sys.stdout.write("\n" + nonce + json.dumps({
 """
 """Loads the app the way `flask --app MODULE run` finds it and asks it through Flask's test client:
 one process, no port, the same answer the app would give a browser."""
+
+
+class TryoutUnavailable(Exception):
+    """The sandbox could not run the program (engine down, image missing): never the learner's fault."""
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,14 @@ def _limits(exercise: Exercise, runner: SandboxRunner) -> RunLimits:
 
 def _run(exercise: Exercise, files: Mapping[str, bytes], runner: SandboxRunner, command: list[str],
          stdin: bytes) -> RunResult:
-    """Raises SubmissionRejected for unacceptable files and SandboxError when the sandbox is down."""
+    """Raises SubmissionRejected for unacceptable files and TryoutUnavailable when the sandbox is down."""
     checked = check_submission(exercise.files, files)
-    sandbox, image = runner.get()
-    return sandbox.run(RunSpec(image=image, command=command, files=checked, stdin=stdin,
-                               limits=_limits(exercise, runner)))
+    try:
+        sandbox, image = runner.get()
+        return sandbox.run(RunSpec(image=image, command=command, files=checked, stdin=stdin,
+                                   limits=_limits(exercise, runner)))
+    except SandboxError as error:
+        raise TryoutUnavailable(str(error)) from error
 
 
 def _outcome(exercise: Exercise, result: RunResult, stdout: str,
@@ -148,7 +155,7 @@ def run_program(exercise: Exercise, files: Mapping[str, bytes], stdin: str,
     Raises:
         ValueError: the exercise has no program to run.
         SubmissionRejected: a file is not acceptable (nothing ran).
-        SandboxError: the sandbox could not run it (not the learner's fault).
+        TryoutUnavailable: the sandbox could not run it (not the learner's fault).
     """
     how = runnable(exercise)
     if how is None or how.kind != "program":
@@ -163,7 +170,7 @@ def try_request(exercise: Exercise, files: Mapping[str, bytes], method: str, pat
 
     Raises:
         ValueError: the exercise has no app, or the request is not one a learner can send.
-        SubmissionRejected, SandboxError: as for `run_program`.
+        SubmissionRejected, TryoutUnavailable: as for `run_program`.
     """
     how = runnable(exercise)
     if how is None or how.app is None:

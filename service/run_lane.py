@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from grader.errors import ExerciseInvalid
 from grader.intake import SubmissionRejected
 from grader.runner import SandboxRunner
-from grader.tryout import run_program, try_request
-from sandbox import SandboxError
+from grader.tryout import TryoutUnavailable, run_program, try_request
 from service.grading_job import exercise_for_key
 from store.changes import publish
 from store.models import Run, utcnow
@@ -75,7 +74,7 @@ class RunLane:
         run_id, values = claimed
         try:
             output, status = self._execute(values), "done"
-        except (ExerciseInvalid, SandboxError, ValueError, SubmissionRejected) as error:
+        except (ExerciseInvalid, TryoutUnavailable, ValueError, SubmissionRejected) as error:
             log.warning("run %d could not run: %s", run_id, error)
             problems = getattr(error, "problems", None)
             message = " ".join(problems) if problems else COULD_NOT_RUN

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from grader.runner import SandboxRunner
-from sandbox import SandboxSettings
+from sandbox import Sandbox, SandboxSettings, SandboxUnavailable
 from service.run_lane import COULD_NOT_RUN, RunLane
 from store.changes import changes_after
 from store.models import Run, utcnow
@@ -106,3 +106,21 @@ def test_runs_a_stopped_worker_left_behind_end_as_errors(sessions: sessionmaker[
     assert "try again" in run.output["explanation"].lower()
     with sessions() as session:
         assert session.scalar(select(Run.finished_at).where(Run.id == run_id)) is not None
+
+
+class EngineDown(SandboxRunner):
+    """A runner whose engine does not answer."""
+
+    def get(self) -> tuple[Sandbox, str]:
+        raise SandboxUnavailable("cannot connect to the container engine")
+
+
+def test_a_run_when_the_engine_is_down_says_it_is_not_the_learners_fault(
+        sessions: sessionmaker[Session]) -> None:
+    learner = add_learners(sessions, 1)[0]
+    run_id = queue_run(sessions, learner, "python/greet", "program", {"greet.py": "print(1)"}, {})
+    lane = RunLane(sessions, EngineDown(SandboxSettings()), SITE, "test-worker", 1, threading.Event())
+    assert lane.run_next() is True
+    run = stored(sessions, run_id)
+    assert run.status == "error" and run.output == {"status": "error", "explanation": COULD_NOT_RUN}
+    assert "not with your code" in COULD_NOT_RUN
