@@ -64,6 +64,18 @@ def problem(assertion: BrowserAssertion, facts: ViewportFacts, reference: str | 
     return f"{where(facts)}, {expected}. On your page, {_lower_first(found)}"
 
 
+def culprit(assertion: BrowserAssertion, facts: ViewportFacts) -> Box | None:
+    """Where on the page the element a failing `assertion` is about is, to outline in its picture:
+    the first element that fails it (or the first it matched); None when it has no place."""
+    if assertion.selector is None:
+        return None
+    elements = facts.lookup(assertion.selector).elements
+    if assertion.form in ("style", "visible", "box"):
+        elements = tuple(e for e in elements if _element_problem(assertion, e, facts)) or elements
+    shown = [element.box for element in elements if element.box.width > 0 and element.box.height > 0]
+    return shown[0] if shown else None
+
+
 def where(facts: ViewportFacts) -> str:
     return f"At {facts.width} px wide"
 

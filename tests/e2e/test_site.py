@@ -86,7 +86,7 @@ def test_a_learner_sees_a_picture_of_their_page_beside_the_models(site: Site, pa
         picture = pictures.nth(i)
         picture.scroll_into_view_if_needed()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
-        assert picture.evaluate("img => img.naturalWidth") == 800  # 1200 px wide, scaled down to 800
+        assert picture.evaluate("img => img.naturalWidth") == 1200  # at full size
 
 
 def test_learner_html_in_the_preview_cannot_reach_the_site(site: Site, page: Any) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from grader.browser.expect import BrowserAssertion
-from grader.browser.facts import read_viewport
-from grader.browser.judge import problem, title
+from grader.browser.facts import Box, read_viewport
+from grader.browser.judge import culprit, problem, title
 
 
 def element(name: str, box: tuple[float, float, float, float], hidden: str = "",
@@ -138,3 +138,9 @@ def test_a_malformed_report_reads_as_facts_that_fail_never_as_a_crash(raw: objec
     facts = read_viewport(raw, 375, 800)
     assertion = BrowserAssertion.model_validate({"selector": "h1", "style": {"color": "red"}})
     assert problem(assertion, facts, None) is not None
+
+
+def test_the_element_a_failing_check_is_about_is_found_to_be_outlined() -> None:
+    wrong_colour = BrowserAssertion.model_validate({"selector": "h1", "style": {"color": "blue"}})
+    assert culprit(wrong_colour, FACTS) == Box(8, 21, 359, 37)
+    assert culprit(BrowserAssertion.model_validate({"selector": "nav", "visible": True}), FACTS) is None
