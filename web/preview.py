@@ -12,7 +12,6 @@ no reading the site. `allow-forms` only lets a form's submit event reach the pag
 from __future__ import annotations
 
 import mimetypes
-import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, redirect
@@ -25,6 +24,7 @@ from store.models import Draft, Run, Submission
 from web import context, database
 from web.auth import login_required
 from web.context import catalog, settings
+from web.page_console import console_script, with_console
 from web.security import preview_origin
 from web.submissions import owned_submission
 
@@ -119,54 +119,6 @@ def serve_preview(token: str, path: str) -> Response:
     if mimetype == "text/html":
         body = with_console(body)
     return Response(body, mimetype=mimetype)
-
-
-CONSOLE_SCRIPT = """(function () {
-  "use strict";
-  var left = 500;
-  function text(value) {
-    if (typeof value === "string") { return value; }
-    if (value instanceof Error) { return value.name + ": " + value.message; }
-    try { var json = JSON.stringify(value); return json === undefined ? String(value) : json; }
-    catch (e) { return String(value); }
-  }
-  function send(kind, values) {
-    if (left <= 0) { return; }
-    left -= 1;
-    try {
-      var words = Array.prototype.map.call(values, text).join(" ").slice(0, 2000);
-      parent.postMessage({ grader: "console", kind: kind, text: words }, "*");
-    } catch (e) { /* the page goes on whatever happens here */ }
-  }
-  ["log", "info", "warn", "error"].forEach(function (name) {
-    var original = console[name];
-    console[name] = function () { send(name, arguments); return original.apply(console, arguments); };
-  });
-  window.addEventListener("error", function (event) {
-    var file = (event.filename || "").split("/").pop();
-    var where = event.lineno ? " (" + (file ? file + ", " : "") + "line " + event.lineno + ")" : "";
-    send("error", [(event.message || "Error") + where]);
-  });
-  window.addEventListener("unhandledrejection", function (event) {
-    send("error", ["Unhandled promise rejection: " + text(event.reason)]);
-  });
-})();
-"""
-"""Served at /_console.js on the preview origin and loaded first by every page there: the page's
-console.log output and JavaScript errors go to the exercise page's console panel by postMessage
-(whose receiver treats them as untrusted text). Nothing else of the page changes."""
-_DOCTYPE = re.compile(r"^\ufeff?\s*<!doctype[^>]*>", re.IGNORECASE)
-
-
-def with_console(html: str) -> str:
-    """`html` with the console script first (after the doctype, on the same line: no line moves)."""
-    tag = '<script src="/_console.js"></script>'
-    found = _DOCTYPE.match(html)
-    return html[:found.end()] + tag + html[found.end():] if found else tag + html
-
-
-def console_script() -> Response:
-    return Response(CONSOLE_SCRIPT, mimetype="text/javascript")
 
 
 def preview_headers(response: Response) -> Response:
