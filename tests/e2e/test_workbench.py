@@ -225,3 +225,22 @@ def test_pictures_for_the_docs(site: Site, learner: Any, tmp_path: Path) -> None
     learner.locator("#preview").screenshot(path=folder / "workbench-console.png")
     assert all((folder / name).stat().st_size > 1000 for name in (
         "workbench-run.png", "workbench-editor.png", "workbench-result.png", "workbench-console.png"))
+
+
+def test_each_file_has_its_tab_and_a_line_link_opens_its_file(site: Site, learner: Any) -> None:
+    learner.goto(f"{site.url}/exercises/web/page")
+    tabs = learner.locator("[role=tab]")
+    assert tabs.all_inner_texts() == ["index.html", "page.js"]
+    tabs.nth(0).click()
+    learner.keyboard.press("ArrowRight")  # the arrow keys move between the files
+    assert learner.locator("#file-1-panel").is_visible() and not learner.locator("#file-0-panel").is_visible()
+    assert tabs.nth(1).get_attribute("aria-selected") == "true"
+    set_code(learner, "let a = 1;\nlet b = 2;\nmissing();\n", index=1)
+    tabs.nth(0).click()
+    learner.evaluate("""() => {  // a line of page.js named by feedback, as the result panel shows it
+        const link = document.createElement('a'); link.className = 'line-link'; link.href = '#line-page.js-3';
+        link.dataset.file = 'page.js'; link.dataset.line = '3'; link.textContent = 'page.js line 3';
+        document.getElementById('history').appendChild(link); }""")
+    learner.click("a.line-link[data-file='page.js']")
+    assert learner.locator("#file-1-panel").is_visible()
+    assert learner.locator("#file-1-panel .cm-target-line").inner_text() == "missing();"
