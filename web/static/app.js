@@ -496,6 +496,23 @@
     var panel = document.querySelector("#result-panel[data-poll]");
     if (!form && panel) { pollResult(panel); }
     var logout = document.querySelector("form[action$='/logout']");
-    if (logout) { logout.addEventListener("submit", forgetAllLocalWork); }
+    if (logout) {
+      // Save what is not saved yet, then forget this computer's copies of saved work: the next
+      // person here finds nobody's code.
+      logout.addEventListener("submit", function (event) {
+        if (logout.hasAttribute("data-saved") || !window.workbench || !window.workbench.local.load()) {
+          forgetAllLocalWork();
+          return;
+        }
+        event.preventDefault();
+        // What could not be saved stays on this computer, to come back when its learner logs in here.
+        var go = function () {
+          logout.setAttribute("data-saved", "");
+          if (!window.workbench.local.load()) { forgetAllLocalWork(); }
+          logout.submit();
+        };
+        Promise.race([window.workbench.save(), new Promise(function (done) { setTimeout(done, 3000); })]).then(go, go);
+      });
+    }
   });
 })();
