@@ -4,7 +4,9 @@
     .venv/bin/python bench/site.py [--learners 30] [--seconds 60] [--with-worker]
 
 Grading is excluded by default (no worker: submissions wait in the queue, as in a burst); the
-target is p95 < 100 ms for pages and no 5xx at all.
+target is p95 < 100 ms for pages and no 5xx at all. Half the submitting pages also wait for their
+result on an event stream (web/events.py), held for up to PUSH_HOLD_S: "events" is the time to its
+first event; pages must keep their p95 while the streams take their share of the site's threads.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from store.db import make_engine, session_factory, upgrade_database  # noqa: E40
 from web.accounts import create_user  # noqa: E402
 
 PASSWORD = "bench password 1"
+PUSH_HOLD_S = 10.0
+PUSH = True
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -90,7 +94,31 @@ def browse(number: int, session: requests.Session, base: str, keys: list[str], s
         for submission in submitted[-1:]:
             started = time.perf_counter()
             stats.record("api", started, session.get(f"{base}/api/submissions/{submission}"))
+        if PUSH and submitted and rng.random() < 0.5:  # the page waits for the result to be pushed
+            waiting = threading.Thread(target=wait_for_push, args=(session, base, submitted[-1], stop, stats),
+                                       daemon=True)
+            waiting.start()
         time.sleep(rng.uniform(0.5, 2.0))  # reading and typing
+
+
+def wait_for_push(session: requests.Session, base: str, submission: str, stop: float, stats: Stats) -> None:
+    """What an exercise page does after Send: an event stream (web/events.py), held while it waits
+    (here at most PUSH_HOLD_S: without a worker nothing is ever graded). Its first event is timed."""
+    started = time.perf_counter()
+    try:
+        url = f"{base}/events?watch=submission:{submission}"
+        with session.get(url, stream=True, timeout=(5, 30)) as response:
+            chunks = response.iter_content(chunk_size=None)
+            next(chunks, b"")
+            stats.record("events", started, response)
+            ends = time.monotonic() + PUSH_HOLD_S
+            for _ in chunks:
+                if time.monotonic() > ends:
+                    break
+    except requests.RequestException as error:
+        if time.monotonic() < stop:  # after the end, the server stopping cuts the streams: no failure
+            with stats.lock:
+                stats.failures.append(f"event stream: {error}")
 
 
 def server_times(access_log: Path) -> dict[str, list[float]]:
@@ -99,7 +127,7 @@ def server_times(access_log: Path) -> dict[str, list[float]]:
     line_format = re.compile(r'"(GET|POST) (\S+) [^"]*" (\d+) \S+ (\d+)us$')
     for line in access_log.read_text().splitlines():
         match = line_format.search(line)
-        if not match or match.group(2).startswith(("/login", "/static")):
+        if not match or match.group(2).startswith(("/login", "/static", "/events")):
             continue
         method, path = match.group(1), match.group(2)
         kind = "api" if path.startswith("/api/") else "submit" if method == "POST" else "page"
@@ -124,7 +152,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=18600)
     parser.add_argument("--with-worker", action="store_true", help="Grade the submissions too.")
+    parser.add_argument("--no-push", action="store_true", help="No page waits on an event stream.")
     args = parser.parse_args()
+    global PUSH
+    PUSH = not args.no_push
     instance = Path(tempfile.mkdtemp(prefix="bench-site-"))
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1"}
     settings = Settings.from_env(env)

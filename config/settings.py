@@ -76,6 +76,9 @@ class Settings:
         [GRADER_RETRY_DELAY_S, 1]
     cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off]
     help: when the classroom view says a learner needs help [GRADER_HELP_*, see HelpThresholds]
+    event_streams: pushed-result streams one site process holds open at once (each holds one of its
+        threads; beyond that pages poll) [GRADER_EVENT_STREAMS, 4]
+    run_cooldown_s: a learner's pause between two runs without grading [GRADER_RUN_COOLDOWN_S, 1]
     home: the folder a site is installed in by bundles [GRADER_HOME, default /opt/grader]
     backups: where back-ups go [GRADER_BACKUPS, default <instance>/backups]
     signing_passphrase: the passphrase of a bundle signing key, for unattended use
@@ -106,6 +109,8 @@ class Settings:
     retry_delay_s: float = 1.0
     cookie_secure: bool = False
     help: HelpThresholds = HelpThresholds()
+    event_streams: int = 4
+    run_cooldown_s: float = 1.0
     home: Path = Path("/opt/grader")
     backups: Path = Path("/opt/grader/instance/backups")
     signing_passphrase: str | None = field(default=None, repr=False)
@@ -154,6 +159,8 @@ class Settings:
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),
             cookie_secure=env.flag("GRADER_COOKIE_SECURE"),
             help=_help(env),
+            event_streams=int(env.number("GRADER_EVENT_STREAMS", 4)),
+            run_cooldown_s=env.number("GRADER_RUN_COOLDOWN_S", 1),
             home=Path(env.text("GRADER_HOME") or "/opt/grader"),
             backups=Path(env.text("GRADER_BACKUPS") or instance / "backups").resolve(),
             signing_passphrase=env.environ.get("GRADER_SIGNING_PASSPHRASE"),

@@ -14,6 +14,8 @@ PY_FRAME = re.compile(
 NODE_FRAME = re.compile(r"/work/([^\s:()]+):(\d+)(?::\d+)?")
 PY_ERROR = re.compile(r"^(?:\w+\.)*(\w+(?:Error|Exception|Exit|Interrupt))(?::\s*(.*))?$")
 """The last line of a traceback; a qualified name (`flask.cli.NoAppException`) is shown by its last part."""
+PYTEST_MARK = re.compile(r"^E\s+")
+"""pytest's mark before the lines of an error (`E       AssertionError`); never the E of EOFError."""
 JS_ERROR = re.compile(r"^(\w*Error)(?::\s*(.*))?$")
 
 
@@ -42,7 +44,7 @@ class Crash:
 def python_crash(text: str, learner_files: frozenset[str]) -> Crash | None:
     """The last error of a Python traceback in `text`, placed in the learner's deepest frame."""
     lines = [line.strip() for line in text.splitlines()]
-    matches = (PY_ERROR.match(line.removeprefix("E").strip()) for line in reversed(lines))
+    matches = (PY_ERROR.match(PYTEST_MARK.sub("", line)) for line in reversed(lines))
     match = next((m for m in matches if m), None)
     if match is None:
         return None

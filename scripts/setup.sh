@@ -54,6 +54,32 @@ if [[ ! -e $stamp ]]; then
     touch "$stamp"
 fi
 
+# The code editor (CodeMirror, from the npm registry) is bundled into web/static/editor/ and committed;
+# it is built again only when its inputs changed (a stamp of them is kept beside it). The tests also
+# need axe-core from node_modules. Both need Node.js and npm, and only then.
+stamp() { cat package-lock.json frontend/editor.js frontend/build.mjs | sha256sum | cut -d' ' -f1; }
+lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+need_node=false
+[[ "$(cat web/static/editor/stamp.txt 2>/dev/null)" != "$(stamp)" ]] && need_node=true
+$want_test && [[ "$(cat node_modules/.grader-lock 2>/dev/null)" != "$lock" ]] && need_node=true
+if $need_node; then
+    if ! command -v npm >/dev/null; then
+        say "Installing Node.js and npm (to bundle the code editor and test the pages)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends nodejs npm
+    fi
+    if [[ "$(cat node_modules/.grader-lock 2>/dev/null)" != "$lock" ]]; then
+        say "Installing the npm packages of package-lock.json"
+        npm ci --no-audit --no-fund --loglevel=error
+        echo "$lock" > node_modules/.grader-lock
+    fi
+    if [[ "$(cat web/static/editor/stamp.txt 2>/dev/null)" != "$(stamp)" ]]; then
+        say "Bundling the code editor into web/static/editor/"
+        node frontend/build.mjs
+    fi
+fi
+
 scripts/docker-up.sh
 
 say "Checking the runner image"

@@ -31,6 +31,7 @@ from grader.result import Result
 from grader.runner import SandboxRunner
 from service.scheduler import Claim
 from store import submission_events
+from store.changes import publish
 from store.failed_checks import failed_checks
 from store.models import Submission, utcnow
 from store.regrades import pending_regrade, restored_grading, settle_regrade
@@ -50,6 +51,20 @@ class RetryPolicy:
 
     def delay(self, failed: int) -> float:
         return float(min(self.first_delay_s * 2 ** max(failed - 1, 0), self.max_delay_s))
+
+
+def exercise_for_key(exercises: Path, key: str) -> Exercise:
+    """The exercise `track/slug` of the curriculum folder `exercises` (resolved).
+
+    Raises:
+        ValueError: `key` does not name a folder of the curriculum.
+        ExerciseInvalid: the exercise does not load.
+    """
+    track, _, slug = key.partition("/")
+    folder = (exercises / track / slug).resolve()
+    if not track or not slug or "/" in slug or folder.parent.parent != exercises:
+        raise ValueError(f"{key!r} is not an exercise key")
+    return load_exercise(folder, exercises)
 
 
 class GradingJob:
@@ -105,11 +120,7 @@ class GradingJob:
                 return self._release(claim)
 
     def _exercise(self, key: str) -> Exercise:
-        track, _, slug = key.partition("/")
-        folder = (self.exercises / track / slug).resolve()
-        if not track or not slug or "/" in slug or folder.parent.parent != self.exercises:
-            raise ValueError(f"{key!r} is not an exercise key")
-        return load_exercise(folder, self.exercises)
+        return exercise_for_key(self.exercises, key)
 
     def _finish(self, claim: Claim, attempts: int, result: Result) -> Outcome:
         data = result.to_json()
@@ -162,11 +173,14 @@ class GradingJob:
             owned = changed.rowcount == 1  # type: ignore[attr-defined]
             if not owned:
                 session.rollback()
-            elif ended:
-                if regrade is not None:
-                    settle_regrade(regrade, "done" if ended == "done" else "error", message)
-                submission_events.record(session, claim.id, claim.user_id, claim.exercise_key,
-                                         str(values["status"]))
+            else:
+                if "status" in values:
+                    publish(session, f"submission:{claim.id}")  # pushed to the learner's page (web/events.py)
+                if ended:
+                    if regrade is not None:
+                        settle_regrade(regrade, "done" if ended == "done" else "error", message)
+                    submission_events.record(session, claim.id, claim.user_id, claim.exercise_key,
+                                             str(values["status"]))
             session.commit()
         if not owned:
             log.warning("submission %d is no longer this slot's (re-queued elsewhere): result dropped",

@@ -28,6 +28,7 @@ from sqlalchemy import exists, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
+from store.changes import publish
 from store.models import Submission, WorkerHeartbeat, utcnow
 
 CLAIM_LOCK_KEY = 0x67726164  # "grad": the advisory lock that serialises claims on PostgreSQL
@@ -161,6 +162,7 @@ def _claim_once(session: Session, worker: str) -> Claim | None | object:
         select(Submission.exercise_key, Submission.files, Submission.attempts,
                Submission.regrade_requested_at).where(Submission.id == pick)
     ).one()
+    publish(session, f"submission:{pick}")  # the learner's page shows "being graded now"
     session.commit()
     return Claim(pick, owner[pick], row.exercise_key, row.files or {}, row.attempts, worker, started,
                  row.regrade_requested_at is not None)

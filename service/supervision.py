@@ -23,6 +23,7 @@ from grader.runner import owner_gone, process_owner
 from service.engine_watch import EngineWatch
 from service.queue import GradingQueue
 from service.scheduler import STALE_AFTER_S, claimable
+from store.changes import publish
 from store.models import Submission, WorkerHeartbeat, utcnow
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def requeue_abandoned(session: Session, me: str, mine: set[int],
         )
         if back.rowcount == 1:  # type: ignore[attr-defined]
             requeued.append(sid)
+            publish(session, f"submission:{sid}")
     gone = [name for name in beats if name != me and dead(name)]
     if gone:
         session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name.in_(gone)))

@@ -23,6 +23,7 @@ from grader.runner import SandboxRunner
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
 from service.queue import make_queue
+from service.run_lane import RunLane
 from service.scheduler import claim_next
 from service.supervision import Housekeeping, worker_name
 from store.db import make_engine, session_factory, upgrade_database
@@ -38,7 +39,7 @@ SHUTDOWN_TIMEOUT_S = 60.0
 class Worker:
     """One worker process: `slots` grading threads sharing one sandbox runner."""
 
-    def __init__(self, settings: Settings, slots: int, policy: RetryPolicy) -> None:
+    def __init__(self, settings: Settings, slots: int, policy: RetryPolicy, run_slots: int = 1) -> None:
         self.slots = slots
         self.name = worker_name()
         self.sessions = session_factory(make_engine(settings.database_url))
@@ -57,6 +58,8 @@ class Worker:
         self.job = GradingJob(self.sessions, self.runner, settings.exercises, policy,
                               self.consumer.stop_flag, self.watch.disturbed_since)
         self.housekeeping = Housekeeping(self.name, slots, self.sessions, self.queue, self.watch)
+        self.run_lane = RunLane(self.sessions, self.runner, settings.exercises, self.name, run_slots,
+                                self.consumer.stop_flag)
 
     def slot(self, token: int) -> None:
         """What a slot does with a token: claim and grade the fairest waiting submission, again and
@@ -90,11 +93,14 @@ class Worker:
         reaper.start()
         if not self.watch.image_current:  # the watch opened the runner: ready containers are starting
             log.warning("the sandbox is not ready yet: %s", self.watch.detail)
-        log.info("worker %s grading with %d slot(s) from a %s queue", self.name, self.slots,
-                 type(self.queue.huey).__name__)
+        log.info("worker %s grading with %d slot(s) from a %s queue, and %d slot(s) for runs", self.name,
+                 self.slots, type(self.queue.huey).__name__, len(self.run_lane.threads))
+        self.run_lane.start()
         try:
             self.consumer.run()
         finally:
+            self.consumer.stop_flag.set()
+            self.run_lane.join(SHUTDOWN_TIMEOUT_S)
             self.housekeeping.stop()
             self.watch.stop()
             reaper.stop()
@@ -108,6 +114,8 @@ class Worker:
 @click.command("worker")
 @click.option("--slots", type=click.IntRange(1, 256), default=None,
               help="Submissions graded at once (default: the number of CPU cores).")
+@click.option("--run-slots", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Learners' runs without grading (the Run button) run at once, apart from grading.")
 @click.option("--attempts", type=click.IntRange(1, 100), default=None,
               help="Gradings tried before a submission ends as 'could not grade' [default: 6, or "
                    "GRADER_GRADE_ATTEMPTS].")
@@ -115,7 +123,7 @@ class Worker:
               help="Seconds before the first retry; doubled for each next one, at most 30 [default: 1, or "
                    "GRADER_RETRY_DELAY_S].")
 @click.pass_obj
-def worker_command(settings: Settings, slots: int | None, attempts: int | None,
+def worker_command(settings: Settings, slots: int | None, run_slots: int, attempts: int | None,
                    retry_delay: float | None) -> None:
     """Grade queued submissions on this machine's container engine until stopped (SIGTERM waits
     for the submissions being graded; SIGINT stops at once and they are graded again later)."""
@@ -135,4 +143,4 @@ def worker_command(settings: Settings, slots: int | None, attempts: int | None,
     upgrade_database(settings.database_url)
     policy = RetryPolicy(attempts=attempts or settings.grade_attempts,
                          first_delay_s=settings.retry_delay_s if retry_delay is None else retry_delay)
-    Worker(settings, slots or os.cpu_count() or 1, policy).run()
+    Worker(settings, slots or os.cpu_count() or 1, policy, run_slots).run()

@@ -214,6 +214,43 @@ class Draft(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Run(Base):
+    """A learner's program run without grading (the Run button, "Try a request"): asked by the site,
+    run by a worker's run lane, read back by the page. `request` holds what to run with (stdin, or
+    the HTTP request), `output` what came of it (see grader.tryout)."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        Index("ix_runs_status_id", "status", "id"),
+        Index("ix_runs_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # "program" | "request"
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    request: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | error
+    output: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    worker: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Change(Base):
+    """One line of the change feed: "`topic` changed" (e.g. `submission:12`, `run:4`), written in the
+    same transaction as the change itself, read by the site's event streams (web/events.py). Only
+    the newest rows are kept (store.changes.publish prunes)."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditLog(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_at", "at"),)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from config import Settings
 from web import (
@@ -15,6 +16,7 @@ from web import (
     classroom,
     context,
     database,
+    events,
     first_login,
     instructor,
     learner,
@@ -26,6 +28,7 @@ from web import (
     regrading,
     render,
     roster,
+    runs,
     security,
     transferred,
 )
@@ -51,11 +54,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     context.init_app(app, settings)
     database.init_app(app, settings.database_url)
+    auth.init_app(app)  # before the CSRF check: a refused token of an ended session reads as such
     security.init_app(app)
     render.init_app(app)
-    auth.init_app(app)
     first_login.init_app(app)
-    blueprints = (learner.bp, api.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
+    events.init_app(app, database.engine(app), settings.event_streams)
+    api.init_app(app)
+    runs.init_app(app)
+    blueprints = (learner.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
                   roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -81,6 +87,10 @@ def _error_pages(app: Flask) -> None:
         app.register_error_handler(code, lambda _error, c=code, m=message: page(c, m))
 
     @app.errorhandler(CSRFError)
-    def csrf_refused(_error: CSRFError) -> tuple[str, int]:
+    def csrf_refused(_error: CSRFError) -> tuple[str | WerkzeugResponse, int]:
+        if auth.wants_json():
+            if g.get("user") is None:
+                return auth.session_ended()
+            return jsonify(error="csrf", message="This page was out of date: reload it."), 400
         return page(400, "This form was out of date or did not come from this site. Go back, reload the "
                          "page and try again.")

@@ -16,6 +16,7 @@ from flask import (
     abort,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
@@ -80,12 +82,27 @@ def load_user() -> None:
         session["seen"] = now
 
 
+SESSION_ENDED = ("Your session has ended: you were logged out after a while without activity, or your "
+                 "password was changed. Log in again; nothing you typed is lost.")
+
+
+def wants_json() -> bool:
+    """Whether the page's own scripts asked (they want JSON back, never a login page)."""
+    asked = request.accept_mimetypes.best == "application/json"
+    return asked or request.path.startswith(("/api/", "/events"))
+
+
+def session_ended() -> tuple[Response, int]:
+    """What a script gets when nobody is logged in: 401 with a sentence, and where to log in again."""
+    return jsonify(error="logged-out", message=SESSION_ENDED, login=url_for("auth.login")), 401
+
+
 def login_required(view: View) -> View:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if g.user is None:
-            if request.path.startswith("/api/"):
-                abort(401)
+            if wants_json():
+                return session_ended()
             target = request.full_path if request.query_string else request.path
             return redirect(url_for("auth.login", next=target))
         return view(*args, **kwargs)
@@ -114,8 +131,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("learner.home")
 
 
+THROTTLED = "Too many wrong passwords from this computer. Wait a few minutes and try again."
+WRONG_PASSWORD = "That username and password do not match. Check them and try again."
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str | tuple[str | Response, int]:
+    """The login page; with `Accept: application/json`, the same login for a page whose session ended
+    (web/static/app.js logs in again in place, then saves what was typed)."""
     form = LoginForm()
     if form.validate_on_submit():
         username = (form.username.data or "").strip().lower()
@@ -124,23 +147,40 @@ def login() -> Response | str | tuple[str, int]:
         if not security.login_allowed(session_db, username, ip):
             audit(session_db, None, "login.throttled", username, {}, ip)
             session_db.commit()
-            flash("Too many wrong passwords from this computer. Wait a few minutes and try again.", "error")
-            return render_template("auth/login.html", form=form), 429
+            return _login_refused(form, THROTTLED, 429)
         user = session_db.scalar(select(User).where(User.username == username))
         ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, form.password.data or "")
         if user is None or not ok or not user.active:
             security.record_failed_login(session_db, username, ip)
             audit(session_db, user.id if user else None, "login.failed", username, {}, ip)
             session_db.commit()
-            flash("That username and password do not match. Check them and try again.", "error")
-            return render_template("auth/login.html", form=form), 200
+            return _login_refused(form, WRONG_PASSWORD, 400 if wants_json() else 200)
         security.forget_failed_logins(session_db, username, ip)
         user.last_login_at = utcnow()
         audit(session_db, user.id, "login", username, {}, ip)
         session_db.commit()
         start_session(user)
+        if wants_json():
+            g.pop("csrf_token", None)  # the token cached for this request belonged to the old session
+            return jsonify(ok=True, username=user.username, csrf_token=generate_csrf())
         return redirect(_safe_next(request.args.get("next")))
+    if request.method == "POST" and wants_json():
+        return jsonify(error="Type your password, then log in."), 400
     return render_template("auth/login.html", form=form)
+
+
+def _login_refused(form: LoginForm, message: str, status: int) -> tuple[str | Response, int]:
+    if wants_json():
+        return jsonify(error=message), status
+    flash(message, "error")
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/login/token")
+def login_token() -> Response:
+    """A CSRF token for the session this browser has now (a page whose session ended needs a fresh
+    one before it can log in again in place)."""
+    return jsonify(csrf_token=generate_csrf())
 
 
 @bp.route("/logout", methods=["POST"])

@@ -27,6 +27,14 @@ def init_app(app: Flask, database_url: str) -> None:
         sessions.remove()
 
 
+def engine(app: Flask) -> Engine:
+    """The engine of `app`'s database (for threads of its own, like web/events.py's watcher)."""
+    sessions: scoped_session[Session] = app.extensions["grader_db"]
+    bind = sessions.session_factory.kw["bind"]
+    assert isinstance(bind, Engine)
+    return bind
+
+
 def db() -> Session:
     """The current request's database session."""
     sessions: scoped_session[Session] = current_app.extensions["grader_db"]

@@ -24,12 +24,14 @@ from werkzeug.wrappers import Response
 from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
+from grader.tryout import runnable
 from service.scheduler import cooldown_remaining
 from store import submission_events
 from store.catalog_sync import find_exercise
-from store.models import Draft, Submission, audit, utcnow
+from store.models import Draft, Run, Submission, audit, utcnow
 from store.regrades import can_regrade
 from web import preview, security
+from web.api import submission_state
 from web.auth import login_required
 from web.code_diff import diff_files
 from web.context import catalog, settings
@@ -37,6 +39,8 @@ from web.database import db
 from web.overrides import OverrideForm, can_override, overrides_for
 from web.progress import NOT_STARTED, history, latest_submission, previous_attempt, standings
 from web.regrading import RegradeForm
+from web.render import seconds
+from web.runs import run_state, start_run
 from web.submissions import notify_workers, owned_submission, submission_view
 
 bp = Blueprint("learner", __name__)
@@ -94,6 +98,7 @@ def render_exercise(exercise: Exercise, files: dict[str, str], problems: list[st
     latest = latest_submission(db(), user_id, exercise.key)
     draft = db().get(Draft, (user_id, exercise.key))
     attempts = history(db(), user_id, exercise.key)
+    run = _shown_run(exercise)
     page = render_template(
         "learner/exercise.html",
         exercise=exercise,
@@ -103,8 +108,33 @@ def render_exercise(exercise: Exercise, files: dict[str, str], problems: list[st
         overrides=overrides_for(db(), attempts),
         problems=problems or [],
         preview_url=preview.url_for_draft(draft, exercise) if exercise.runtime == "web" else None,
+        saved_at=draft.updated_at.timestamp() if draft else 0,
+        runnable=runnable(exercise),
+        run=run,
+        output=(run.output or {}) if run else {},
+        response_url=preview.url_for_run(run) if run and (run.output or {}).get("response") else None,
+        run_request=run.request if run else dict(request.form) if request.method == "POST" else {},
     )
     return page, status
+
+
+def _shown_run(exercise: Exercise) -> Run | None:
+    """The run named by `?run=` (after a run without scripts), if it is this learner's, of this page."""
+    run_id = request.args.get("run", type=int)
+    run = db().get(Run, run_id) if run_id else None
+    return run if run and run.user_id == g.user.id and run.exercise_key == exercise.key else None
+
+
+@bp.app_template_global()
+def next_exercise(key: str) -> Exercise | None:
+    """The exercise after `key` in teaching order (across tracks), or None after the last one."""
+    order = [exercise for track in _scan().catalog.tracks for exercise in track.exercises]
+    keys = [exercise.key for exercise in order]
+    return order[keys.index(key) + 1] if key in keys and keys.index(key) + 1 < len(order) else None
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.route("/exercises/<track>/<slug>")
@@ -122,11 +152,17 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     session = db()
     wait = cooldown_remaining(session, g.user.id, settings().submit_cooldown_s)
     if wait > 0:
-        message = f"You sent an attempt a moment ago. You can send again in {wait:.0f} seconds."
+        message = f"You sent an attempt a moment ago. You can send again in {seconds(wait)}."
+        if wants_json():
+            save_draft(exercise, files)  # what was typed is kept even when it cannot be sent yet
+            session.commit()
+            return jsonify(problems=[message]), 429  # type: ignore[return-value]
         return render_exercise(exercise, files, [message], 429)
     try:
         check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
     except SubmissionRejected as refused:
+        if wants_json():
+            return jsonify(problems=refused.problems), 422  # type: ignore[return-value]
         return render_exercise(exercise, files, refused.problems, 422)
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
@@ -134,10 +170,31 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission_events.record_change(session, submission)  # the live classroom view hears of it
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
           {"exercise": exercise.key}, security.client_ip())
-    save_draft(exercise, files)
+    draft = save_draft(exercise, files)
     session.commit()
     notify_workers([submission.id])
+    if wants_json():
+        return jsonify(submission=submission.id, saved_at=draft.updated_at.timestamp(),
+                       state=submission_state(submission))
     return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="result"))
+
+
+@bp.route("/exercises/<track>/<slug>/run", methods=["POST"])
+@login_required
+def run(track: str, slug: str) -> Response | tuple[str, int]:
+    """Run the editor's files without grading them (web/runs.py)."""
+    exercise = _exercise(track, slug)
+    files = posted_files(exercise)
+    started = start_run(exercise, files)
+    if isinstance(started, Run):
+        if wants_json():
+            return jsonify(run=started.id, state=run_state(started))
+        page = url_for("learner.exercise_page", track=track, slug=slug, run=started.id, _anchor="run")
+        return redirect(page)
+    problems, status = started
+    if wants_json():
+        return jsonify(problems=problems), status  # type: ignore[return-value]
+    return render_exercise(exercise, files, problems, status)
 
 
 def save_draft(exercise: Exercise, files: dict[str, str]) -> Draft:
@@ -157,14 +214,14 @@ def draft(track: str, slug: str) -> Response | tuple[str, int]:
     try:
         check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
     except SubmissionRejected as refused:
-        if request.accept_mimetypes.best == "application/json":
+        if wants_json():
             return jsonify(problems=refused.problems), 422  # type: ignore[return-value]
         return render_exercise(exercise, files, refused.problems, 422)
     saved = save_draft(exercise, files)
     db().commit()
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         url = preview.url_for_draft(saved, exercise) if exercise.runtime == "web" else None
-        return jsonify(saved=True, preview_url=url)
+        return jsonify(saved=True, preview_url=url, saved_at=saved.updated_at.timestamp())
     flash("Your work is saved.", "info")
     return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="preview"))
 

@@ -20,15 +20,17 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from config import Settings
 from grader.exercise import Exercise
 from store.catalog_sync import find_exercise
-from store.models import Draft, Submission
+from store.models import Draft, Run, Submission
 from web import context, database, portfolio_preview
 from web.auth import login_required
 from web.context import catalog, settings
+from web.page_console import console_script, with_console
 from web.security import preview_origin
 from web.submissions import owned_submission
 
 bp = Blueprint("preview", __name__)
 SALT = "preview-v1"
+RUN_PAGE = "answer.html"
 PREVIEW_CSP = (
     "sandbox allow-scripts allow-forms; default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
@@ -60,6 +62,11 @@ def url_for_submission(submission: Submission) -> str:
     return _url(["s", submission.id], list(submission.files))
 
 
+def url_for_run(run: Run) -> str:
+    """The page a learner's app sent back when they tried a request (web/runs.py)."""
+    return _url(["r", run.id], [RUN_PAGE])
+
+
 def url_for_draft(draft: Draft | None, exercise: Exercise) -> str:
     """The draft's page, or the starter page when there is no draft yet."""
     if draft is None:
@@ -83,6 +90,10 @@ def _files_for(payload: Any) -> dict[str, str] | None:
         case ["d", int(user_id), str(key), float(stamp)]:
             draft = session.get(Draft, (user_id, key))
             return dict(draft.files) if draft and draft.updated_at.timestamp() == stamp else None
+        case ["r", int(run_id)]:
+            run = session.get(Run, run_id)
+            body = ((run.output or {}).get("response") or {}).get("body") if run else None
+            return {RUN_PAGE: body} if isinstance(body, str) else None
         case ["x", str(key)]:
             exercise = find_exercise(catalog(), key)
             if exercise is None:
@@ -104,7 +115,10 @@ def serve_preview(token: str, path: str) -> Response:
         abort(404)
     suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
     mimetype = TEXT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "text/plain"
-    return Response(files[path], mimetype=mimetype)
+    body = files[path]
+    if mimetype == "text/html":
+        body = with_console(body)
+    return Response(body, mimetype=mimetype)
 
 
 def preview_headers(response: Response) -> Response:
@@ -125,6 +139,7 @@ def create_preview_app(settings: Settings | None = None) -> Flask:
     context.init_app(app, settings)
     database.init_app(app, settings.database_url)
     app.add_url_rule("/p/<token>/<path:path>", "serve", serve_preview)
+    app.add_url_rule("/_console.js", "console", console_script)
     portfolio_preview.init_preview_app(app)
     app.add_url_rule("/", "index", lambda: Response("Learners' pages are shown here.", mimetype="text/plain"))
     app.after_request(preview_headers)

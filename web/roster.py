@@ -29,8 +29,9 @@ class LearnerForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file (username,display name on each line)")
-    cohort = SelectField("Cohort", coerce=int, validate_choice=False)
+    # Ids of their own: the learner form on the same page has a `cohort` field too.
+    file = FileField("CSV file (username,display name on each line)", id="import-file")
+    cohort = SelectField("Cohort", coerce=int, validate_choice=False, id="import-cohort")
 
 
 class CohortForm(FlaskForm):

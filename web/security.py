@@ -8,9 +8,10 @@ username as such, so the classmate still logs in from their own seat.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -30,12 +31,20 @@ def preview_origin() -> str:
     return f"{request.scheme}://{host}:{settings().preview_port}"
 
 
+def csp_nonce() -> str:
+    """This response's nonce for style elements: the code editor (CodeMirror) writes its styles into
+    a <style> element, which the policy allows only with this nonce (never any inline style)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return str(g.csp_nonce)
+
+
 def content_security_policy() -> str:
     """Only this site's own files; frames only from the preview origin; nothing from outside."""
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        f"style-src 'self' 'nonce-{csp_nonce()}'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -70,6 +79,7 @@ def refuse_nul_characters() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(refuse_nul_characters)
     csrf.init_app(app)
     app.after_request(secure_headers)

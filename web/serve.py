@@ -18,6 +18,9 @@ from store.catalog_sync import sync_catalog
 from store.db import make_engine, session_factory, upgrade_database
 from web.demo import announcement, ensure_demo_accounts
 
+THREADS = 8
+"""Threads of each site process: up to GRADER_EVENT_STREAMS (4) of them may hold a pushed-result stream
+(web/events.py) while the others serve pages."""
 WORKER_RESTART_S = 15  # a worker that stops (engine down, doctor failing) is started again after this
 
 
@@ -28,7 +31,7 @@ def gunicorn(app: str, host: str, port: int, workers: int, access_log: str | Non
     scratch = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"  # heartbeat files off the disk
     command = [
         sys.executable, "-m", "gunicorn", app, "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--graceful-timeout", "10",
+        "--worker-class", "gthread", "--threads", str(THREADS), "--timeout", "30", "--graceful-timeout", "10",
         "--keep-alive", "30", "--log-level", "warning", "--worker-tmp-dir", scratch,
     ]
     if access_log:

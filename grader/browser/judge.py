@@ -57,7 +57,23 @@ def problem(assertion: BrowserAssertion, facts: ViewportFacts, reference: str | 
     found = _problem(assertion, facts, reference)
     if found is None:
         return None
-    return f"{where(facts)}, {_lower_first(assertion.message or found)}"
+    if assertion.message is None:
+        return f"{where(facts)}, {_lower_first(found)}"
+    # The instructor's words say what was expected; what the page showed stays beside them.
+    expected = _lower_first(assertion.message.rstrip(". "))
+    return f"{where(facts)}, {expected}. On your page, {_lower_first(found)}"
+
+
+def culprit(assertion: BrowserAssertion, facts: ViewportFacts) -> Box | None:
+    """Where on the page the element a failing `assertion` is about is, to outline in its picture:
+    the first element that fails it (or the first it matched); None when it has no place."""
+    if assertion.selector is None:
+        return None
+    elements = facts.lookup(assertion.selector).elements
+    if assertion.form in ("style", "visible", "box"):
+        elements = tuple(e for e in elements if _element_problem(assertion, e, facts)) or elements
+    shown = [element.box for element in elements if element.box.width > 0 and element.box.height > 0]
+    return shown[0] if shown else None
 
 
 def where(facts: ViewportFacts) -> str:
@@ -67,7 +83,8 @@ def where(facts: ViewportFacts) -> str:
 def _problem(assertion: BrowserAssertion, facts: ViewportFacts, reference: str | None) -> str | None:
     form = assertion.form
     if form == "html":
-        outcome = evaluate_assertions(facts.html, [assertion], line_numbers=False)[0]
+        generated = assertion.model_copy(update={"message": None})  # what the page showed, in words
+        outcome = evaluate_assertions(facts.html, [generated], line_numbers=False)[0]
         return None if outcome.status == "pass" else _lower_first(outcome.message)
     if form == "console":
         if not facts.errors:

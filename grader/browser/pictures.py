@@ -10,9 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Sequence
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageDraw
 
+from grader.browser.facts import Box
+
+OUTLINE = (214, 0, 28)
+OUTLINE_EDGE = (255, 255, 255)
 MAX_BYTES = 200 * 1024
 """A picture in a result is at most this large (PNG bytes, before base64)."""
 MAX_SIDE = 4096
@@ -37,6 +42,26 @@ def clean_png(data_base64: object, max_bytes: int = MAX_BYTES) -> str | None:
         width, height = image.size
         image = image.resize((max(1, width * 3 // 4), max(1, height * 3 // 4)), Image.Resampling.LANCZOS)
     return None
+
+
+def outlined(data_base64: object, boxes: Sequence[Box], page_width: float) -> object:
+    """The picture in `data_base64` with each box of the page (CSS pixels of a page `page_width` wide)
+    outlined, so the element a failing check is about stands out; the input as it was when it is not a
+    sane PNG or there is nothing to outline (clean_png judges it afterwards)."""
+    image = _open(data_base64) if boxes else None
+    if image is None or page_width <= 0:
+        return data_base64
+    scale = image.width / page_width
+    draw = ImageDraw.Draw(image)
+    for box in boxes:
+        left, top = box.x * scale, box.y * scale
+        right, bottom = left + max(box.width * scale, 1), top + max(box.height * scale, 1)
+        for gap, colour in ((0, OUTLINE), (3, OUTLINE_EDGE)):  # red, with white around it on any page
+            draw.rectangle((left - 2 - gap, top - 2 - gap, right + 2 + gap, bottom + 2 + gap),
+                           outline=colour, width=3 if gap == 0 else 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def difference(picture_base64: str, reference_base64: str) -> float | None:

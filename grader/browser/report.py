@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from grader.browser import judge
-from grader.browser.facts import ViewportFacts, read_viewport
-from grader.browser.pictures import clean_png
+from grader.browser.facts import Box, ViewportFacts, read_viewport
+from grader.browser.pictures import clean_png, outlined
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.result import CheckResult, Picture, TestOutcome
 
@@ -44,7 +44,6 @@ def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, m
     raw_viewports = _raw_viewports(report)
     facts = [read_viewport(raw, viewport.width, viewport.height)
              for viewport, raw in zip(check.viewports, raw_viewports, strict=False)]
-    pictures = _pictures(facts)
     fatal = report.get("fatal")
     if fatal == "browser":
         raise BrowserFailed(f"the browser could not run: {str(report.get('detail', ''))[:1000]}")
@@ -52,11 +51,13 @@ def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, m
         last = raw_viewports[-1] if raw_viewports else {}
         where = f"at {facts[-1].width} px wide, " if facts else ""
         result = _fatal_result(check, ctx, str(fatal), where, str(last.get("phase", "loading")))
-        return replace(result, images=pictures)
+        return replace(result, images=_pictures(facts, {}))
     tests: list[TestOutcome] = []
+    culprits: dict[str, list[Box]] = {}
     for viewport in facts:
-        tests += _viewport_tests(check, ctx, viewport)
-    return replace(scored_by_tests(check, tests), images=pictures)
+        found, culprits[viewport.label] = _viewport_tests(check, ctx, viewport)
+        tests += found
+    return replace(scored_by_tests(check, tests), images=_pictures(facts, culprits))
 
 
 def _fatal_result(
@@ -81,15 +82,18 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _viewport_tests(check: BrowserCheck, ctx: GradingContext, facts: ViewportFacts) -> list[TestOutcome]:
+def _viewport_tests(check: BrowserCheck, ctx: GradingContext,
+                    facts: ViewportFacts) -> tuple[list[TestOutcome], list[Box]]:
+    """The tests at one viewport, and where the elements of the failing ones are on the page."""
     prefix = f"At {facts.width} px wide: " if len(check.viewports) > 1 else ""
     where = judge.where(facts)
     if facts.load_error is not None or not facts.inspected:
         reason = facts.load_error or "it did not finish loading"
         return [TestOutcome(f"{prefix}The page opens", "fail",
-                            f"{where}, your page {check.page} could not be opened ({reason}).")]
+                            f"{where}, your page {check.page} could not be opened ({reason}).")], []
     tests = [TestOutcome(f"{prefix}Using the page", "fail", f"{where}: {problem}")
              for problem in facts.action_errors]
+    boxes: list[Box] = []
     references = (ctx.references or {}).get(check.step_id, ())
     reference = next((p.png_base64 for p in references if p.viewport == facts.label), None)
     for assertion in check.expect:
@@ -100,13 +104,18 @@ def _viewport_tests(check: BrowserCheck, ctx: GradingContext, facts: ViewportFac
             problem += f" Your page's JavaScript had an error, which may be why: {facts.errors[0]}"
         name = prefix + judge.title(assertion)
         tests.append(TestOutcome(name, "fail" if problem else "pass", problem or ""))
-    return tests
+        box = judge.culprit(assertion, facts) if problem else None
+        if box is not None:
+            boxes.append(box)
+    return tests, boxes
 
 
-def _pictures(facts: list[ViewportFacts]) -> tuple[Picture, ...]:
+def _pictures(facts: list[ViewportFacts], culprits: dict[str, list[Box]]) -> tuple[Picture, ...]:
+    """Each viewport's picture, with the elements of its failing checks outlined."""
     pictures = []
     for viewport in facts:
-        clean = clean_png(viewport.screenshot) if viewport.screenshot else None
+        shot = outlined(viewport.screenshot, culprits.get(viewport.label, []), viewport.width)
+        clean = clean_png(shot) if viewport.screenshot else None
         if clean is not None:
             pictures.append(Picture(viewport.label, clean))
     return tuple(pictures)

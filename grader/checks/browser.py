@@ -43,8 +43,9 @@ BROWSER_NOFILE = 1024
 """Open files per process: Chromium's browser process held 139 here, above half the default 256."""
 REPORT_BYTES = 2 * 1024 * 1024
 """Room for one browser report: the DOM (at most 512 KiB) and a capped picture per viewport."""
-SCREENSHOT = {"max_width": 800, "max_height": 2400, "max_bytes": 400 * 1024}
-"""Pictures as taken in the container; the host re-encodes them to 200 KB at most (browser/pictures.py)."""
+SCREENSHOT = {"max_width": 1200, "max_height": 2400, "max_bytes": 400 * 1024}
+"""Pictures as taken in the container (a 1200 px window at full size, readable when opened); the host
+outlines the elements of failing checks and re-encodes them to 200 KB at most (browser/pictures.py)."""
 MARGIN_S = 0.5
 """The browser stops itself this long before the step's time is up, to report where the page hung."""
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
 
 from grader.markup.document import UncheckablePage, parse_page
-from grader.markup.matching import selector_problem
+from grader.markup.matching import MissingSubject, selector_problem
 from grader.markup.structure import STRUCTURE_TITLES, StructureName, structure_problem
 from grader.markup.words import count_words, describe_value_test, one_thing
 from grader.result import TestOutcome, cap_text
@@ -191,7 +191,7 @@ def _failed(assertion: HtmlAssertion, problem: str) -> TestOutcome:
     return TestOutcome(
         name=cap_text(assertion.describe(), 300),
         status="fail",
-        message=cap_text(assertion.message or problem),
+        message=cap_text(problem if isinstance(problem, MissingSubject) else assertion.message or problem),
     )
 
 

@@ -37,6 +37,12 @@ SHOWN_VALUES = 3
 SHOWN_LINES = 5
 
 
+class MissingSubject(str):
+    """A problem saying that what an assertion looks at is not on the page at all. It is shown as it
+    is, never replaced by the assertion's own `message`, which is about that thing's value (an
+    instructor's "Your paragraph is empty" must not greet a page that has no paragraph)."""
+
+
 def selector_problem(soup: BeautifulSoup, assertion: HtmlAssertion) -> str | None:
     """What is wrong for a `selector:` or `order:` assertion, or None when it holds."""
     if assertion.order is not None:
@@ -53,7 +59,8 @@ def selector_problem(soup: BeautifulSoup, assertion: HtmlAssertion) -> str | Non
         return _exists_problem(selector, found, assertion.exists is not False)
     if not found:
         what = "its text" if assertion.attribute is None else f"its {assertion.attribute} attribute"
-        return f"Your page has no {one_thing(selector, article=False)}, so {what} can't be checked."
+        thing = one_thing(selector, article=False)
+        return MissingSubject(f"Your page has no {thing}, so {what} can't be checked.")
     return _value_problem(assertion, found)
 
 
@@ -147,7 +154,8 @@ def _order_problem(soup: BeautifulSoup, assertion: HtmlAssertion) -> str | None:
     for selector, compiled in zip(assertion.order or [], assertion.compiled_order, strict=True):
         first = compiled.select_one(soup)
         if first is None:
-            return f"Your page has no {one_thing(selector, article=False)}, so the order can't be checked."
+            return MissingSubject(
+                f"Your page has no {one_thing(selector, article=False)}, so the order can't be checked.")
         firsts.append((selector, first))
     for (early_selector, early), (late_selector, late) in zip(firsts, firsts[1:], strict=False):
         if positions[id(late)] < positions[id(early)]:

@@ -1,5 +1,5 @@
-"""A real installation for browser tests: `grader serve --demo` (gunicorn, the preview origin and a
-real grading worker on the real engine) on free ports, and headless Debian Chromium via Playwright."""
+"""Fixtures of the browser tests: the demo site served for real (gunicorn, the preview origin and a
+real grading worker on the real engine), and one whose sessions end quickly."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.e2e_site import Site, serve
+from tests.e2e.e2e_site import IDLE_S, Site, serve
 from tests.helpers.data import CATALOGS
 
 EXERCISES = CATALOGS / "site"
@@ -17,4 +17,12 @@ EXERCISES = CATALOGS / "site"
 def site(runner_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The demo site with a worker, graded on the real runner image."""
     with serve(tmp_path_factory.mktemp("site"), EXERCISES) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def short_session_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A site whose sessions end IDLE_S seconds after logging in (no worker: nothing is graded)."""
+    with serve(tmp_path_factory.mktemp("short"), EXERCISES, {"GRADER_IDLE_TIMEOUT_S": str(IDLE_S)},
+               "--no-worker") as running:
         yield running

@@ -19,7 +19,12 @@ from typing import Any
 from tests.helpers.service import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+IDLE_S = 12
+"""Seconds after logging in that a session of the short-session site ends."""
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
+
+IDLE_S = 12
+"""Seconds after logging in that a session of the short-session site ends."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,17 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: fl
 
 
 @contextmanager
-def serve(instance: Path, exercises: Path) -> Iterator[Site]:
-    """`grader serve --demo` on `exercises`, with a worker, its data in `instance`, until the end."""
+def serve(instance: Path, exercises: Path, env: dict[str, str] | None = None,
+          *options: str) -> Iterator[Site]:
+    """`grader serve --demo` on `exercises` with `options` (a worker unless `--no-worker`), its data in
+    `instance` and `env` added to its environment, until the block ends."""
     instance.mkdir(parents=True, exist_ok=True)
     port, preview_port = free_port(), free_port()
     env = {**os.environ, "GRADER_INSTANCE": str(instance), "GRADER_EXERCISES": str(exercises),
-           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_REFERENCES": str(instance / "references"),
-           "PYTHONUNBUFFERED": "1"}
+           "GRADER_SUBMIT_COOLDOWN_S": "0", "GRADER_RUN_COOLDOWN_S": "0",
+           "GRADER_REFERENCES": str(instance / "references"), "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
-               "--preview-port", str(preview_port), "--web-workers", "2"]
+               "--preview-port", str(preview_port), "--web-workers", "2", *options]
     log = instance / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)

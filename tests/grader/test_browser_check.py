@@ -4,11 +4,15 @@ selectors, never the expected values), and how its report becomes a result."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from grader.browser.pictures import OUTLINE
 from grader.browser.report import BrowserFailed
 from grader.checks.base import MAX_STEP_PIDS, GradingContext, StepNeeds, StepOutput
 from grader.checks.browser import BROWSER_MEMORY_MB, BROWSER_NOFILE, BROWSER_PIDS, BrowserCheck
@@ -149,3 +153,18 @@ def test_the_fixture_exercises_load_and_want_reference_pictures() -> None:
     assert [check.reference_pictures() for check in cards.checks] == ["shown", "shown", "judged"]
     greeting = fixture_exercise("browser/greeting")
     assert [check.reference_pictures() for check in greeting.checks] == ["none", "shown"]
+
+
+def test_the_picture_outlines_the_element_of_a_failing_check(page_exercise: Exercise) -> None:
+    blank = io.BytesIO()
+    Image.new("RGB", (375, 300), "white").save(blank, format="PNG")
+    h1 = {"name": "h1", "box": {"x": 20, "y": 40, "width": 200, "height": 30}, "hidden": "",
+          "style": {"color": "rgb(0, 0, 0)"}}  # the check wants another colour: it fails
+    viewport = {"facts": {"page": {"width": 375, "height": 300}, "html": "<h1>hi</h1>",
+                          "elements": {"h1": {"count": 1, "items": [h1]}}},
+                "screenshot": base64.b64encode(blank.getvalue()).decode()}
+    result = judged(page_exercise, probe({"viewports": [viewport]}))
+    picture = Image.open(io.BytesIO(base64.b64decode(result.images[0].png_base64))).convert("RGB")
+    assert picture.getpixel((19, 50)) == OUTLINE  # just left of the heading
+    assert picture.getpixel((100, 55)) == (255, 255, 255)  # the heading itself is left as it was
+    assert picture.getpixel((300, 250)) == (255, 255, 255)

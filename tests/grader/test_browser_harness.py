@@ -75,7 +75,7 @@ def test_the_browser_reports_what_it_sees_at_each_viewport(grading_runner: Sandb
     assert narrow["errors"] == ["careful", "ReferenceError: missing is not defined (app.js, line 5)"]
     picture = Image.open(io.BytesIO(base64.b64decode(narrow["screenshot"])))
     assert picture.format == "PNG" and picture.width == 375
-    assert Image.open(io.BytesIO(base64.b64decode(wide["screenshot"]))).width == 800  # scaled down
+    assert Image.open(io.BytesIO(base64.b64decode(wide["screenshot"]))).width == 1200  # at full size
 
 
 def test_a_hung_page_is_reported_before_the_steps_time_is_up(grading_runner: SandboxRunner) -> None:

@@ -180,3 +180,12 @@ def test_stopped_messages(status: str, start: str) -> None:
 def test_a_program_that_ended_normally_was_not_stopped() -> None:
     assert stopped_message(StepOutput(id="s", status="ok", exit_code=1), 10, 256, 64) is None
     assert "after 10 seconds" in str(stopped_message(StepOutput(id="s", status="timeout"), 10.0, 256, 64))
+
+
+def test_an_error_whose_name_starts_with_e_keeps_its_name() -> None:
+    text = 'Traceback (most recent call last):\n  File "/work/greet.py", line 1, in <module>\n' \
+           "    name = input()\nEOFError: EOF when reading a line\n"
+    crash = python_crash(text, frozenset({"greet.py"}))
+    assert crash is not None and (crash.error, crash.line) == ("EOFError", 1)
+    pytest_line = python_crash("E       EnvironmentError: gone\n", frozenset())
+    assert pytest_line is not None and pytest_line.error == "EnvironmentError"

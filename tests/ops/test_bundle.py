@@ -84,6 +84,7 @@ def test_the_wheels_cover_every_dependency_on_debian_12(bundle: BuiltBundle, tmp
     with zipfile.ZipFile(next(wheels.glob("grader-*.whl"))) as archive:  # the site's files are in the wheel
         files = archive.namelist()
     assert "web/static/app.js" in files and "web/templates/base.html" in files
+    assert {"web/static/editor/editor.js", "web/static/editor/LICENSES.txt"} <= set(files)  # the editor
     assert any(name.startswith("store/migrations/versions/") for name in files)
 
 

@@ -49,7 +49,7 @@ def test_users_create_and_reset_password(env: dict[str, str]) -> None:
 
 def test_exercises_sync(env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["exercises", "sync"], env=env)
-    assert result.exit_code == 0 and "2 exercises ready, 0 with problems" in result.output
+    assert result.exit_code == 0 and "3 exercises ready, 0 with problems" in result.output
 
 
 def test_demo_accounts_are_made_once(env: dict[str, str]) -> None:

@@ -26,7 +26,7 @@ def test_a_learners_code_is_escaped_with_line_numbers(as_ines: Browser, db_sessi
     overview = as_ines.get(f"/teach/learners/{submission.user_id}").get_data(as_text=True)
     assert f"#{submission.id}" in overview
     page = as_ines.get(f"/submissions/{submission.id}").get_data(as_text=True)
-    assert "print(&#39;&lt;b&gt;&#39;)" in page and '<span class="ln" aria-hidden="true">1</span>' in page
+    assert "print(&#39;&lt;b&gt;&#39;)" in page and 'id="line-greet.py-1" aria-hidden="true">1</span>' in page
     assert "<b>" not in page
 
 

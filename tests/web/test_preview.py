@@ -76,3 +76,16 @@ def test_the_configured_origin_is_used(app: Flask, as_ann: Browser) -> None:
     response = as_ann.get("/exercises/web/page")
     assert "frame-src http://10.1.2.3:9001" in response.headers["Content-Security-Policy"]
     assert 'src="http://10.1.2.3:9001/p/' in response.get_data(as_text=True)
+
+
+def test_every_page_gets_its_console_first_and_no_line_moves(as_ann: Browser, preview: FlaskClient) -> None:
+    html = "<!DOCTYPE html>\n<h1>Welcome</h1>\n<script>oops()</script>\n"
+    page = preview.get(_draft_url(as_ann, html)).get_data(as_text=True)
+    tag = '<script src="/_console.js"></script>'
+    assert page == f"<!DOCTYPE html>{tag}\n<h1>Welcome</h1>\n<script>oops()</script>\n"  # after the doctype
+    assert page.splitlines()[2] == html.splitlines()[2]  # the error's line number is the learner's
+    bare = preview.get(_draft_url(as_ann, "<p>no doctype</p>")).get_data(as_text=True)
+    assert bare == f"{tag}<p>no doctype</p>"
+    script = preview.get("/_console.js")
+    assert script.mimetype == "text/javascript" and b"parent.postMessage" in script.data
+    assert script.headers["Content-Security-Policy"].startswith("sandbox allow-scripts allow-forms;")

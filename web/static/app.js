@@ -1,166 +1,493 @@
-// Code Workshop: progressive enhancement only. Every page works without this file; with it, the
-// editor gets line numbers and indentation keys, work is saved as you type, and results update live.
+// Code Workshop: progressive enhancement only. Every page works without this file; with it, the editor
+// is CodeMirror (web/static/editor/editor.js), work is kept on this computer at every keystroke and
+// saved as you type, Send and Run answer without a page load, results are pushed by the site
+// (web/events.py), and an ended session is resumed in place without losing anything typed.
 (function () {
   "use strict";
 
-  var INDENT = { py: "    ", html: "  ", htm: "  ", css: "  ", js: "  ", mjs: "  ", json: "  " };
+  var LOCAL_PREFIX = "workbench:";
+  var FONT_KEY = "workbench-font-size";
 
-  function indentFor(textarea) {
-    var path = textarea.getAttribute("data-path") || "";
-    return INDENT[path.split(".").pop()] || "    ";
+  function byId(id) { return document.getElementById(id); }
+
+  function safeStorage() {
+    try { var s = window.localStorage; s.setItem("workbench-probe", "1"); s.removeItem("workbench-probe"); return s; }
+    catch (e) { return null; }
   }
 
-  function lineStart(value, index) {
-    return value.lastIndexOf("\n", index - 1) + 1;
+  // ---------------------------------------------------------------- what is typed, kept locally
+  // Only what the site has not confirmed yet is kept: once saved there, the local copy goes, so a
+  // shared classroom computer does not keep a learner's code for the next person.
+  function LocalCopy(form) {
+    this.storage = safeStorage();
+    this.key = LOCAL_PREFIX + form.getAttribute("data-user") + ":" + form.getAttribute("data-exercise");
+  }
+  LocalCopy.prototype.keep = function (files) {
+    if (!this.storage) { return; }
+    try { this.storage.setItem(this.key, JSON.stringify({ files: files, at: Date.now() })); } catch (e) { /* full */ }
+  };
+  LocalCopy.prototype.load = function () {
+    if (!this.storage) { return null; }
+    try { return JSON.parse(this.storage.getItem(this.key) || "null"); } catch (e) { return null; }
+  };
+  LocalCopy.prototype.saved = function (files) {
+    var kept = this.load();
+    if (kept && sameFiles(kept.files, files) && this.storage) { this.storage.removeItem(this.key); }
+  };
+
+  function sameFiles(a, b) {
+    var keys = Object.keys(a || {}).concat(Object.keys(b || {}));
+    for (var i = 0; i < keys.length; i++) { if ((a || {})[keys[i]] !== (b || {})[keys[i]]) { return false; } }
+    return true;
   }
 
-  function replaceRange(textarea, start, end, text, selStart, selEnd) {
-    textarea.setRangeText(text, start, end, "end");
-    textarea.setSelectionRange(selStart, selEnd);
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-
-  function enhanceEditor(textarea) {
-    var wrap = document.createElement("div");
-    wrap.className = "editor-wrap";
-    var gutter = document.createElement("div");
-    gutter.className = "gutter";
-    gutter.setAttribute("aria-hidden", "true");
-    textarea.parentNode.insertBefore(wrap, textarea);
-    wrap.appendChild(gutter);
-    wrap.appendChild(textarea);
-    textarea.setAttribute("aria-describedby", "editor-help");
-    var tabEscapes = false; // after Esc, Tab moves the focus on, as everywhere else
-
-    function renumber() {
-      var lines = textarea.value.split("\n").length;
-      var text = "";
-      for (var i = 1; i <= lines; i++) { text += i + "\n"; }
-      gutter.textContent = text;
-      gutter.scrollTop = textarea.scrollTop;
+  function forgetAllLocalWork() {
+    var storage = safeStorage();
+    if (!storage) { return; }
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var key = storage.key(i);
+      if (key && key.indexOf(LOCAL_PREFIX) === 0) { storage.removeItem(key); }
     }
-
-    textarea.addEventListener("input", renumber);
-    textarea.addEventListener("scroll", function () { gutter.scrollTop = textarea.scrollTop; });
-    textarea.addEventListener("blur", function () { tabEscapes = false; });
-    textarea.addEventListener("keydown", function (event) {
-      var value = textarea.value, start = textarea.selectionStart, end = textarea.selectionEnd;
-      var unit = indentFor(textarea);
-      if (event.key === "Escape") { tabEscapes = true; return; }
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        textarea.form.requestSubmit ? textarea.form.requestSubmit() : textarea.form.submit();
-        return;
-      }
-      if (event.key === "Tab" && !tabEscapes && !event.altKey && !event.ctrlKey) {
-        event.preventDefault();
-        var first = lineStart(value, start);
-        if (event.shiftKey || start !== end) {
-          var block = value.slice(first, end);
-          var lines = block.split("\n");
-          var changed = lines.map(function (line) {
-            if (!event.shiftKey) { return unit + line; }
-            var strip = line.match(/^( {1,4}|\t)/);
-            return strip ? line.slice(Math.min(strip[0].length, unit.length)) : line;
-          }).join("\n");
-          replaceRange(textarea, first, end, changed, first, first + changed.length);
-        } else {
-          replaceRange(textarea, start, end, unit, start + unit.length, start + unit.length);
-        }
-        return;
-      }
-      if (event.key === "Enter" && !event.shiftKey && start === end) {
-        var current = value.slice(lineStart(value, start), start);
-        var indent = current.match(/^[ \t]*/)[0];
-        if (/[:{[(]\s*$/.test(current)) { indent += unit; }
-        event.preventDefault();
-        replaceRange(textarea, start, end, "\n" + indent, start + 1 + indent.length, start + 1 + indent.length);
-      }
-    });
-    renumber();
   }
 
-  function setUpTabs(form) {
-    var tablist = form.querySelector(".tabs");
-    if (!tablist) { return; }
+  // ---------------------------------------------------------------- editors
+  function plainEditor(textarea) {
+    return {
+      path: textarea.getAttribute("data-path"),
+      getValue: function () { return textarea.value; },
+      setValue: function (text) { textarea.value = text; },
+      focus: function () { textarea.focus(); },
+      gotoLine: function (line) {
+        var lines = textarea.value.split("\n"), at = 0;
+        for (var i = 0; i < Math.min(line - 1, lines.length); i++) { at += lines[i].length + 1; }
+        textarea.focus();
+        textarea.setSelectionRange(at, at + (lines[line - 1] || "").length);
+      },
+      markErrors: function () {}
+    };
+  }
+
+  function Workbench(form) {
+    this.form = form;
+    this.local = new LocalCopy(form);
+    this.state = form.querySelector(".save-state");
+    this.editors = [];
+    this.pending = [];        // what to do again once logged in again
+    this.saveTimer = null;
+    this.saving = false;
+    this.saveAgain = false;
+    this.streams = {};
+    this.setUpEditors();
+    this.setUpTabs();
+    this.setUpFontSize();
+    this.restoreLocalWork();
+    this.setUpActions();
+    this.setUpLoginDialog();
+    this.setUpPageConsole();
+  }
+
+  Workbench.prototype.setUpEditors = function () {
+    var self = this;
+    var areas = this.form.querySelectorAll("textarea.editor");
+    for (var i = 0; i < areas.length; i++) {
+      var area = areas[i], editor;
+      if (window.CodeEditor) {
+        editor = window.CodeEditor.attach(area, {
+          labelledBy: area.id + "-label",
+          describedBy: "editor-help",
+          nonce: (document.querySelector("meta[name=csp-nonce]") || {}).content,
+          onChange: function () { self.changed(); },
+          keys: [{ key: "Mod-Enter", run: function () { self.send(); return true; } }]
+        });
+        this.form.classList.add("enhanced");
+      } else {
+        editor = plainEditor(area);
+        area.addEventListener("input", function () { self.changed(); });
+      }
+      this.editors.push(editor);
+    }
+    var panel = byId("result-panel");
+    if (panel) { this.showMarks(panel.getAttribute("data-marks")); }
+  };
+
+  Workbench.prototype.files = function () {
+    var files = {};
+    this.editors.forEach(function (editor) { files[editor.path] = editor.getValue(); });
+    return files;
+  };
+
+  Workbench.prototype.editorFor = function (path) {
+    for (var i = 0; i < this.editors.length; i++) { if (this.editors[i].path === path) { return i; } }
+    return -1;
+  };
+
+  Workbench.prototype.setUpTabs = function () {
+    var tablist = this.form.querySelector(".tabs");
+    var panels = this.form.querySelectorAll(".file");
+    if (!tablist) { this.showFile = function () {}; return; }
     var buttons = tablist.querySelectorAll("button");
-    var files = form.querySelectorAll(".file");
-    function show(index) {
-      for (var i = 0; i < files.length; i++) {
-        files[i].hidden = i !== index;
+    this.showFile = function (index) {
+      for (var i = 0; i < panels.length; i++) {
+        panels[i].hidden = i !== index;
         buttons[i].setAttribute("aria-selected", String(i === index));
         buttons[i].tabIndex = i === index ? 0 : -1;
       }
-    }
+    };
     tablist.hidden = false;
-    form.classList.add("tabbed"); // the tabs name the files now
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-controls", "file-" + i);
-      buttons[i].addEventListener("click", show.bind(null, i));
-      buttons[i].addEventListener("keydown", function (event) {
-        var index = Array.prototype.indexOf.call(buttons, event.target);
-        if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-          var next = (index + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length;
-          show(next);
-          buttons[next].focus();
-        }
+    this.form.classList.add("tabbed");
+    var self = this;
+    Array.prototype.forEach.call(buttons, function (button, i) {
+      button.setAttribute("aria-controls", panels[i].id);
+      panels[i].setAttribute("role", "tabpanel");
+      panels[i].setAttribute("aria-labelledby", button.id);
+      button.addEventListener("click", function () { self.showFile(i); });
+      button.addEventListener("keydown", function (event) {
+        if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") { return; }
+        var next = (i + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length;
+        self.showFile(next);
+        buttons[next].focus();
       });
-    }
-    show(0);
-  }
-
-  function setUpAutosave(form) {
-    var url = form.getAttribute("data-draft");
-    var state = form.querySelector(".save-state");
-    var iframe = document.querySelector("#preview iframe");
-    var timer = null, sending = false, again = false;
-    function save() {
-      if (sending) { again = true; return; }
-      sending = true;
-      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin",
-                   headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
-        .then(function (pair) {
-          if (pair[0]) {
-            state.textContent = "Saved.";
-            if (iframe && pair[1].preview_url) { iframe.src = pair[1].preview_url; }
-          } else {
-            state.textContent = (pair[1].problems || ["Not saved."]).join(" ");
-          }
-        })
-        .catch(function () { state.textContent = "Not saved: the site did not answer."; })
-        .then(function () { sending = false; if (again) { again = false; save(); } });
-    }
-    form.addEventListener("input", function () {
-      state.textContent = "";
-      clearTimeout(timer);
-      timer = setTimeout(save, 1200);
     });
+    this.showFile(0);
+  };
+
+  Workbench.prototype.setUpFontSize = function () {
+    var group = this.form.querySelector(".font-size");
+    if (!group || !window.CodeEditor) { return; }
+    var storage = safeStorage(), form = this.form;
+    var size = parseInt((storage && storage.getItem(FONT_KEY)) || "15", 10);
+    function apply() { form.style.setProperty("--editor-font-size", size + "px"); }
+    group.hidden = false;
+    group.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-font]");
+      if (!button) { return; }
+      size = Math.max(12, Math.min(28, size + 2 * parseInt(button.getAttribute("data-font"), 10)));
+      if (storage) { storage.setItem(FONT_KEY, String(size)); }
+      apply();
+    });
+    apply();
+  };
+
+  // Work typed here and never confirmed by the site (the session ended, the site was away, the tab
+  // was closed) comes back when the page opens again, and is saved.
+  Workbench.prototype.restoreLocalWork = function () {
+    var kept = this.local.load();
+    if (!kept || !kept.files) { return; }
+    var savedAt = parseFloat(this.form.getAttribute("data-saved-at") || "0") * 1000;
+    if (kept.at <= savedAt || sameFiles(kept.files, this.files())) {
+      this.local.saved(kept.files);
+      return;
+    }
+    this.editors.forEach(function (editor) {
+      if (typeof kept.files[editor.path] === "string") { editor.setValue(kept.files[editor.path]); }
+    });
+    this.say("Brought back what you typed on this computer that was not saved yet. Saving it now…");
+    this.save();
+  };
+
+  Workbench.prototype.say = function (text) { if (this.state) { this.state.textContent = text; } };
+
+  Workbench.prototype.changed = function () {
+    var self = this;
+    this.local.keep(this.files());
+    this.say("");
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(function () { self.save(); }, 1200);
+  };
+
+  // ---------------------------------------------------------------- talking to the site
+  // Resolves to {status, data}; rejects with {ended: true} when the session has ended and with
+  // {away: true} when the site did not answer.
+  Workbench.prototype.post = function (url) {
+    var body = new FormData(this.form);
+    var files = this.files();
+    this.editors.forEach(function (editor, i) { body.set("file-" + i, files[editor.path]); });
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin",
+                        headers: { "Accept": "application/json" } })
+      .then(readJson, function () { throw { away: true }; });
+  };
+
+  function readJson(response) {
+    if (response.status === 401) { throw { ended: true }; }
+    return response.json().then(function (data) { return { status: response.status, data: data }; },
+                                function () { throw { away: true }; });
   }
 
-  function poll(panel) {
-    var url = panel.getAttribute("data-poll");
-    var started = Date.now();
-    function tick() {
+  Workbench.prototype.failed = function (problem, again, what) {
+    if (problem && problem.ended) {
+      this.say("Not " + what + ": your session has ended. Log in again to carry on; nothing you typed is lost.");
+      this.loginAgain(again);
+    } else {
+      this.say("Not " + what + ": the site did not answer. Your work is kept on this computer; it is saved when the site answers again.");
+      if (what === "saved") { var self = this; setTimeout(function () { self.save(); }, 5000); }
+    }
+  };
+
+  Workbench.prototype.save = function () {
+    var self = this;
+    clearTimeout(this.saveTimer);
+    if (this.saving) { this.saveAgain = true; return Promise.resolve(); }
+    this.saving = true;
+    var sent = this.files();
+    return this.post(this.form.getAttribute("data-draft")).then(function (answer) {
+      if (answer.status === 200) {
+        self.local.saved(sent);
+        self.form.setAttribute("data-saved-at", String(answer.data.saved_at || 0));
+        self.say("Saved.");
+        var iframe = document.querySelector("#preview iframe");
+        if (iframe && answer.data.preview_url) { self.clearPageConsole(); iframe.src = answer.data.preview_url; }
+      } else {
+        self.say("Not saved: " + (answer.data.problems || ["the site refused it."]).join(" "));
+      }
+    }, function (problem) { self.failed(problem, function () { return self.save(); }, "saved"); })
+      .then(function () {
+        self.saving = false;
+        if (self.saveAgain) { self.saveAgain = false; self.save(); }
+      });
+  };
+
+  Workbench.prototype.showProblems = function (problems) {
+    var holder = byId("problems");
+    if (!holder) { return; }
+    holder.textContent = "";
+    if (!problems || !problems.length) { return; }
+    var box = document.createElement("div");
+    box.className = "flash error";
+    box.setAttribute("role", "alert");
+    var list = document.createElement("ul");
+    problems.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    holder.appendChild(box);
+  };
+
+  Workbench.prototype.send = function () {
+    var self = this;
+    var sent = this.files();
+    this.showProblems([]);
+    this.say("Sending…");
+    return this.post(this.form.action).then(function (answer) {
+      if (answer.status !== 200) {
+        self.say("");
+        self.showProblems(answer.data.problems || ["The site refused it."]);
+        return;
+      }
+      self.local.saved(sent);
+      self.form.setAttribute("data-saved-at", String(answer.data.saved_at || 0));
+      self.say("Sent. Your work is saved.");
+      self.showSubmission(answer.data.state);
+      self.watch("submission:" + answer.data.submission, function (state) { self.showSubmission(state); });
+    }, function (problem) { self.failed(problem, function () { return self.send(); }, "sent"); });
+  };
+
+  Workbench.prototype.run = function () {
+    var self = this;
+    var panel = byId("run-panel");
+    this.showProblems([]);
+    return this.post(this.form.getAttribute("data-run")).then(function (answer) {
+      if (answer.status !== 200) {
+        panel.textContent = "";
+        var box = document.createElement("p");
+        box.className = "flash error";
+        box.setAttribute("role", "alert");
+        box.textContent = (answer.data.problems || ["It could not run."]).join(" ");
+        panel.appendChild(box);
+        return;
+      }
+      self.showRun(answer.data.state);
+      self.watch("run:" + answer.data.run, function (state) { self.showRun(state); });
+    }, function (problem) { self.failed(problem, function () { return self.run(); }, "run"); });
+  };
+
+  Workbench.prototype.setUpActions = function () {
+    var self = this;
+    this.form.addEventListener("submit", function (event) {
+      var by = event.submitter ? event.submitter.id : "send";
+      event.preventDefault();
+      if (by === "run-button") { self.run(); }
+      else if (by === "save") { self.save(); }
+      else { self.send(); }
+    });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a.line-link") : null;
+      if (!link) { return; }
+      var index = self.editorFor(link.getAttribute("data-file"));
+      if (index < 0) { return; }
+      event.preventDefault();
+      self.showFile(index);
+      self.editors[index].gotoLine(parseInt(link.getAttribute("data-line"), 10));
+    });
+    var panel = document.querySelector("#result-panel[data-submission]");
+    if (panel && panel.hasAttribute("data-poll")) {
+      this.watch("submission:" + panel.getAttribute("data-submission"), function (state) { self.showSubmission(state); });
+    }
+    var run = document.querySelector("#run-panel [data-run]");
+    if (run && /queued|running/.test(run.getAttribute("data-status"))) {
+      this.watch("run:" + run.getAttribute("data-run"), function (state) { self.showRun(state); });
+    }
+  };
+
+  // ---------------------------------------------------------------- pushed results
+  Workbench.prototype.watch = function (topic, show) {
+    var self = this;
+    if (this.streams[topic]) { this.streams[topic].close(); }
+    var url = this.form.getAttribute("data-events") + "?watch=" + encodeURIComponent(topic);
+    var source = new EventSource(url);
+    this.streams[topic] = source;
+    var kind = topic.split(":")[0];
+    source.addEventListener(kind, function (event) {
+      var message = JSON.parse(event.data);
+      if (message.topic === topic) { show(message.state); }
+    });
+    function stop() { source.close(); delete self.streams[topic]; }
+    source.addEventListener("end", stop);
+    source.addEventListener("gone", stop);
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) { return; } // it reconnects by itself
+      stop();
+      // Refused (the session ended?) or the site is away: ask once to know which.
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 401) { self.loginAgain(function () { self.watch(topic, show); }); }
+          else { setTimeout(function () { self.watch(topic, show); }, 3000); }
+        }, function () { setTimeout(function () { self.watch(topic, show); }, 3000); });
+    });
+  };
+
+  function replaceFromHtml(current, html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html; // rendered and escaped by the site's own templates
+    var fresh = holder.firstElementChild;
+    current.parentNode.replaceChild(fresh, current);
+    return fresh;
+  }
+
+  Workbench.prototype.showSubmission = function (state) {
+    var current = byId("result-panel");
+    if (!current || !state) { return; }
+    var fresh = replaceFromHtml(current, state.html);
+    if (state.history_html && byId("history")) { byId("history").innerHTML = state.history_html; }
+    if (state.status === "done" || state.status === "error") { this.showMarks(JSON.stringify(state.marks || [])); }
+    fresh.setAttribute("data-shown-at", String(Date.now()));
+  };
+
+  Workbench.prototype.showRun = function (state) {
+    var panel = byId("run-panel");
+    if (!panel || !state) { return; }
+    panel.innerHTML = state.html; // rendered and escaped by the site's own templates
+    if (state.status === "done" || state.status === "error") { this.showMarks(JSON.stringify(state.marks || [])); }
+  };
+
+  Workbench.prototype.showMarks = function (json) {
+    var marks = [];
+    try { marks = JSON.parse(json || "[]"); } catch (e) { marks = []; }
+    this.editors.forEach(function (editor) {
+      editor.markErrors(marks.filter(function (mark) { return mark.file === editor.path; }));
+    });
+  };
+
+  // ---------------------------------------------------------------- logging in again, in place
+  Workbench.prototype.setUpLoginDialog = function () {
+    var self = this;
+    this.dialog = byId("login-dialog");
+    if (!this.dialog) { return; }
+    this.dialog.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.logIn();
+    });
+    this.dialog.addEventListener("cancel", function (event) { event.preventDefault(); }); // the work waits for it
+  };
+
+  Workbench.prototype.loginAgain = function (again) {
+    if (again) { this.pending.push(again); }
+    if (!this.dialog || this.dialog.open) { return; }
+    byId("login-dialog-error").textContent = "";
+    this.dialog.showModal();
+    byId("again-password").value = "";
+    byId("again-password").focus();
+  };
+
+  Workbench.prototype.logIn = function () {
+    var self = this;
+    var error = byId("login-dialog-error");
+    var username = this.form.getAttribute("data-username");
+    error.textContent = "";
+    fetch(this.form.getAttribute("data-login-token"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (token) {
+        var body = new FormData();
+        body.set("csrf_token", token.csrf_token);
+        body.set("username", username);
+        body.set("password", byId("again-password").value);
+        return fetch(self.form.getAttribute("data-login"), { method: "POST", body: body, credentials: "same-origin",
+                                                              headers: { "Accept": "application/json" } });
+      })
+      .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+      .then(function (pair) {
+        if (!pair[0] || pair[1].username !== username) {
+          error.textContent = pair[1].error || "That did not work. Check your password and try again.";
+          return;
+        }
+        var inputs = document.querySelectorAll("input[name=csrf_token]");
+        for (var i = 0; i < inputs.length; i++) { inputs[i].value = pair[1].csrf_token; }
+        self.dialog.close();
+        self.say("You are logged in again. Saving your work…");
+        var pending = self.pending;
+        self.pending = [];
+        var chain = self.save();
+        pending.forEach(function (action) { chain = chain.then(action); });
+        self.editors[0] && self.editors[0].focus();
+      })
+      .catch(function () { error.textContent = "The site did not answer. Try again in a moment."; });
+  };
+
+  // ---------------------------------------------------------------- the page's console
+  // Messages come from the learner's own page in the preview origin: untrusted, shown as text only.
+  Workbench.prototype.setUpPageConsole = function () {
+    var box = byId("page-console");
+    var iframe = document.querySelector("#preview iframe");
+    if (!box || !iframe) { return; }
+    var list = box.querySelector(".console-lines");
+    var count = box.querySelector(".count");
+    var shown = 0;
+    this.clearPageConsole = function () { list.textContent = ""; shown = 0; count.textContent = ""; };
+    box.querySelector("[data-clear]").addEventListener("click", this.clearPageConsole);
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (event.source !== iframe.contentWindow || !data || data.grader !== "console") { return; }
+      // The frame is sandboxed without allow-same-origin: its origin is opaque ("null"), so the
+      // sender is known by its window, which only this page's own iframe has.
+      if (event.origin !== "null" && event.origin !== new URL(iframe.src, location.href).origin) { return; }
+      if (shown >= 200) { return; }
+      shown += 1;
+      var kind = ["log", "info", "warn", "error"].indexOf(data.kind) >= 0 ? data.kind : "log";
+      var item = document.createElement("li");
+      item.className = "console-" + kind;
+      item.textContent = (kind === "error" ? "Error: " : kind === "warn" ? "Warning: " : "") + String(data.text).slice(0, 2000);
+      list.appendChild(item);
+      box.hidden = false;
+      count.textContent = "(" + shown + (shown === 1 ? " message" : " messages") + ")";
+      if (kind === "error") { box.open = true; }
+    });
+  };
+  Workbench.prototype.clearPageConsole = function () {};
+
+  // An attempt's own page: its result is fetched again until it is graded.
+  function pollResult(panel) {
+    function tick() {
+      fetch(panel.getAttribute("data-poll"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) { return; }
-          var holder = document.createElement("div");
-          holder.innerHTML = data.html; // rendered and escaped by the site's own templates
-          var fresh = holder.firstElementChild;
-          var current = document.getElementById("result-panel");
-          current.parentNode.replaceChild(fresh, current);
-          if (data.history_html && document.getElementById("history")) {
-            document.getElementById("history").innerHTML = data.history_html;
-          }
-          if (fresh.hasAttribute("data-poll")) {
-            setTimeout(tick, Date.now() - started > 30000 ? 2000 : 700);
-          }
+          panel = replaceFromHtml(byId("result-panel"), data.html);
+          if (panel.hasAttribute("data-poll")) { setTimeout(tick, 1000); }
         })
         .catch(function () { setTimeout(tick, 3000); });
     }
-    setTimeout(tick, 500);
+    setTimeout(tick, 1000);
   }
 
   // The classroom view (web/classroom.py): follow the push channel (web/live_events.py) and swap the
@@ -253,18 +580,35 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var classroom = document.getElementById("classroom");
+    var classroom = byId("classroom");
     if (classroom) { setUpClassroom(classroom); }
     var print = document.querySelector("[data-print]");
     if (print) {
       print.hidden = false;
       print.addEventListener("click", function () { window.print(); });
     }
-    var editors = document.querySelectorAll("textarea.editor");
-    for (var i = 0; i < editors.length; i++) { enhanceEditor(editors[i]); }
-    var form = document.getElementById("editor-form");
-    if (form) { setUpTabs(form); setUpAutosave(form); }
+    var form = byId("editor-form");
+    if (form) { window.workbench = new Workbench(form); }
     var panel = document.querySelector("#result-panel[data-poll]");
-    if (panel) { poll(panel); }
+    if (!form && panel) { pollResult(panel); }
+    var logout = document.querySelector("form[action$='/logout']");
+    if (logout) {
+      // Save what is not saved yet, then forget this computer's copies of saved work: the next
+      // person here finds nobody's code.
+      logout.addEventListener("submit", function (event) {
+        if (logout.hasAttribute("data-saved") || !window.workbench || !window.workbench.local.load()) {
+          forgetAllLocalWork();
+          return;
+        }
+        event.preventDefault();
+        // What could not be saved stays on this computer, to come back when its learner logs in here.
+        var go = function () {
+          logout.setAttribute("data-saved", "");
+          if (!window.workbench.local.load()) { forgetAllLocalWork(); }
+          logout.submit();
+        };
+        Promise.race([window.workbench.save(), new Promise(function (done) { setTimeout(done, 3000); })]).then(go, go);
+      });
+    }
   });
 })();

@@ -29,7 +29,7 @@ from alembic import op
 import store.models
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from grader.browser.expect import BrowserAssertion
-from grader.browser.facts import read_viewport
-from grader.browser.judge import problem, title
+from grader.browser.facts import Box, read_viewport
+from grader.browser.judge import culprit, problem, title
 
 
 def element(name: str, box: tuple[float, float, float, float], hidden: str = "",
@@ -107,7 +107,13 @@ def test_console_errors_and_custom_messages() -> None:
         "At 375 px wide, your page's JavaScript had an error: "
         "ReferenceError: x is not defined (app.js, line 3) (and 1 more)")
     custom = BrowserAssertion.model_validate({"selector": "nav", "visible": True, "message": "Add a menu."})
-    assert problem(custom, FACTS, None) == "At 375 px wide, add a menu."
+    assert problem(custom, FACTS, None) == (  # the instructor's words, and what the page showed beside them
+        "At 375 px wide, add a menu. On your page, no element on the page matches `nav`.")
+    count = BrowserAssertion.model_validate({"selector": "h1", "text": "Hello, Ann!",
+                                             "message": "The heading should greet Ann."})
+    assert problem(count, FACTS, None) == (
+        "At 375 px wide, the heading should greet Ann. On your page, the <h1> says \"Hi\", but it should "
+        "say \"Hello, Ann!\".")
 
 
 def test_titles_read_as_sentences() -> None:
@@ -132,3 +138,9 @@ def test_a_malformed_report_reads_as_facts_that_fail_never_as_a_crash(raw: objec
     facts = read_viewport(raw, 375, 800)
     assertion = BrowserAssertion.model_validate({"selector": "h1", "style": {"color": "red"}})
     assert problem(assertion, facts, None) is not None
+
+
+def test_the_element_a_failing_check_is_about_is_found_to_be_outlined() -> None:
+    wrong_colour = BrowserAssertion.model_validate({"selector": "h1", "style": {"color": "blue"}})
+    assert culprit(wrong_colour, FACTS) == Box(8, 21, 359, 37)
+    assert culprit(BrowserAssertion.model_validate({"selector": "nav", "visible": True}), FACTS) is None

@@ -9,7 +9,8 @@ import random
 
 from PIL import Image
 
-from grader.browser.pictures import clean_png, difference
+from grader.browser.facts import Box
+from grader.browser.pictures import OUTLINE, clean_png, difference, outlined
 
 
 def png(image: Image.Image, kind: str = "PNG") -> str:
@@ -57,3 +58,14 @@ def test_a_picture_is_scaled_to_the_references_width_and_a_taller_page_differs_b
     assert difference(png(bigger), png(reference)) == 0.0
     assert difference(png(taller), png(reference)) == 50 / 150
     assert difference("junk", png(reference)) is None
+
+
+def test_the_element_of_a_failing_check_is_outlined_where_it_is() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), "white").save(buffer, format="PNG")  # a page 1200 px wide, taken at half
+    marked = outlined(base64.b64encode(buffer.getvalue()).decode(), [Box(100, 100, 200, 50)], 1200)
+    image = Image.open(io.BytesIO(base64.b64decode(str(marked)))).convert("RGB")
+    assert image.getpixel((49, 60)) == OUTLINE  # the left edge, around the box at (50, 50)-(150, 75)
+    assert image.getpixel((100, 60)) == (255, 255, 255)  # the element itself is not covered
+    assert image.getpixel((300, 300)) == (255, 255, 255)
+    assert outlined("not a picture", [Box(0, 0, 1, 1)], 1200) == "not a picture"  # clean_png refuses it later

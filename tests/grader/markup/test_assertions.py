@@ -314,3 +314,13 @@ def test_broken_markup_never_raises(page: str) -> None:
     specs += [{"selector": "p", "count": 1}, {"selector": "p", "text": "x"}, {"order": ["p", "b"]}]
     outcomes = evaluate_assertions(page, [HtmlAssertion.model_validate(spec) for spec in specs])
     assert len(outcomes) == len(specs)
+
+
+def test_a_custom_message_about_a_value_never_greets_a_page_without_the_element() -> None:
+    """"Your paragraph is empty" is the instructor's word for an empty <p>, not for a page without one."""
+    empty = HtmlAssertion.model_validate({"selector": "p", "matches": r"\S",
+                                          "message": "Your paragraph is empty."})
+    assert evaluate_assertions("<h1>Hi</h1><p> </p>", [empty])[0].message == "Your paragraph is empty."
+    missing = evaluate_assertions("<h1>Hi</h1>", [empty])[0]
+    assert missing.status == "fail"
+    assert missing.message == "Your page has no <p>, so its text can't be checked."
