@@ -39,8 +39,10 @@ class Settings:
     preview_token_max_age_s: [GRADER_PREVIEW_TOKEN_MAX_AGE_S, 3600]
     session_lifetime_s: a login's absolute lifetime [GRADER_SESSION_LIFETIME_S, 12 h]
     idle_timeout_s: logged out after this long without a request [GRADER_IDLE_TIMEOUT_S, 30 min]
-    login_window_s, login_max_per_user_ip, login_max_per_ip: login throttling
-        [GRADER_LOGIN_WINDOW_S 300, GRADER_LOGIN_MAX_PER_USER_IP 5, GRADER_LOGIN_MAX_PER_IP 50]
+    login_window_s, login_max_per_user_ip, login_max_per_user, login_max_per_ip: failed logins allowed
+        in a window, per account on one computer, per account from anywhere, per address (a room behind
+        one address shares it) [GRADER_LOGIN_WINDOW_S 300, GRADER_LOGIN_MAX_PER_USER_IP 5,
+        GRADER_LOGIN_MAX_PER_USER 20, GRADER_LOGIN_MAX_PER_IP 500]
     submit_cooldown_s: a learner's pause between two submissions [GRADER_SUBMIT_COOLDOWN_S, 3]
     grade_attempts: gradings a worker tries before a submission ends as "could not grade"
         [GRADER_GRADE_ATTEMPTS, 6]
@@ -68,7 +70,8 @@ class Settings:
     idle_timeout_s: int = 30 * 60
     login_window_s: int = 300
     login_max_per_user_ip: int = 5
-    login_max_per_ip: int = 50
+    login_max_per_user: int = 20
+    login_max_per_ip: int = 500
     submit_cooldown_s: float = 3.0
     grade_attempts: int = 6
     retry_delay_s: float = 1.0
@@ -113,7 +116,8 @@ class Settings:
             idle_timeout_s=int(env.number("GRADER_IDLE_TIMEOUT_S", 30 * 60)),
             login_window_s=int(env.number("GRADER_LOGIN_WINDOW_S", 300)),
             login_max_per_user_ip=int(env.number("GRADER_LOGIN_MAX_PER_USER_IP", 5)),
-            login_max_per_ip=int(env.number("GRADER_LOGIN_MAX_PER_IP", 50)),
+            login_max_per_user=int(env.number("GRADER_LOGIN_MAX_PER_USER", 20)),
+            login_max_per_ip=int(env.number("GRADER_LOGIN_MAX_PER_IP", 500)),
             submit_cooldown_s=env.number("GRADER_SUBMIT_COOLDOWN_S", 3),
             grade_attempts=int(env.number("GRADER_GRADE_ATTEMPTS", 6)),
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),

@@ -7,9 +7,11 @@ the version, which ends every session of that user on every machine. Idle sessio
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -108,10 +110,22 @@ def role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("learner.home")
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: `target` when it is a path on this site, else the home page.
+
+    Browsers drop tabs and newlines anywhere in a URL and read `\\` as `/`, so `/%09/10.6.6.6/x` would
+    reach them as `//10.6.6.6/x`, another host. Control characters are stripped first, backslashes
+    read as the browser reads them, and then the address must have no scheme and no host at all.
+    """
+    home = url_for("learner.home")
+    if not target:
+        return home
+    cleaned = "".join(char for char in target if unicodedata.category(char) != "Cc").strip()
+    path = cleaned.replace("\\", "/")
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return home
+    return path
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -121,10 +135,11 @@ def login() -> Response | str | tuple[str, int]:
         username = (form.username.data or "").strip().lower()
         ip = security.client_ip()
         session_db = db()
-        if not security.login_allowed(session_db, username, ip):
+        refusal = security.login_refusal(session_db, username, ip)
+        if refusal is not None:
             audit(session_db, None, "login.throttled", username, {}, ip)
             session_db.commit()
-            flash("Too many wrong passwords from this computer. Wait a few minutes and try again.", "error")
+            flash(refusal, "error")
             return render_template("auth/login.html", form=form), 429
         user = session_db.scalar(select(User).where(User.username == username))
         ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, form.password.data or "")
@@ -139,7 +154,7 @@ def login() -> Response | str | tuple[str, int]:
         audit(session_db, user.id, "login", username, {}, ip)
         session_db.commit()
         start_session(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
