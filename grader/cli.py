@@ -22,6 +22,9 @@ from sandbox import SandboxError
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 SETTINGS_KEY = "grader.grading"
 """Where the command line puts the GradingSettings in click's context `meta`."""
+DOCTOR_CHECKS_KEY = "grader.doctor_checks"
+"""Where the command line puts more checks for `grader doctor` (of the layers above this one): callables
+that return a row as (name, ok, detail)."""
 
 
 def grading_settings() -> GradingSettings:
@@ -129,9 +132,12 @@ def images_build(method: str, mirror: str | None) -> None:
 def doctor(runtime: str | None) -> None:
     """Prove on this host that the sandbox holds. Exit 1 if any row fails."""
     from grader.doctor import run_doctor
+    from sandbox.doctor import DoctorRow
 
     config = grading_settings()
     rows = run_doctor(config, runtime)
+    for check in click.get_current_context().meta.get(DOCTOR_CHECKS_KEY, ()):
+        rows.append(DoctorRow(*check()))
     width = max(len(row.name) for row in rows)
     for row in rows:
         click.echo(f"  {'ok ' if row.ok else 'FAIL'} {row.name:<{width}}  {row.detail}")

@@ -205,12 +205,17 @@ def backup_command(settings: Settings, out: Path | None, keep: int | None) -> No
 @click.command("restore")
 @click.argument("backup", type=FilePath)
 @click.option("--force", is_flag=True, help="Replace a database that holds accounts or attempts.")
+@click.option("--trust", is_flag=True,
+              help="Restore a back-up this site did not seal: another site's, or this site's from before it "
+                   "lost its instance folder. Its files then decide every account, password and the secret "
+                   "key of this site, so use it only for a file you know the origin of.")
 @click.pass_obj
-def restore_command(settings: Settings, backup: Path, force: bool) -> None:
-    """Put back the database and instance files of BACKUP (says what it replaces; stop the site first)."""
+def restore_command(settings: Settings, backup: Path, force: bool, trust: bool) -> None:
+    """Put back the database and instance files of BACKUP (says what it replaces; stop the site first).
+    Only back-ups sealed by this site are restored without --trust."""
     site = SiteData.from_settings(settings)
     try:
-        report = restore_backup(site, backup, force=force, say=_say)
+        report = restore_backup(site, backup, force=force, trust=trust, say=_say)
     except (OpsError, OSError) as error:
         raise _fail(error) from None
     click.echo(f"Restored {backup}: {', '.join(f'{n} {t}' for t, n in sorted(report.counts.items()))}.")
