@@ -122,12 +122,16 @@ def bundle_verify(settings: Settings, bundle: Path, key: Path | None, prefix: Pa
 @click.option("--trust", type=FilePath, default=None,
               help="Trust this public key from now on (and check the bundle with it).")
 @click.option("--skip-doctor", is_flag=True, help="Do not run `grader doctor` at the end.")
+@click.option("--allow-unsigned", is_flag=True,
+              help="Install a bundle no trusted key signed (its programs run as root: only one you made "
+                   "yourself and that never left your hands).")
 @click.pass_obj
 def bundle_install(settings: Settings, bundle: Path, prefix: Path | None, python: str, trust: Path | None,
-                   skip_doctor: bool) -> None:
-    """Install or upgrade the site from BUNDLE, with no network (back-up and migrations included)."""
+                   skip_doctor: bool, allow_unsigned: bool) -> None:
+    """Install or upgrade the site from BUNDLE, with no network (back-up and migrations included). The
+    bundle must be signed by a key the site trusts (or given with --trust), unless --allow-unsigned."""
     home = (prefix or settings.home).resolve()
-    options = InstallOptions(bundle.resolve(), home, python, trust, not skip_doctor)
+    options = InstallOptions(bundle.resolve(), home, python, trust, not skip_doctor, allow_unsigned)
     try:
         result = install_bundle(options, _say)
     except (OpsError, SandboxError, OSError) as error:

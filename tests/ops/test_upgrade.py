@@ -51,7 +51,7 @@ def site_command(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
 
 def install(site: Site, bundle: BuiltBundle) -> subprocess.CompletedProcess[str]:
     return site_command(site, "bundle", "install", str(bundle.path), "--python", debian_python(),
-                        "--skip-doctor")
+                        "--trust", str(bundle.public_key), "--skip-doctor")
 
 
 def head_revision() -> str:
