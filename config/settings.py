@@ -44,6 +44,8 @@ class Settings:
         one address shares it) [GRADER_LOGIN_WINDOW_S 300, GRADER_LOGIN_MAX_PER_USER_IP 5,
         GRADER_LOGIN_MAX_PER_USER 20, GRADER_LOGIN_MAX_PER_IP 500]
     submit_cooldown_s: a learner's pause between two submissions [GRADER_SUBMIT_COOLDOWN_S, 3]
+    daily_attempts: attempts a learner may send in 24 hours, unless a cohort of theirs sets its own
+        (service/attempt_limits.py) [GRADER_DAILY_ATTEMPTS, 200; 0: no cap]
     grade_attempts: gradings a worker tries before a submission ends as "could not grade"
         [GRADER_GRADE_ATTEMPTS, 6]
     retry_delay_s: seconds before a worker's first retry, doubled for each next one
@@ -73,6 +75,7 @@ class Settings:
     login_max_per_user: int = 20
     login_max_per_ip: int = 500
     submit_cooldown_s: float = 3.0
+    daily_attempts: int = 200
     grade_attempts: int = 6
     retry_delay_s: float = 1.0
     cookie_secure: bool = False
@@ -119,6 +122,7 @@ class Settings:
             login_max_per_user=int(env.number("GRADER_LOGIN_MAX_PER_USER", 20)),
             login_max_per_ip=int(env.number("GRADER_LOGIN_MAX_PER_IP", 500)),
             submit_cooldown_s=env.number("GRADER_SUBMIT_COOLDOWN_S", 3),
+            daily_attempts=int(env.number("GRADER_DAILY_ATTEMPTS", 200)),
             grade_attempts=int(env.number("GRADER_GRADE_ATTEMPTS", 6)),
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),
             cookie_secure=env.flag("GRADER_COOKIE_SECURE"),

@@ -10,7 +10,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Role = Literal["admin", "instructor", "learner"]
 ROLES: tuple[Role, ...] = ("admin", "instructor", "learner")
-SubmissionStatus = Literal["queued", "running", "done", "error"]
+SubmissionStatus = Literal["queued", "running", "done", "error", "superseded"]
+"""`superseded`: replaced by the learner's newer attempt while it waited; never graded, never counted."""
 
 
 def utcnow() -> datetime:
@@ -71,6 +72,8 @@ class Cohort(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Attempts a learner of this cohort may send in 24 hours (None: the site's GRADER_DAILY_ATTEMPTS).
+    daily_attempts: Mapped[int | None] = mapped_column(default=None)
 
     members: Mapped[list[User]] = relationship(
         secondary=cohort_members, back_populates="cohorts", order_by="User.username"
@@ -120,6 +123,9 @@ class Submission(Base):
     counts: Mapped[bool] = mapped_column(default=True)
     regrade_of: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="SET NULL"), default=None
+    )
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL", name="fk_submissions_superseded_by"), default=None
     )
 
     user: Mapped[User] = relationship()

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
+from service.attempt_limits import daily_limit_reached, supersede_waiting
 from service.scheduler import cooldown_remaining
 from store.catalog_sync import find_exercise
 from store.models import Draft, Submission, audit, utcnow
@@ -119,6 +120,11 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     if wait > 0:
         message = f"You sent an attempt a moment ago. You can send again in {wait:.0f} seconds."
         return render_exercise(exercise, files, [message], 429)
+    limit = daily_limit_reached(session, g.user.id, settings().daily_attempts)
+    if limit is not None:
+        save_draft(exercise, files)
+        session.commit()
+        return render_exercise(exercise, files, [limit.sentence()], 429)
     try:
         check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
     except SubmissionRejected as refused:
@@ -126,11 +132,16 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
     session.flush()
+    replaced = supersede_waiting(session, g.user.id, submission.id)
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
-          {"exercise": exercise.key}, security.client_ip())
+          {"exercise": exercise.key, "superseded": replaced}, security.client_ip())
     save_draft(exercise, files)
     session.commit()
     notify_workers([submission.id])
+    if replaced:
+        earlier = ", ".join(f"#{sid}" for sid in replaced)
+        flash(f"Your earlier attempt {earlier} was still waiting: only this newer one will be graded.",
+              "info")
     return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="result"))
 
 

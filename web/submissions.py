@@ -49,7 +49,7 @@ class SubmissionView:
 
     @property
     def finished(self) -> bool:
-        return self.submission.status in ("done", "error")
+        return self.submission.status in ("done", "error", "superseded")
 
     @property
     def error_text(self) -> str:
@@ -76,6 +76,7 @@ class SubmissionView:
             "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
             "result": self.result,
             "error": self.error_text if sub.status == "error" else None,
+            "superseded_by": sub.superseded_by,
         }
 
 
