@@ -91,6 +91,8 @@ def _inside(path: Path, folder: Path) -> bool:
 def doctor_row(instance: Path, backups: Path) -> tuple[str, bool, str]:
     """The row `grader doctor` shows about the data's modes: (name, ok, detail)."""
     problems = mode_problems(instance, backups)
+    if not instance.exists():
+        return "data files private", True, f"{instance} is not made yet (the first command that writes does)"
     if not problems:
         shared = " and its group" if shared_with_group(instance) else ""
         return "data files private", True, f"{instance} and {backups}: only their owner{shared} can read them"
