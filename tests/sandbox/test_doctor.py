@@ -22,7 +22,7 @@ UNUSED_USER = "61000:61000"
 
 @pytest.mark.docker
 def test_every_promise_holds_on_this_host(runner_image: str, runtime: str) -> None:
-    """With an unused uid: the default of 1000 is Debian's first login account, and fails its row."""
+    """With an unused uid (as the default is): 1000, Debian's first login account, fails its row."""
     try:
         sandbox = Sandbox(SandboxSettings(runtime=runtime, user=UNUSED_USER))
     except SandboxUnavailable as error:
