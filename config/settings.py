@@ -50,7 +50,11 @@ class Settings:
         [GRADER_GRADE_ATTEMPTS, 6]
     retry_delay_s: seconds before a worker's first retry, doubled for each next one
         [GRADER_RETRY_DELAY_S, 1]
-    cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off]
+    cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off; on with TLS]
+    tls_cert, tls_key: serve HTTPS with this certificate and key, from `grader tls` [GRADER_TLS_CERT,
+        GRADER_TLS_KEY; both or neither]
+    preview_host: the host name of the preview origin, e.g. preview.grader.school.lan [GRADER_PREVIEW_HOST,
+        default: with TLS, preview.<the site's host name> (when it is a name, not an address)]
     home: the folder a site is installed in by bundles [GRADER_HOME, default /opt/grader]
     backups: where back-ups go [GRADER_BACKUPS, default <instance>/backups]
     signing_passphrase: the passphrase of a bundle signing key, for unattended use
@@ -79,11 +83,23 @@ class Settings:
     grade_attempts: int = 6
     retry_delay_s: float = 1.0
     cookie_secure: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    preview_host: str = ""
     home: Path = Path("/opt/grader")
     backups: Path = Path("/opt/grader/instance/backups")
     signing_passphrase: str | None = field(default=None, repr=False)
     testing: bool = False
     given_secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def https(self) -> bool:
+        """Whether the site and its preview origin serve HTTPS."""
+        return self.tls_cert is not None and self.tls_key is not None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure or self.https
 
     @property
     def exercises(self) -> Path:
@@ -126,6 +142,9 @@ class Settings:
             grade_attempts=int(env.number("GRADER_GRADE_ATTEMPTS", 6)),
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),
             cookie_secure=env.flag("GRADER_COOKIE_SECURE"),
+            tls_cert=env.path("GRADER_TLS_CERT", pair="GRADER_TLS_KEY"),
+            tls_key=env.path("GRADER_TLS_KEY", pair="GRADER_TLS_CERT"),
+            preview_host=env.text("GRADER_PREVIEW_HOST").strip().lower(),
             home=Path(env.text("GRADER_HOME") or "/opt/grader"),
             backups=Path(env.text("GRADER_BACKUPS") or instance / "backups").resolve(),
             signing_passphrase=env.environ.get("GRADER_SIGNING_PASSPHRASE"),
@@ -172,6 +191,13 @@ class _Env:
 
     def flag(self, name: str) -> bool:
         return self.text(name).lower() in ("1", "true", "yes", "on")
+
+    def path(self, name: str, pair: str) -> Path | None:
+        """A file's path that goes with the one in `pair` (both set, or neither)."""
+        raw = self.text(name)
+        if bool(raw) != bool(self.text(pair)):
+            raise SettingsError(f"{name} and {pair} go together: set both (from `grader tls`) or neither")
+        return Path(raw).resolve() if raw else None
 
 
 def _grading(env: _Env) -> GradingSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ops.signing import (
     trust_key,
     trusted_keys,
 )
+from ops.tls import make_certificates
 from ops.verify import verify_bundle
 from ops.wheels import DEBIAN_12_PYTHON, TargetPython
 
@@ -225,4 +227,32 @@ def restore_command(settings: Settings, backup: Path, force: bool, trust: bool) 
     click.echo(f"Restored {backup}: {', '.join(f'{n} {t}' for t, n in sorted(report.counts.items()))}.")
 
 
-COMMANDS = [bundle_group, backup_command, restore_command]
+@click.command("tls")
+@click.option("--host", "hosts", multiple=True, metavar="NAME",
+              help="A host name or address the classroom computers use for the site (repeat it for "
+                   "several) [default: this machine's name and its LAN address].")
+@click.option("--folder", type=FilePath, default=None, help="Where to keep them [default: <instance>/tls].")
+@click.pass_obj
+def tls_command(settings: Settings, hosts: tuple[str, ...], folder: Path | None) -> None:
+    """Make a local certificate authority (once) and a certificate for the site and its preview origin,
+    so that `grader serve` serves HTTPS. Install the authority's ca.pem on every classroom computer."""
+    from web.serve import lan_address
+
+    names = list(hosts) or [socket.gethostname(), lan_address()]
+    try:
+        made = make_certificates(folder or settings.instance / "tls", names)
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    files = made.files
+    kept = "made" if made.ca_made else "kept (already trusted by the classroom computers that have it)"
+    click.echo(f"Authority {kept}: {files.ca_cert}\n  fingerprint SHA-256 {made.ca_fingerprint}\n"
+               f"Certificate for {', '.join(made.names)}: {files.cert} (key {files.key})\n\n"
+               "Serve HTTPS: put these lines in the site's settings (grader.env), then restart it:\n"
+               f"  GRADER_TLS_CERT={files.cert}\n  GRADER_TLS_KEY={files.key}\n"
+               "Every name above must lead to this machine (the school's DNS, or /etc/hosts on each "
+               "computer); learners' pages are shown from preview.<name>.\n"
+               f"Then install {files.ca_cert.name} on every classroom computer (docs/operations.md, "
+               "\"HTTPS on the classroom network\") and compare the fingerprint.")
+
+
+COMMANDS = [bundle_group, backup_command, restore_command, tls_command]

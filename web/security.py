@@ -10,6 +10,7 @@ program trying many accounts, never a room of learners who mistype.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from flask import Flask, Response, abort, request
@@ -24,12 +25,26 @@ csrf = CSRFProtect()
 
 
 def preview_origin() -> str:
-    """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN, else this host on the preview port."""
-    configured = settings().preview_origin
-    if configured:
-        return configured
+    """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN; else GRADER_PREVIEW_HOST (with TLS,
+    preview.<this host name>, a separate host name that the certificate of `grader tls` covers), else
+    this host; on the preview port."""
+    config = settings()
+    if config.preview_origin:
+        return config.preview_origin
     host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-    return f"{request.scheme}://{host}:{settings().preview_port}"
+    if config.preview_host:
+        host = config.preview_host
+    elif config.https and not _is_address(host) and host != "localhost" and not host.startswith("preview."):
+        host = f"preview.{host}"
+    return f"{request.scheme}://{host}:{config.preview_port}"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def content_security_policy() -> str:
