@@ -2,7 +2,8 @@
 doctor), the site's (serve, users, exercises, db), the grading service's (worker) and the offline
 operations' (bundle, backup, restore). The installation's settings are read from the environment once,
 when the command starts, and handed to the command that runs. Every command but `bundle` (which writes
-programs for other users to run) writes with a umask that keeps the site's data private."""
+programs for other users to run) writes with a umask that keeps the site's data private, and, run as
+root, leaves what it made in the instance folder to that folder's owner (the site's service user)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from config import Settings, SettingsError
 from grader import __version__
 from grader import cli as grading_commands
 from ops import commands as ops_commands
-from ops.permissions import doctor_row, use_data_umask
+from ops.permissions import doctor_row, give_to_instance_owner, use_data_umask
 from service import commands as service_commands
 from web import commands as site_commands
 
@@ -38,3 +39,4 @@ def main(ctx: click.Context) -> None:
     ctx.meta[grading_commands.DOCTOR_CHECKS_KEY] = (lambda: doctor_row(settings.instance, settings.backups),)
     if ctx.invoked_subcommand != "bundle":
         use_data_umask(settings.instance)
+        ctx.call_on_close(lambda: give_to_instance_owner(settings.instance, settings.backups))

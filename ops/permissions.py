@@ -54,6 +54,26 @@ def use_data_umask(instance: Path) -> int:
     return os.umask(data_umask(instance))
 
 
+def give_to_instance_owner(instance: Path, backups: Path) -> list[Path]:
+    """After a command ran as root on a site whose instance folder belongs to its service user: hand
+    the files root made there (a migrated database, a restored queue) to that user and group, or the
+    site could not open them. The back-up key and the back-ups stay root's. Returns what changed."""
+    if os.geteuid() != 0 or not instance.is_dir():
+        return []
+    owner = instance.stat()
+    if owner.st_uid == 0:
+        return []
+    changed = []
+    for path in instance.rglob("*"):
+        if path.name == BACKUP_KEY_FILE or _inside(path, backups):
+            continue
+        info = path.lstat()
+        if info.st_uid == 0 and not stat.S_ISLNK(info.st_mode):
+            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
+            changed.append(path)
+    return changed
+
+
 def make_private_folder(folder: Path) -> Path:
     """`folder` (and its missing parents) made, and the folder itself set to 0700."""
     folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
