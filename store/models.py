@@ -124,9 +124,9 @@ class Submission(Base):
     regrade_of: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="SET NULL"), default=None
     )
-    superseded_by: Mapped[int | None] = mapped_column(
-        ForeignKey("submissions.id", ondelete="SET NULL", name="fk_submissions_superseded_by"), default=None
-    )
+    # The newer attempt that replaced this one while it waited (status "superseded"); a plain id, like
+    # an audit entry's target: the row it names may be deleted.
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship()
 

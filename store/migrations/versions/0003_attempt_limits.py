@@ -17,18 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("submissions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("superseded_by", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_submissions_superseded_by", "submissions", ["superseded_by"], ["id"], ondelete="SET NULL"
-        )
-    with op.batch_alter_table("cohorts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("daily_attempts", sa.Integer(), nullable=True))
+    # Plain ADD/DROP COLUMN, never a batch copy of the table: on SQLite a copy drops the old table, and
+    # its ON DELETE CASCADE would empty grade_overrides and cohort_members.
+    op.add_column("submissions", sa.Column("superseded_by", sa.Integer(), nullable=True))
+    op.add_column("cohorts", sa.Column("daily_attempts", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cohorts", schema=None) as batch_op:
-        batch_op.drop_column("daily_attempts")
-    with op.batch_alter_table("submissions", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_submissions_superseded_by", type_="foreignkey")
-        batch_op.drop_column("superseded_by")
+    op.drop_column("cohorts", "daily_attempts")
+    op.drop_column("submissions", "superseded_by")
