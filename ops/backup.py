@@ -155,8 +155,8 @@ def create_backup(site: SiteData, out: Path | None = None, label: str = "") -> t
                 files[name] = FileEntry(*sha256_of(handle))
         info = BackupInfo(created.isoformat(), __version__, kind, revision, found, files)
         draft = target.with_name(f".{target.name}.partial")
-        os.close(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE))
-        os.chmod(draft, PRIVATE_FILE)
+        draft.unlink(missing_ok=True)  # left by a crash: made again, private from its first byte
+        os.close(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE))
         try:
             with tarfile.open(draft, "w:gz", compresslevel=6) as archive:
                 _add_bytes(archive, INFO, info.to_bytes(), created)

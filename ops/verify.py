@@ -116,13 +116,13 @@ def verify_bundle(path: Path, keys: list[TrustedKey], *, require_signer: bool = 
         raise BundleRefused(f"{path} is damaged or cut short ({error}). {ADVICE}") from None
     if manifest_raw is None:
         raise BundleRefused(f"{path} is not a grader bundle: it has no {MANIFEST}")
-    if require_signer and not keys:
-        state = "is signed, but this site trusts no key to check it with" if signature is not None else (
-            "is not signed, and this site trusts no signing key")
-        raise BundleRefused(f"{path} {state}. {UNSIGNED_ADVICE}")
     signer = check_signature(path, manifest_raw, signature, keys)
     manifest = Manifest.from_bytes(manifest_raw)
     compare_files(path, manifest, seen)
+    if require_signer and not keys:  # after the files: a damaged bundle is said to be damaged first
+        state = "is signed, but this site trusts no key to check it with" if signature is not None else (
+            "is not signed, and this site trusts no signing key")
+        raise BundleRefused(f"{path} {state}. {UNSIGNED_ADVICE}")
     return VerifiedBundle(path, manifest, signer, signature is not None)
 
 
