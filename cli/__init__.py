@@ -4,7 +4,10 @@ operations' (bundle, backup, restore; verify, site-key, transfer, portfolio).
 
 A command's package is imported only when that command runs: `grader --help` imports none of them,
 and `grader run` never imports the site, its database or its queue. The installation's settings are
-read from the environment once, when a command starts, and handed to it.
+read from the environment once, when a command starts, and handed to it. Every command but `bundle`
+(which writes programs for other users to run) writes with a umask that keeps the site's data private,
+and, run as root, leaves what it made in the instance folder to that folder's owner (the site's service
+user).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import click
 
 from grader import __version__
-from grader.config import CONTEXT_KEY
+from grader.config import CONTEXT_KEY, DOCTOR_CHECKS_KEY
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("bundle", "ops.commands:bundle_group", "Install and upgrade a site with no internet."),
     CommandEntry("backup", "ops.commands:backup_command", "Back up the database and instance folder."),
     CommandEntry("restore", "ops.commands:restore_command", "Put back a back-up's database and files."),
+    CommandEntry("tls", "ops.commands:tls_command", "Make the certificates to serve the site over HTTPS."),
     CommandEntry("verify", "ops.record_commands:verify_command", "Check a signed record or transfer file."),
     CommandEntry("site-key", "ops.record_commands:site_key_command", "This site's signing key for records."),
     CommandEntry("transfer", "ops.record_commands:transfer_group", "Move a learner to another site."),
@@ -86,5 +90,11 @@ def main(ctx: click.Context) -> None:
         settings = Settings.from_env()
     except SettingsError as error:
         raise click.UsageError(f"configuration: {error}") from None
+    from ops.permissions import doctor_row, give_to_instance_owner, use_data_umask
+
     ctx.obj = settings
     ctx.meta[CONTEXT_KEY] = settings.grading
+    ctx.meta[DOCTOR_CHECKS_KEY] = (lambda: doctor_row(settings.instance, settings.backups),)
+    if ctx.invoked_subcommand != "bundle":
+        use_data_umask(settings.instance)
+        ctx.call_on_close(lambda: give_to_instance_owner(settings.instance, settings.backups))

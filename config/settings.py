@@ -67,9 +67,13 @@ class Settings:
     preview_token_max_age_s: [GRADER_PREVIEW_TOKEN_MAX_AGE_S, 3600]
     session_lifetime_s: a login's absolute lifetime [GRADER_SESSION_LIFETIME_S, 12 h]
     idle_timeout_s: logged out after this long without a request [GRADER_IDLE_TIMEOUT_S, 30 min]
-    login_window_s, login_max_per_user_ip, login_max_per_ip: login throttling
-        [GRADER_LOGIN_WINDOW_S 300, GRADER_LOGIN_MAX_PER_USER_IP 5, GRADER_LOGIN_MAX_PER_IP 50]
+    login_window_s, login_max_per_user_ip, login_max_per_user, login_max_per_ip: failed logins allowed
+        in a window, per account on one computer, per account from anywhere, per address (a room behind
+        one address shares it) [GRADER_LOGIN_WINDOW_S 300, GRADER_LOGIN_MAX_PER_USER_IP 5,
+        GRADER_LOGIN_MAX_PER_USER 20, GRADER_LOGIN_MAX_PER_IP 500]
     submit_cooldown_s: a learner's pause between two submissions [GRADER_SUBMIT_COOLDOWN_S, 3]
+    daily_attempts: attempts a learner may send in 24 hours, unless a cohort of theirs sets its own
+        (service/attempt_limits.py) [GRADER_DAILY_ATTEMPTS, 200; 0: no cap]
     grade_attempts: gradings a worker tries before a submission ends as "could not grade"
         [GRADER_GRADE_ATTEMPTS, 6]
     retry_delay_s: seconds before a worker's first retry, doubled for each next one
@@ -79,6 +83,11 @@ class Settings:
     event_streams: pushed-result streams one site process holds open at once (each holds one of its
         threads; beyond that pages poll) [GRADER_EVENT_STREAMS, 4]
     run_cooldown_s: a learner's pause between two runs without grading [GRADER_RUN_COOLDOWN_S, 1]
+    cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off; on with TLS]
+    tls_cert, tls_key: serve HTTPS with this certificate and key, from `grader tls` [GRADER_TLS_CERT,
+        GRADER_TLS_KEY; both or neither]
+    preview_host: the host name of the preview origin, e.g. preview.grader.school.lan [GRADER_PREVIEW_HOST,
+        default: with TLS, preview.<the site's host name> (when it is a name, not an address)]
     home: the folder a site is installed in by bundles [GRADER_HOME, default /opt/grader]
     backups: where back-ups go [GRADER_BACKUPS, default <instance>/backups]
     signing_passphrase: the passphrase of a bundle signing key, for unattended use
@@ -103,14 +112,19 @@ class Settings:
     idle_timeout_s: int = 30 * 60
     login_window_s: int = 300
     login_max_per_user_ip: int = 5
-    login_max_per_ip: int = 50
+    login_max_per_user: int = 20
+    login_max_per_ip: int = 500
     submit_cooldown_s: float = 3.0
+    daily_attempts: int = 200
     grade_attempts: int = 6
     retry_delay_s: float = 1.0
     cookie_secure: bool = False
     help: HelpThresholds = HelpThresholds()
     event_streams: int = 4
     run_cooldown_s: float = 1.0
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    preview_host: str = ""
     home: Path = Path("/opt/grader")
     backups: Path = Path("/opt/grader/instance/backups")
     signing_passphrase: str | None = field(default=None, repr=False)
@@ -118,6 +132,15 @@ class Settings:
     chromium: str = "/usr/bin/chromium"
     testing: bool = False
     given_secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def https(self) -> bool:
+        """Whether the site and its preview origin serve HTTPS."""
+        return self.tls_cert is not None and self.tls_key is not None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure or self.https
 
     @property
     def exercises(self) -> Path:
@@ -153,14 +176,19 @@ class Settings:
             idle_timeout_s=int(env.number("GRADER_IDLE_TIMEOUT_S", 30 * 60)),
             login_window_s=int(env.number("GRADER_LOGIN_WINDOW_S", 300)),
             login_max_per_user_ip=int(env.number("GRADER_LOGIN_MAX_PER_USER_IP", 5)),
-            login_max_per_ip=int(env.number("GRADER_LOGIN_MAX_PER_IP", 50)),
+            login_max_per_user=int(env.number("GRADER_LOGIN_MAX_PER_USER", 20)),
+            login_max_per_ip=int(env.number("GRADER_LOGIN_MAX_PER_IP", 500)),
             submit_cooldown_s=env.number("GRADER_SUBMIT_COOLDOWN_S", 3),
+            daily_attempts=int(env.number("GRADER_DAILY_ATTEMPTS", 200)),
             grade_attempts=int(env.number("GRADER_GRADE_ATTEMPTS", 6)),
             retry_delay_s=env.number("GRADER_RETRY_DELAY_S", 1),
             cookie_secure=env.flag("GRADER_COOKIE_SECURE"),
             help=_help(env),
             event_streams=int(env.number("GRADER_EVENT_STREAMS", 4)),
             run_cooldown_s=env.number("GRADER_RUN_COOLDOWN_S", 1),
+            tls_cert=env.path("GRADER_TLS_CERT", pair="GRADER_TLS_KEY"),
+            tls_key=env.path("GRADER_TLS_KEY", pair="GRADER_TLS_CERT"),
+            preview_host=env.text("GRADER_PREVIEW_HOST").strip().lower(),
             home=Path(env.text("GRADER_HOME") or "/opt/grader"),
             backups=Path(env.text("GRADER_BACKUPS") or instance / "backups").resolve(),
             signing_passphrase=env.environ.get("GRADER_SIGNING_PASSPHRASE"),
@@ -209,6 +237,13 @@ class _Env:
 
     def flag(self, name: str) -> bool:
         return self.text(name).lower() in ("1", "true", "yes", "on")
+
+    def path(self, name: str, pair: str) -> Path | None:
+        """A file's path that goes with the one in `pair` (both set, or neither)."""
+        raw = self.text(name)
+        if bool(raw) != bool(self.text(pair)):
+            raise SettingsError(f"{name} and {pair} go together: set both (from `grader tls`) or neither")
+        return Path(raw).resolve() if raw else None
 
 
 def _help(env: _Env) -> HelpThresholds:

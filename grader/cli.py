@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from grader.browser.references import ReferenceStore
-from grader.config import CONTEXT_KEY, GradingSettings
+from grader.config import CONTEXT_KEY, DOCTOR_CHECKS_KEY, GradingSettings
 from grader.errors import ExerciseInvalid
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
@@ -127,9 +127,12 @@ def images_build(method: str, mirror: str | None) -> None:
 def doctor(runtime: str | None) -> None:
     """Prove on this host that the sandbox holds. Exit 1 if any row fails."""
     from grader.doctor import run_doctor
+    from sandbox.doctor import DoctorRow
 
     config = grading_settings()
     rows = run_doctor(config, runtime)
+    for check in click.get_current_context().meta.get(DOCTOR_CHECKS_KEY, ()):
+        rows.append(DoctorRow(*check()))
     width = max(len(row.name) for row in rows)
     for row in rows:
         click.echo(f"  {'ok ' if row.ok else 'FAIL'} {row.name:<{width}}  {row.detail}")

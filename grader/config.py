@@ -8,11 +8,14 @@ from pathlib import Path
 from sandbox.limits import RunLimits
 from sandbox.settings import SandboxSettings
 
-__all__ = ["CONTEXT_KEY", "GradingSettings", "RunLimits", "SandboxSettings"]
+__all__ = ["CONTEXT_KEY", "DOCTOR_CHECKS_KEY", "GradingSettings", "RunLimits", "SandboxSettings"]
 
 CONTEXT_KEY = "grader.grading"
 """Where the `grader` command puts the GradingSettings in click's context `meta` for the grading
 commands (grader/cli.py) to find."""
+DOCTOR_CHECKS_KEY = "grader.doctor_checks"
+"""Where the `grader` command puts more checks for `grader doctor`, of the layers above this one:
+callables that return a row as (name, ok, detail)."""
 
 
 @dataclass(frozen=True)

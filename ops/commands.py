@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ops.signing import (
     trust_key,
     trusted_keys,
 )
+from ops.tls import make_certificates
 from ops.verify import verify_bundle
 from ops.wheels import DEBIAN_12_PYTHON, TargetPython
 
@@ -122,12 +124,16 @@ def bundle_verify(settings: Settings, bundle: Path, key: Path | None, prefix: Pa
 @click.option("--trust", type=FilePath, default=None,
               help="Trust this public key from now on (and check the bundle with it).")
 @click.option("--skip-doctor", is_flag=True, help="Do not run `grader doctor` at the end.")
+@click.option("--allow-unsigned", is_flag=True,
+              help="Install a bundle no trusted key signed (its programs run as root: only one you made "
+                   "yourself and that never left your hands).")
 @click.pass_obj
 def bundle_install(settings: Settings, bundle: Path, prefix: Path | None, python: str, trust: Path | None,
-                   skip_doctor: bool) -> None:
-    """Install or upgrade the site from BUNDLE, with no network (back-up and migrations included)."""
+                   skip_doctor: bool, allow_unsigned: bool) -> None:
+    """Install or upgrade the site from BUNDLE, with no network (back-up and migrations included). The
+    bundle must be signed by a key the site trusts (or given with --trust), unless --allow-unsigned."""
     home = (prefix or settings.home).resolve()
-    options = InstallOptions(bundle.resolve(), home, python, trust, not skip_doctor)
+    options = InstallOptions(bundle.resolve(), home, python, trust, not skip_doctor, allow_unsigned)
     try:
         result = install_bundle(options, _say)
     except (OpsError, SandboxError, OSError) as error:
@@ -205,12 +211,45 @@ def backup_command(settings: Settings, out: Path | None, keep: int | None) -> No
 @click.command("restore")
 @click.argument("backup", type=FilePath)
 @click.option("--force", is_flag=True, help="Replace a database that holds accounts or attempts.")
+@click.option("--trust", is_flag=True,
+              help="Restore a back-up this site did not seal: another site's, or this site's from before it "
+                   "lost its instance folder. Its files then decide every account, password and the secret "
+                   "key of this site, so use it only for a file you know the origin of.")
 @click.pass_obj
-def restore_command(settings: Settings, backup: Path, force: bool) -> None:
-    """Put back the database and instance files of BACKUP (says what it replaces; stop the site first)."""
+def restore_command(settings: Settings, backup: Path, force: bool, trust: bool) -> None:
+    """Put back the database and instance files of BACKUP (says what it replaces; stop the site first).
+    Only back-ups sealed by this site are restored without --trust."""
     site = SiteData.from_settings(settings)
     try:
-        report = restore_backup(site, backup, force=force, say=_say)
+        report = restore_backup(site, backup, force=force, trust=trust, say=_say)
     except (OpsError, OSError) as error:
         raise _fail(error) from None
     click.echo(f"Restored {backup}: {', '.join(f'{n} {t}' for t, n in sorted(report.counts.items()))}.")
+
+
+@click.command("tls")
+@click.option("--host", "hosts", multiple=True, metavar="NAME",
+              help="A host name or address the classroom computers use for the site (repeat it for "
+                   "several) [default: this machine's name and its LAN address].")
+@click.option("--folder", type=FilePath, default=None, help="Where to keep them [default: <instance>/tls].")
+@click.pass_obj
+def tls_command(settings: Settings, hosts: tuple[str, ...], folder: Path | None) -> None:
+    """Make a local certificate authority (once) and a certificate for the site and its preview origin,
+    so that `grader serve` serves HTTPS. Install the authority's ca.pem on every classroom computer."""
+    from web.serve import lan_address
+
+    names = list(hosts) or [socket.gethostname(), lan_address()]
+    try:
+        made = make_certificates(folder or settings.instance / "tls", names)
+    except (OpsError, OSError) as error:
+        raise _fail(error) from None
+    files = made.files
+    kept = "made" if made.ca_made else "kept (already trusted by the classroom computers that have it)"
+    click.echo(f"Authority {kept}: {files.ca_cert}\n  fingerprint SHA-256 {made.ca_fingerprint}\n"
+               f"Certificate for {', '.join(made.names)}: {files.cert} (key {files.key})\n\n"
+               "Serve HTTPS: put these lines in the site's settings (grader.env), then restart it:\n"
+               f"  GRADER_TLS_CERT={files.cert}\n  GRADER_TLS_KEY={files.key}\n"
+               "Every name above must lead to this machine (the school's DNS, or /etc/hosts on each "
+               "computer); learners' pages are shown from preview.<name>.\n"
+               f"Then install {files.ca_cert.name} on every classroom computer (docs/operations.md, "
+               "\"HTTPS on the classroom network\") and compare the fingerprint.")

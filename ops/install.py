@@ -47,6 +47,7 @@ class InstallOptions:
     python: str = "python3"
     trust: Path | None = None
     doctor: bool = True
+    allow_unsigned: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def install_bundle(options: InstallOptions, say: Say) -> InstallResult:
     """Install the bundle `options.bundle` into the site at `options.prefix` (see the module docstring).
 
     Raises:
-        BundleRefused: the bundle failed its checks (nothing was changed).
+        BundleRefused: the bundle failed its checks, or no trusted key signed it and
+            `options.allow_unsigned` is False (nothing was changed).
         InstallFailed: a later step failed; the message says what was put back.
         OpsError, SandboxUnavailable: Docker, Python or pip missing or failing.
     """
@@ -98,9 +100,11 @@ def install_bundle(options: InstallOptions, say: Say) -> InstallResult:
     log = InstallLog(site.logs / f"install-{datetime.now(UTC):%Y%m%d-%H%M%S}.log", say)
     keys = trusted_keys(site.trusted_keys) + ([load_public_key(options.trust)] if options.trust else [])
     log.step(f"Checking {options.bundle}")
-    verified = verify_bundle(options.bundle, keys)
+    verified = verify_bundle(options.bundle, keys, require_signer=not options.allow_unsigned)
     manifest = verified.manifest
     log.say(verified.summary())
+    if verified.signer is None:
+        log.say("Installed without a checked signature (--allow-unsigned): nothing proves who made it.")
     if options.trust:
         log.say(f"This site now trusts the key {trust_key(site.trusted_keys, options.trust).fingerprint}.")
     site.write_scaffolding()

@@ -2,7 +2,8 @@
 
     bin/grader               the command to use: reads grader.env, then runs the current release
     grader.env               the site's settings (GRADER_INSTANCE, GRADER_DATABASE_URL, ...), kept on upgrades
-    grader.service           a systemd unit for the site, to copy to /etc/systemd/system
+    grader-site.service      systemd units to copy to /etc/systemd/system (deploy/ shows them for
+    grader-worker.service    /opt/grader): the site as `grader`, the worker as `grader-worker`
     current -> releases/R    the release that runs
     releases/R/              one per installed bundle: manifest.json, release.json, exercises/, venv -> V
     venvs/V/                 Python environments, shared by releases whose wheels are the same
@@ -45,20 +46,69 @@ GRADER_HOME='{prefix}'
 export GRADER_HOME GRADER_EXERCISES
 exec '{prefix}/current/venv/bin/grader' "$@"
 """
-SERVICE = """\
+SITE_SERVICE = """\
+# The classroom site and the preview origin, as the unprivileged user `grader`, which is not in the
+# `docker` group and cannot reach the Docker socket: a bug in the site is not root on this machine.
+# Made by `grader bundle install`; docs/operations.md ("Two services, two users") says how to set up.
 [Unit]
-Description=Code workshop grader: the classroom site and a grading worker
-Requires=docker.service
-After=docker.service network-online.target
+Description=Code workshop grader: the classroom site and the preview origin (no Docker socket)
+Wants=network-online.target
+After=network-online.target
 
 [Service]
-ExecStart={prefix}/bin/grader serve
+User=grader
+Group=grader
+Environment=GRADER_REFERENCES={prefix}/instance/references
+ExecStart={prefix}/bin/grader serve --no-worker
 Restart=on-failure
 RestartSec=5
+NoNewPrivileges=yes
+CapabilityBoundingSet=
+InaccessiblePaths=-/var/run/docker.sock -/run/docker.sock -/run/containerd
+ProtectSystem=full
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
 
 [Install]
 WantedBy=multi-user.target
 """
+WORKER_SERVICE = """\
+# A grading worker, as its own user `grader-worker`, the only one in the `docker` group: it shares the
+# data (group `grader`) with the site, and only it holds the Docker socket.
+[Unit]
+Description=Code workshop grader: a grading worker (the only part with the Docker socket)
+Requires=docker.service
+After=docker.service grader-site.service
+
+[Service]
+User=grader-worker
+Group=grader
+SupplementaryGroups=docker
+Environment=GRADER_REFERENCES={prefix}/instance/references
+ExecStart={prefix}/bin/grader worker
+Restart=on-failure
+RestartSec=15
+TimeoutStopSec=70
+NoNewPrivileges=yes
+CapabilityBoundingSet=
+ProtectSystem=full
+ProtectHome=yes
+PrivateTmp=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+
+[Install]
+WantedBy=multi-user.target
+"""
+UNITS = {"grader-site.service": SITE_SERVICE, "grader-worker.service": WORKER_SERVICE}
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -137,13 +187,14 @@ class Site:
         return env
 
     def write_scaffolding(self) -> None:
-        """The folders, grader.env (only when missing), the command and the systemd unit."""
+        """The folders, grader.env (only when missing), the command and the systemd units."""
         for folder in (self.releases, self.venvs, self.logs, self.command.parent):
             folder.mkdir(parents=True, exist_ok=True)
         if not self.env_file.exists():
             self.env_file.write_text(ENV_FILE.format(prefix=self.prefix))
         _write_atomically(self.command, WRAPPER.format(prefix=self.prefix), 0o755)
-        _write_atomically(self.prefix / "grader.service", SERVICE.format(prefix=self.prefix), 0o644)
+        for name, unit in UNITS.items():
+            _write_atomically(self.prefix / name, unit.format(prefix=self.prefix), 0o644)
 
     def current_release(self) -> str | None:
         return os.readlink(self.current).rsplit("/", 1)[-1] if self.current.is_symlink() else None

@@ -1,6 +1,7 @@
-"""`grader restore`: put a back-up's database and instance files back, after checking the back-up,
-saying what it replaces, and (when the site already holds people's work) only with --force, saving
-the current data first."""
+"""`grader restore`: put a back-up's database and instance files back, after checking the back-up
+(sealed by this site, unless --trust; plain names only, each inside the instance folder), saying what
+it replaces, and (when the site already holds people's work) only with --force, saving the current
+data first. Restored files are private like the rest of the data (ops/permissions.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from ops.backup import (
     describe_counts,
     open_backup,
 )
+from ops.backup_seal import existing_key
 from ops.errors import BackupError
+from ops.permissions import PRIVATE_FILE, PRIVATE_FOLDER, SECRET_FILE, make_private_folder, shared_with_group
 from ops.running import refuse_while_running
 from store.db import alembic_config
 
@@ -55,23 +58,28 @@ def what_it_replaces(site: SiteData, info: BackupInfo, unpacked: Path) -> tuple[
     return replaced, holds_work
 
 
-def restore_backup(site: SiteData, path: Path, *, force: bool, save_first: bool = True,
+def restore_backup(site: SiteData, path: Path, *, force: bool, trust: bool = False, save_first: bool = True,
                    say: Callable[[str], None] = lambda message: None) -> RestoreReport:
     """Replace the site's database and instance files with the back-up at `path`.
 
     Args:
         force: replace a database that holds accounts or attempts (otherwise refused).
+        trust: restore a back-up this site did not seal (another site's, or this one's from before
+            it lost its back-up key): whoever made the file decides the site's accounts and secret key.
         save_first: back up the current data before replacing it (when it holds any).
 
     Raises:
         RestoreRefused: the site holds people's work and `force` is False; the message lists it.
-        BackupError: the back-up is damaged, of another kind of database, or made by a newer grader.
+        BackupUntrusted: the back-up is not sealed by this site and `trust` is False.
+        BackupError: the back-up is damaged, holds a name that is not plain or lands outside the
+            instance folder, is of another kind of database, or was made by a newer grader.
     """
-    site.instance.mkdir(parents=True, exist_ok=True)
-    site.backups.mkdir(parents=True, exist_ok=True)
+    make_private_folder(site.instance)
+    make_private_folder(site.backups)
     with tempfile.TemporaryDirectory(prefix=".grader-restore-", dir=site.backups) as scratch:
         unpacked = Path(scratch)
-        info = open_backup(path, unpacked)
+        info = open_backup(path, unpacked, existing_key(site.instance), trust=trust)
+        targets = _instance_targets(site, info, path)
         say(f"The back-up of {info.created} (grader {info.grader_version}) opens: {info.people()}.")
         kind = databases.database_kind(site.database_url)
         if info.database != kind:
@@ -93,9 +101,10 @@ def restore_backup(site: SiteData, path: Path, *, force: bool, save_first: bool 
             target = databases.sqlite_file(site.database_url)
             target.parent.mkdir(parents=True, exist_ok=True)
             databases.sqlite_copy(unpacked / SQLITE_COPY, target)
+            os.chmod(target, _file_mode(site, target))
         else:
             databases.pg_restore(site.database_url, unpacked / PG_DUMP)
-        _restore_instance_files(site, info, unpacked)
+        _restore_instance_files(site, targets, unpacked)
         after = databases.counts(site.database_url) or {}
         wrong = sorted(name for name, rows in info.counts.items() if after.get(name) != rows)
         if wrong:
@@ -113,16 +122,41 @@ def _check_revision(info: BackupInfo, path: Path) -> None:
                           "this one): install that version first, then restore")
 
 
-def _restore_instance_files(site: SiteData, info: BackupInfo, unpacked: Path) -> None:
+def _instance_targets(site: SiteData, info: BackupInfo, path: Path) -> dict[str, Path]:
+    """Where each instance file of the back-up goes, all checked before anything is written: inside
+    the instance folder once symbolic links are followed, and never in the back-ups folder."""
+    instance, backups = site.instance.resolve(), site.backups.resolve()
+    targets = {}
     for name in sorted(info.files):
         if not name.startswith("instance/"):
             continue
-        source, target = unpacked / name, site.instance / name.removeprefix("instance/")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = site.instance / name.removeprefix("instance/")
+        real = target.resolve()
+        if not real.is_relative_to(instance) or real == instance or real.is_relative_to(backups):
+            raise BackupError(f"{path}: {name} would be written to {real}, outside the instance folder "
+                              f"{instance}: nothing was restored")
+        targets[name] = target
+    return targets
+
+
+def _file_mode(site: SiteData, target: Path) -> int:
+    """Private (0600), or the site's group's too (0660) where the administrator shares the instance
+    folder with it; the secret key is always the owner's alone."""
+    shared = shared_with_group(site.instance) and target.name != SECRET_FILE
+    return PRIVATE_FILE | (0o060 if shared else 0)
+
+
+def _restore_instance_files(site: SiteData, targets: dict[str, Path], unpacked: Path) -> None:
+    for name, target in targets.items():
+        source = unpacked / name
+        for folder in reversed(target.relative_to(site.instance).parents[:-1]):
+            if not (site.instance / folder).is_dir():
+                (site.instance / folder).mkdir(mode=PRIVATE_FOLDER)
         if databases.is_sqlite_file(source):
             databases.sqlite_copy(source, target)
+            os.chmod(target, _file_mode(site, target))
         else:
             draft = target.with_name(f".{target.name}.restoring")
             shutil.copyfile(source, draft)
-            os.chmod(draft, source.stat().st_mode & 0o777)
+            os.chmod(draft, _file_mode(site, target))
             os.replace(draft, target)

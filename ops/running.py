@@ -31,4 +31,4 @@ def refuse_while_running(url: str) -> None:
     ago = (utcnow() - seen).total_seconds() if seen is not None else None
     if ago is not None and ago < RUNNING_WINDOW_S:
         raise OpsError(f"The site is running (a grading worker was seen {ago:.0f} s ago): stop it first "
-                       "(systemctl stop grader), then run this again.")
+                       "(systemctl stop grader-site grader-worker), then run this again.")

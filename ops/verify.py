@@ -35,9 +35,9 @@ class VerifiedBundle:
         if self.signer:
             trust = f"signed by the trusted key {self.signer.fingerprint}"
         elif self.signed:
-            trust = "signed, but this site trusts no key yet, so the signature was not checked"
+            trust = "signed, but no trusted key was given, so the signature was not checked"
         else:
-            trust = "not signed (this site trusts no key, so none is required)"
+            trust = "not signed"
         return (f"grader {self.manifest.grader_version} made {self.manifest.created}: {count} files, "
                 f"{size:.0f} MB, every SHA-256 matches; {trust}")
 
@@ -72,11 +72,20 @@ def open_bundle(path: Path) -> Iterator[tarfile.TarFile]:
         yield archive
 
 
-def verify_bundle(path: Path, keys: list[TrustedKey]) -> VerifiedBundle:
+UNSIGNED_ADVICE = (
+    "Its programs are installed and run as root, so anyone who could change the bundle on its way here "
+    "(a USB stick, a shared folder) would own this machine. Give the maker's public key with --trust "
+    "KEY.pub (compare its fingerprint with the one you were given on paper), or, only if you made this "
+    "bundle yourself and it never left your hands, --allow-unsigned.")
+
+
+def verify_bundle(path: Path, keys: list[TrustedKey], *, require_signer: bool = False) -> VerifiedBundle:
     """Check every file of the bundle at `path` against its manifest, and the manifest's signature.
 
     Args:
         keys: the keys this site trusts; when there is one, the bundle must be signed by one of them.
+        require_signer: refuse the bundle unless one of `keys` signed it (an installation), also when
+            there is no key at all.
 
     Raises:
         BundleRefused: with a sentence naming the first problem found.
@@ -110,6 +119,10 @@ def verify_bundle(path: Path, keys: list[TrustedKey]) -> VerifiedBundle:
     signer = check_signature(path, manifest_raw, signature, keys)
     manifest = Manifest.from_bytes(manifest_raw)
     compare_files(path, manifest, seen)
+    if require_signer and not keys:  # after the files: a damaged bundle is said to be damaged first
+        state = "is signed, but this site trusts no key to check it with" if signature is not None else (
+            "is not signed, and this site trusts no signing key")
+        raise BundleRefused(f"{path} {state}. {UNSIGNED_ADVICE}")
     return VerifiedBundle(path, manifest, signer, signature is not None)
 
 

@@ -1,4 +1,9 @@
-"""Proving on this host that the sandbox holds: a probe inside a real sandbox, plus two bombs."""
+"""Proving on this host that the sandbox holds: a probe inside a real sandbox, plus two bombs.
+
+Each limit is read back inside the sandbox and compared with the settings (memory, swap, processes,
+scratch space that runs no program, the user), so a host where the engine drops or changes one (an
+old kernel without swap accounting, a daemon.json default) fails its row. gVisor hides the cgroup
+files; there the bombs' rows prove the limits."""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sandbox.hardening import engine_pids_limit
 from sandbox.run import Sandbox
 from sandbox.spec import RunResult, RunSpec
 
 PROBE = (Path(__file__).parent / "incontainer" / "probe.py").read_bytes()
 MIB = 1024 * 1024
+LOGIN_UIDS = (1000,)
+"""Debian gives its first login account uid 1000: a sandbox user with that uid owns that person's files."""
+SCRATCH = ("/work", "/tmp")
 
 MEMORY_BOMB = "chunks = []\nwhile True:\n    chunks.append(b'x' * (16 * 1024 * 1024))\n"
 FORK_BOMB = """
@@ -93,6 +103,12 @@ def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
         _memory_row(memory, limits.memory_mb),
         _pids_row(forks, limits.pids, gvisor),
         row("no Docker socket", not facts["docker_socket"], "found" if facts["docker_socket"] else "absent"),
+        _uid_row(facts),
+        _cgroup_row("memory limit as set", facts.get("memory_limit"), limits.memory_mb * MIB, gvisor),
+        _swap_row(facts, limits.memory_mb * MIB, gvisor),
+        _cgroup_row("process limit as set", facts.get("pids_limit"),
+                    engine_pids_limit(sandbox.settings, limits), gvisor),
+        _noexec_row(facts),
     ]
 
 
@@ -116,3 +132,47 @@ def _pids_row(run: RunResult, pids: int, gvisor: bool) -> DoctorRow:
 
 def _describe(run: RunResult) -> str:
     return f"exit {run.exit_code}, timed out {run.timed_out}, output {run.stdout_text()[-100:]!r}"
+
+
+def _uid_row(facts: dict[str, Any]) -> DoctorRow:
+    uid = facts["uid"]
+    if uid == 0 or uid in LOGIN_UIDS:
+        whose = "root's" if uid == 0 else "a login account's (Debian's first is 1000)"
+        return DoctorRow("unused uid", False,
+                         f"uid {uid} is {whose}: use an unused one, e.g. GRADER_SANDBOX_USER=61000:61000")
+    return DoctorRow("unused uid", True, f"uid {uid}, no login account's")
+
+
+def _cgroup_row(name: str, found: str | None, expected: int, gvisor: bool) -> DoctorRow:
+    """A limit read from the sandbox's cgroup, compared with what the settings ask for."""
+    if found is None:
+        if gvisor:
+            return DoctorRow(name, True, "gVisor hides the cgroup files: the bomb rows above prove it")
+        return DoctorRow(name, False, f"not readable inside the sandbox (expected {expected})")
+    ok = found.isdigit() and int(found) == expected
+    return DoctorRow(name, ok, f"{found} (settings: {expected})" if not ok else f"{found}, as set")
+
+
+def _swap_row(facts: dict[str, Any], memory_bytes: int, gvisor: bool) -> DoctorRow:
+    """No swap: cgroup v2 says swap.max 0; v1 says memory+swap equals memory."""
+    found = facts.get("swap_limit")
+    memory = facts.get("memory_limit")
+    if found is None:
+        if gvisor:
+            return DoctorRow("no swap", True, "gVisor hides the cgroup files: the memory bomb row proves it")
+        return DoctorRow("no swap", False, "the swap limit is not readable inside the sandbox (is swap "
+                                           "accounting off? add swapaccount=1 to the kernel's command line)")
+    ok = found == "0" or found == (memory or str(memory_bytes))
+    detail = "memory + swap = memory" if ok else (
+        f"memory+swap limit {found}, memory {memory}: the sandbox can swap")
+    return DoctorRow("no swap", ok, detail)
+
+
+def _noexec_row(facts: dict[str, Any]) -> DoctorRow:
+    mounts, tried = facts.get("mounts") or {}, facts.get("exec") or {}
+    wrong = [path for path in SCRATCH if "noexec" not in (mounts.get(path) or []) or tried.get(path) == "ran"]
+    if wrong:
+        return DoctorRow("scratch space runs no program", False,
+                         f"{', '.join(wrong)}: a program written there runs ({tried})")
+    return DoctorRow("scratch space runs no program", True,
+                     "noexec on " + ", ".join(f"{p} (running one gives {tried.get(p)})" for p in SCRATCH))

@@ -55,11 +55,11 @@ def is_orphan(owner: str) -> bool:
     return boot != _boot_id() or not _pid_alive(int(pid))
 
 
-def reap(client: APIClient, now: float | None = None) -> list[str]:
-    """Remove leftover sandbox containers; returns the ids removed."""
+def reap(client: APIClient, now: float | None = None, label: str = LABEL) -> list[str]:
+    """Remove leftover sandbox containers (those labelled `label`); returns the ids removed."""
     now = time.time() if now is None else now
     removed = []
-    for container in client.containers(all=True, filters={"label": LABEL}):
+    for container in client.containers(all=True, filters={"label": label}):
         labels = container.get("Labels") or {}
         deadline = labels.get(DEADLINE_LABEL, "0")
         expired = not deadline.isdigit() or int(deadline) < now

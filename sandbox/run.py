@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,10 @@ KILL_GRACE_S = 5
 SIGKILLED = 128 + 9
 OOM_EVENT_GRACE_S = 0.2
 """How long a late OOM event may trail the exit of a container killed by SIGKILL."""
+MAX_PENDING_REMOVALS = 4
+"""Removals waiting off the critical path at most; past that a run removes its own container before it
+returns, so a busy host slows the runs down rather than piling up containers."""
+SETTLE_S = 120.0
 
 
 def hang_up(launched: Launched) -> None:
@@ -70,6 +74,9 @@ class Sandbox:
         self._clients_lock = threading.Lock()
         reap(self.client)  # connects now: an engine that is down is reported at start-up
         self._remover = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-remove")
+        self._removals: dict[Future[None], str] = {}  # removals off the critical path: their container
+        self._unremoved: set[str] = set()  # removals that failed, tried again by settle()
+        self._removals_lock = threading.RLock()  # a finished removal's callback may run under it
         self._pool = (
             WarmPool(self, self.settings.pool_size, self.settings.pool_max_idle_s)
             if self.settings.pool_size > 0
@@ -81,6 +88,7 @@ class Sandbox:
         if self._pool is not None:
             self._pool.close()
         self._remover.shutdown(wait=True)
+        self.settle(SETTLE_S)
         with self._clients_lock:
             clients, self._clients = self._clients, []
         for client in clients:
@@ -121,11 +129,41 @@ class Sandbox:
         except BaseException:
             self.discard(launched)
             raise
-        if result.done_early:  # still running: remove it off the critical path
-            self._remover.submit(self._discard_quietly, launched)
-        else:
+        with self._removals_lock:
+            later = result.done_early and len(self._removals) < MAX_PENDING_REMOVALS
+            if later:  # still running: remove it off the critical path
+                removal = self._remover.submit(self._discard_quietly, launched)
+                self._removals[removal] = launched.container_id
+                removal.add_done_callback(self._removal_done)
+        if not later:
             self.discard(launched)
         return result
+
+    def settle(self, timeout_s: float = SETTLE_S) -> set[str]:
+        """Wait until every removal this sandbox started has finished, and try again the ones that
+        failed; for a caller that needs the engine clean (a test's check, a shutdown).
+
+        Returns:
+            The ids of this sandbox's containers still not removed (empty when all went).
+        """
+        with self._removals_lock:
+            pending = set(self._removals)
+        wait(pending, timeout=max(timeout_s, 0.0))
+        with self._removals_lock:
+            failed, self._unremoved = set(self._unremoved), set()
+        for container_id in failed:
+            try:
+                self._remove(container_id)
+            except SandboxError as error:
+                log.warning("could not remove sandbox %s: %s", container_id[:12], error)
+                with self._removals_lock:
+                    self._unremoved.add(container_id)
+        with self._removals_lock:
+            return self._unremoved | set(self._removals.values())
+
+    def _removal_done(self, removal: Future[None]) -> None:
+        with self._removals_lock:
+            self._removals.pop(removal, None)
 
     def launch(
         self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = ()
@@ -192,8 +230,10 @@ class Sandbox:
     def _discard_quietly(self, launched: Launched) -> None:
         try:
             self.discard(launched)
-        except SandboxError as error:  # the reaper removes it later
+        except SandboxError as error:  # settle() tries again; the reaper removes it after its deadline
             log.warning("could not remove sandbox %s: %s", launched.container_id[:12], error)
+            with self._removals_lock:
+                self._unremoved.add(launched.container_id)
 
     def _finish(self, container_id: str, *, kill: bool) -> tuple[int | None, bool]:
         client = self.client

@@ -27,7 +27,7 @@ class SandboxSettings:
     """
 
     runtime: str = "runc"
-    user: str = "1000:1000"
+    user: str = "61000:61000"  # no login account's uid (Debian gives its first one 1000)
     limits: RunLimits = field(default_factory=RunLimits)
     docker_url: str | None = None
     api_timeout_s: float = 30.0

@@ -3,7 +3,10 @@
 # and no internet. Every bundle carries this script as install.sh. As root:
 #
 #   tar -xf grader-bundle.tar install.sh
-#   sh install.sh grader-bundle.tar [--trust KEY.pub] [--prefix /opt/grader] [--python python3] [--skip-doctor]
+#   sh install.sh grader-bundle.tar --trust KEY.pub [--prefix /opt/grader] [--python python3] [--skip-doctor]
+#
+# The bundle must be signed by KEY.pub (or by a key the site trusts already): its programs are installed
+# and run as root. --allow-unsigned installs one that is not, for a bundle you made yourself.
 #
 # A bundle cannot install itself before its Python packages are installed, so this script does only that
 # much, with what a Debian machine has (sh, Python's standard library, openssl): it checks the bundle
@@ -16,7 +19,7 @@ set -eu
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 usage() {
-    echo "usage: sh install.sh BUNDLE.tar [--trust KEY.pub] [--prefix DIR] [--python PYTHON] [--skip-doctor]" >&2
+    echo "usage: sh install.sh BUNDLE.tar --trust KEY.pub [--prefix DIR] [--python PYTHON] [--skip-doctor] [--allow-unsigned]" >&2
     exit 2
 }
 absolute() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$(pwd)" "$1" ;; esac; }
@@ -27,12 +30,14 @@ prefix=${GRADER_HOME:-/opt/grader}
 python=python3
 trust=
 skip_doctor=
+allow_unsigned=
 while [ $# -gt 0 ]; do
     case $1 in
         --prefix) [ $# -ge 2 ] || usage; prefix=$(absolute "$2"); shift 2 ;;
         --trust) [ $# -ge 2 ] || usage; trust=$(absolute "$2"); shift 2 ;;
         --python) [ $# -ge 2 ] || usage; python=$2; shift 2 ;;
         --skip-doctor) skip_doctor=--skip-doctor; shift ;;
+        --allow-unsigned) allow_unsigned=--allow-unsigned; shift ;;
         *) usage ;;
     esac
 done
@@ -41,9 +46,10 @@ done
 
 hand_over() {  # grader bundle install, by the grader at $1
     if [ -n "$trust" ]; then
-        exec "$1" bundle install "$bundle" --prefix "$prefix" --python "$python" --trust "$trust" $skip_doctor
+        exec "$1" bundle install "$bundle" --prefix "$prefix" --python "$python" --trust "$trust" $skip_doctor \
+            $allow_unsigned
     fi
-    exec "$1" bundle install "$bundle" --prefix "$prefix" --python "$python" $skip_doctor
+    exec "$1" bundle install "$bundle" --prefix "$prefix" --python "$python" $skip_doctor $allow_unsigned
 }
 
 if [ -n "$trust" ]; then
@@ -160,8 +166,10 @@ if [ -n "$keys" ]; then
     done
     [ -n "$signed" ] || fail "$bundle: its signature does not match the trusted key: it was changed after it was signed, or signed by someone else. Do not install it."
     say "Signed by the trusted key $signed"
+elif [ -n "$allow_unsigned" ]; then
+    say "No signing key given: --allow-unsigned, so the bundle was checked against its own manifest only"
 else
-    say "No signing key given (--trust KEY.pub): the bundle was checked against its own manifest only"
+    fail "$bundle: this site trusts no signing key, and a bundle's programs are installed and run as root, so anyone who could change it on its way here would own this machine. Give the maker's public key with --trust KEY.pub (compare its fingerprint with the one you were given on paper), or, only for a bundle you made yourself, --allow-unsigned."
 fi
 
 have_python=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')

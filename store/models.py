@@ -21,7 +21,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Role = Literal["admin", "instructor", "learner"]
 ROLES: tuple[Role, ...] = ("admin", "instructor", "learner")
-SubmissionStatus = Literal["queued", "running", "done", "error"]
+SubmissionStatus = Literal["queued", "running", "done", "error", "superseded"]
+"""`superseded`: replaced by the learner's newer attempt while it waited; never graded, never counted."""
 
 
 def utcnow() -> datetime:
@@ -82,6 +83,8 @@ class Cohort(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Attempts a learner of this cohort may send in 24 hours (None: the site's GRADER_DAILY_ATTEMPTS).
+    daily_attempts: Mapped[int | None] = mapped_column(default=None)
 
     members: Mapped[list[User]] = relationship(
         secondary=cohort_members, back_populates="cohorts", order_by="User.username"
@@ -135,6 +138,9 @@ class Submission(Base):
     # Set while an instructor's re-grade of this attempt waits or runs: the row keeps the grading it
     # replaces until the new one lands (store.regrades), and the scheduler serves learners' own first.
     regrade_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The newer attempt that replaced this one while it waited (status "superseded"); a plain id, like
+    # an audit entry's target: the row it names may be deleted.
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship()
 

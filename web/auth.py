@@ -7,9 +7,11 @@ the version, which ends every session of that user on every machine. Idle sessio
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -125,13 +127,24 @@ def role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("learner.home")
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: `target` when it is a path on this site, else the home page.
+
+    Browsers drop tabs and newlines anywhere in a URL and read `\\` as `/`, so `/%09/10.6.6.6/x` would
+    reach them as `//10.6.6.6/x`, another host. Control characters are stripped first, backslashes
+    read as the browser reads them, and then the address must have no scheme and no host at all.
+    """
+    home = url_for("learner.home")
+    if not target:
+        return home
+    cleaned = "".join(char for char in target if unicodedata.category(char) != "Cc").strip()
+    path = cleaned.replace("\\", "/")
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return home
+    return path
 
 
-THROTTLED = "Too many wrong passwords from this computer. Wait a few minutes and try again."
 WRONG_PASSWORD = "That username and password do not match. Check them and try again."
 
 
@@ -144,10 +157,11 @@ def login() -> Response | str | tuple[str | Response, int]:
         username = (form.username.data or "").strip().lower()
         ip = security.client_ip()
         session_db = db()
-        if not security.login_allowed(session_db, username, ip):
+        refusal = security.login_refusal(session_db, username, ip)
+        if refusal is not None:
             audit(session_db, None, "login.throttled", username, {}, ip)
             session_db.commit()
-            return _login_refused(form, THROTTLED, 429)
+            return _login_refused(form, refusal, 429)
         user = session_db.scalar(select(User).where(User.username == username))
         ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, form.password.data or "")
         if user is None or not ok or not user.active:
@@ -163,7 +177,7 @@ def login() -> Response | str | tuple[str | Response, int]:
         if wants_json():
             g.pop("csrf_token", None)  # the token cached for this request belonged to the old session
             return jsonify(ok=True, username=user.username, csrf_token=generate_csrf())
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     if request.method == "POST" and wants_json():
         return jsonify(error="Type your password, then log in."), 400
     return render_template("auth/login.html", form=form)

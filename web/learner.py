@@ -25,6 +25,7 @@ from grader.catalog import CatalogScan
 from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
 from grader.tryout import runnable
+from service.attempt_limits import daily_limit_reached, supersede_waiting
 from service.scheduler import cooldown_remaining
 from store import submission_events
 from store.catalog_sync import find_exercise
@@ -158,6 +159,11 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
             session.commit()
             return jsonify(problems=[message]), 429  # type: ignore[return-value]
         return render_exercise(exercise, files, [message], 429)
+    limit = daily_limit_reached(session, g.user.id, settings().daily_attempts)
+    if limit is not None:
+        save_draft(exercise, files)
+        session.commit()
+        return render_exercise(exercise, files, [limit.sentence()], 429)
     try:
         check_submission(exercise.files, {path: text.encode() for path, text in files.items()})
     except SubmissionRejected as refused:
@@ -168,14 +174,21 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     session.add(submission)
     session.flush()
     submission_events.record_change(session, submission)  # the live classroom view hears of it
+    replaced = supersede_waiting(session, submission)
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
-          {"exercise": exercise.key}, security.client_ip())
+          {"exercise": exercise.key, "superseded": replaced}, security.client_ip())
     draft = save_draft(exercise, files)
     session.commit()
     notify_workers([submission.id])
+    notice = None
+    if replaced:
+        earlier = ", ".join(f"#{sid}" for sid in replaced)
+        notice = f"Your earlier attempt {earlier} was still waiting: only this newer one will be graded."
     if wants_json():
         return jsonify(submission=submission.id, saved_at=draft.updated_at.timestamp(),
-                       state=submission_state(submission))
+                       state=submission_state(submission), notice=notice)
+    if notice:
+        flash(notice, "info")
     return redirect(url_for("learner.exercise_page", track=track, slug=slug, _anchor="result"))
 
 

@@ -7,6 +7,10 @@ allow-forms">` (never allow-same-origin), so a learner's script runs in an opaqu
 no reading the site. `allow-forms` only lets a form's submit event reach the page's own handler
 (without it, Chromium drops the event, and the JavaScript track's form exercises could not be tried);
 `form-action 'none'` still stops any form from being sent anywhere.
+
+"Open the page" shows an attempt's page full size, still inside that frame, on a site page whose banner
+says whose page it is: opened as a tab of its own, the learner's script could navigate the tab to a
+convincing fake (of the login page, say); inside the frame it cannot touch the page around it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect
+from flask import Blueprint, Flask, Response, abort, render_template
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from config import Settings
@@ -76,9 +80,12 @@ def url_for_draft(draft: Draft | None, exercise: Exercise) -> str:
 
 @bp.route("/submissions/<int:submission_id>/preview")
 @login_required
-def submission_preview(submission_id: int) -> Any:
-    """Open an attempt's page on the preview origin (only for whoever may see the attempt)."""
-    return redirect(url_for_submission(owned_submission(submission_id)))
+def submission_preview(submission_id: int) -> str:
+    """An attempt's page, full size in the sandboxed frame, under a banner naming whose page it is
+    (only for whoever may see the attempt)."""
+    submission = owned_submission(submission_id)
+    url = url_for_submission(submission)
+    return render_template("learner/page.html", submission=submission, preview_url=url)
 
 
 def _files_for(payload: Any) -> dict[str, str] | None:

@@ -37,6 +37,7 @@ STATUS_WORDS = {
     "running": "Being graded",
     "done": "Graded",
     "error": "Could not be graded",
+    "superseded": "Replaced before grading",
 }
 
 

@@ -1,5 +1,6 @@
 """Who is in the class: instructors add learners (one by one or from a CSV file), group them in
-cohorts and reset their passwords. New passwords are shown once, on the page that made them."""
+cohorts, set a cohort's attempts a day, and reset passwords. New passwords are shown once, on the page
+that made them."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from store.models import Cohort, User, audit
 from web import security
 from web.accounts import AccountError, NewAccount, cohort_named, create_user, import_learners, reset_password
 from web.auth import role_required
+from web.context import settings
 from web.database import db
 
 bp = Blueprint("roster", __name__, url_prefix="/teach")
 staff_only = role_required("instructor", "admin")
 MAX_CSV_BYTES = 256 * 1024
+MAX_DAILY_ATTEMPTS = 10_000
 
 
 class LearnerForm(FlaskForm):
@@ -158,4 +161,25 @@ def members(cohort_id: int) -> Response:
     change = {"add": request.form.get("add", ""), "remove": request.form.get("remove", "")}
     audit(db(), g.user.id, "cohort.changed", cohort.name, change, security.client_ip())
     db().commit()
+    return redirect(url_for("roster.roster"))
+
+
+@bp.route("/cohorts/<int:cohort_id>/daily-attempts", methods=["POST"])
+@staff_only
+def daily_attempts(cohort_id: int) -> Response:
+    """Set how many attempts a learner of the cohort may send in 24 hours (empty: the site's number)."""
+    cohort = db().get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    raw = (request.form.get("daily_attempts") or "").strip()
+    if raw and not (raw.isdigit() and 1 <= int(raw) <= MAX_DAILY_ATTEMPTS):
+        flash(f"Attempts a day: give a whole number from 1 to {MAX_DAILY_ATTEMPTS}, or leave it empty.",
+              "error")
+        return redirect(url_for("roster.roster"))
+    cohort.daily_attempts = int(raw) if raw else None
+    audit(db(), g.user.id, "cohort.daily_attempts", cohort.name, {"daily_attempts": cohort.daily_attempts},
+          security.client_ip())
+    db().commit()
+    shown = cohort.daily_attempts or f"the site's {settings().daily_attempts or 'unlimited'}"
+    flash(f"Learners of {cohort.name} may now send {shown} attempts in 24 hours.", "info")
     return redirect(url_for("roster.roster"))

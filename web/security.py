@@ -1,13 +1,16 @@
 """Defences every response gets: secure headers, a Content-Security-Policy with no outside origin,
 CSRF on every form (Flask-WTF), and login throttling that a classmate cannot turn against someone.
 
-Throttling counts failed logins per (username, client IP) and per client IP. A learner guessing a
-classmate's password from their own seat only slows themselves down: there is never a lockout of a
-username as such, so the classmate still logs in from their own seat.
+Throttling counts failed logins per account first: per (username, client IP), then per username from
+every address at a higher bar. A learner guessing a classmate's password from their own seat only slows
+themselves down, and the classmate still logs in from their own seat. The per-address budget is much
+higher still: a classroom behind one address (a terminal server, NAT) shares it, so it stops only a
+program trying many accounts, never a room of learners who mistype.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -23,12 +26,26 @@ csrf = CSRFProtect()
 
 
 def preview_origin() -> str:
-    """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN, else this host on the preview port."""
-    configured = settings().preview_origin
-    if configured:
-        return configured
+    """Where learners' pages are shown: GRADER_PREVIEW_ORIGIN; else GRADER_PREVIEW_HOST (with TLS,
+    preview.<this host name>, a separate host name that the certificate of `grader tls` covers), else
+    this host; on the preview port."""
+    config = settings()
+    if config.preview_origin:
+        return config.preview_origin
     host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-    return f"{request.scheme}://{host}:{settings().preview_port}"
+    if config.preview_host:
+        host = config.preview_host
+    elif config.https and not _is_address(host) and host != "localhost" and not host.startswith("preview."):
+        host = f"preview.{host}"
+    return f"{request.scheme}://{host}:{config.preview_port}"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def csp_nonce() -> str:
@@ -89,14 +106,25 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-def login_allowed(session: Session, username: str, ip: str) -> bool:
-    """Whether one more login attempt for `username` from `ip` may be tried now."""
+def login_refusal(session: Session, username: str, ip: str) -> str | None:
+    """Why one more login attempt for `username` from `ip` may not be tried now (None: it may).
+
+    The account's own budgets come first; the address's budget is far higher (see the module docstring).
+    """
     config = settings()
     since = utcnow() - timedelta(seconds=config.login_window_s)
     recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
     per_pair = session.scalar(recent.where(LoginAttempt.username == username, LoginAttempt.ip == ip)) or 0
+    if per_pair >= config.login_max_per_user_ip:
+        return ("Too many wrong passwords for this account from this computer. Wait a few minutes and try "
+                "again.")
+    per_user = session.scalar(recent.where(LoginAttempt.username == username)) or 0
+    if per_user >= config.login_max_per_user:
+        return "Too many wrong passwords for this account. Wait a few minutes and try again."
     per_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
-    return per_pair < config.login_max_per_user_ip and per_ip < config.login_max_per_ip
+    if per_ip >= config.login_max_per_ip:
+        return "Too many wrong passwords from this address. Wait a few minutes and try again."
+    return None
 
 
 def record_failed_login(session: Session, username: str, ip: str) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -27,7 +28,8 @@ WORKER_RESTART_S = 15  # a worker that stops (engine down, doctor failing) is st
 ACCESS_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus'
 
 
-def gunicorn(app: str, host: str, port: int, workers: int, access_log: str | None = None) -> list[str]:
+def gunicorn(app: str, host: str, port: int, workers: int, access_log: str | None = None,
+             tls: tuple[Path, Path] | None = None) -> list[str]:
     scratch = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"  # heartbeat files off the disk
     command = [
         sys.executable, "-m", "gunicorn", app, "--bind", f"{host}:{port}", "--workers", str(workers),
@@ -36,6 +38,8 @@ def gunicorn(app: str, host: str, port: int, workers: int, access_log: str | Non
     ]
     if access_log:
         command += ["--access-logfile", access_log, "--access-logformat", ACCESS_FORMAT]
+    if tls:
+        command += ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
     return command
 
 
@@ -80,13 +84,19 @@ def serve(settings: Settings, demo: bool, host: str, port: int, preview_port: in
         settings = settings.but(preview_port=preview_port)
     click.echo(prepare(settings, demo))
     workers = web_workers or min(8, 2 * (os.cpu_count() or 1) + 1)
+    tls = (settings.tls_cert, settings.tls_key) if settings.tls_cert and settings.tls_key else None
+    for path in tls or ():
+        if not path.is_file():
+            raise click.ClickException(f"{path}: no such file (GRADER_TLS_CERT, GRADER_TLS_KEY: make them "
+                                       "with `grader tls`)")
     site = {
-        "site": gunicorn("web:create_app()", host, port, workers, access_log),
-        "preview": gunicorn("web.preview:create_preview_app()", host, settings.preview_port, 2),
+        "site": gunicorn("web:create_app()", host, port, workers, access_log, tls),
+        "preview": gunicorn("web.preview:create_preview_app()", host, settings.preview_port, 2, tls=tls),
     }
     worker = None if no_worker else [sys.executable, "-m", "cli", "worker"]
     shown = lan_address() if host in ("0.0.0.0", "::") else host
-    click.echo(f"The site is at http://{shown}:{port}/ (learners' pages are shown from port "
+    scheme = "https" if tls else "http"
+    click.echo(f"The site is at {scheme}://{shown}:{port}/ (learners' pages are shown from port "
                f"{settings.preview_port}). Stop it with Ctrl+C.")
     sys.stdout.flush()  # before the children write to the same output
     sys.exit(supervise(site, worker))

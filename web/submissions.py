@@ -51,7 +51,7 @@ class SubmissionView:
 
     @property
     def finished(self) -> bool:
-        return self.submission.status in ("done", "error")
+        return self.submission.status in ("done", "error", "superseded")
 
     @property
     def regrading(self) -> bool:
@@ -89,6 +89,7 @@ class SubmissionView:
             "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
             "result": self.result,
             "error": self.error_text if sub.status == "error" else None,
+            "superseded_by": sub.superseded_by,
         }
 
 

@@ -89,6 +89,9 @@ class CssCheck(CheckSpec):
             tests = [TestOutcome(rule.describe(), "fail") for rule in self.rules]
             return make_result(self, "fail", 0.0, problem or NO_CSS, tests=tests)
         sheet = read_stylesheet(sources)
+        if sheet.too_big is not None:
+            tests = [TestOutcome(rule.describe(), "fail") for rule in self.rules]
+            return make_result(self, "fail", 0.0, sheet.too_big, tests=tests)
         result = scored_by_tests(self, [rule.evaluate(sheet) for rule in self.rules], noun="check")
         if problem is not None:
             result = dataclasses.replace(result, message=f"{result.message}. {problem}")

@@ -7,6 +7,13 @@ becomes a `Problem` with a sentence for a beginner ("the browser ignores `color 
 after `color`"), used as context when a rule fails; so do a `{` or a comment never closed and a `}` that
 closes nothing. Every rule is also remembered as written (`RuleBlock`), even one the browser drops or
 reads inside another, so that a missing rule can be explained. Nothing here raises on broken CSS.
+
+The work is bounded whatever the learner writes, so that a stylesheet cannot cost the worker seconds:
+the CSS (every source together) is at most MAX_CSS_CHARS, a nested rule stands for at most
+MAX_NESTED_SELECTORS selectors (nesting multiplies them: ten `a,b,...,j {` deep make ten billion), and
+the whole sheet for at most MAX_SELECTORS selectors and MAX_DECLARATIONS declarations. Past a cap the
+sheet is `too_big`, with a sentence that says so; the `css` check then fails with it. Only the first
+MAX_PROBLEMS problems are kept.
 """
 
 from __future__ import annotations
@@ -25,7 +32,13 @@ from grader.styles.shorthands import canonical_property
 from grader.styles.values import Node, serialize, significant
 
 MAX_BLOCK_DEPTH = 16
-MAX_CSS_CHARS = 300_000
+MAX_CSS_CHARS = 100_000
+MAX_NESTED_SELECTORS = 256
+MAX_SELECTORS = 20_000
+MAX_DECLARATIONS = 5_000
+MAX_PROBLEMS = 200  # the first ones explain a failure (two are shown); thousands more would cost each rule
+TOO_MANY_NESTED = (f"this rule, nested inside others, stands for over {MAX_NESTED_SELECTORS} selectors: "
+                   "it is not checked.")
 GROUPING_AT_RULES = frozenset({"supports", "layer", "container", "document", "scope", "starting-style"})
 
 
@@ -82,17 +95,34 @@ class Stylesheet:
     problems: tuple[Problem, ...]
     rules: tuple[RuleBlock, ...] = ()
     unclosed: tuple[tuple[str, int], ...] = ()  # (source, line) of each `{` never closed
+    too_big: str | None = None  # why the sheet was not read to its end (a cap on the work was reached)
 
     def unclosed_before(self, block: RuleBlock) -> bool:
         """Whether a `{` before this rule, in its file, is never closed (so the rule may be swallowed)."""
         return any(source == block.source and line < block.line for source, line in self.unclosed)
 
 
-@dataclass(frozen=True)
+class _TooBig(Exception):
+    """A cap on the work of reading a sheet was reached."""
+
+
+@dataclass
 class _Found:
     declarations: list[Declared]
     problems: list[Problem]
     rules: list[RuleBlock]
+    selectors: int = 0
+
+    def add_rule(self, rule: RuleBlock) -> None:
+        self.selectors += len(rule.selectors)
+        if self.selectors > MAX_SELECTORS:
+            raise _TooBig(f"it has over {MAX_SELECTORS:,} selectors")
+        self.rules.append(rule)
+
+    def add_declaration(self, declared: Declared) -> None:
+        if len(self.declarations) >= MAX_DECLARATIONS:
+            raise _TooBig(f"it has over {MAX_DECLARATIONS:,} declarations")
+        self.declarations.append(declared)
 
 
 @dataclass(frozen=True)
@@ -109,22 +139,30 @@ def decode_css(data: bytes) -> str:
 
 
 def read_stylesheet(sources: Sequence[Source]) -> Stylesheet:
-    declarations: list[Declared] = []
-    problems: list[Problem] = []
-    rules: list[RuleBlock] = []
+    found = _Found([], [], [])
     unclosed: list[tuple[str, int]] = []
+    size = sum(len(source.text) for source in sources)
+    if size > MAX_CSS_CHARS:
+        return _too_big(found, unclosed, f"it is {size:,} characters long, over {MAX_CSS_CHARS:,}")
     for source in sources:
-        if len(source.text) > MAX_CSS_CHARS:
-            where = _where(source, 1)
-            problems.append(Problem((), where, "this CSS is too long to check (over 300 KB)."))
-            continue
         for line, opener in unclosed_openers(source.text):  # first: they explain what follows
             if opener == "{":
                 unclosed.append((source.name, _line(source, line)))
-            problems.append(Problem((), _where(source, line), UNCLOSED[opener]))
+            found.problems.append(Problem((), _where(source, line), UNCLOSED[opener]))
         nodes = tinycss2.parse_stylesheet(source.text, skip_whitespace=True, skip_comments=True)
-        _walk(nodes, _Context(source, (), ()), _Found(declarations, problems, rules))
-    return Stylesheet(tuple(declarations), tuple(problems), tuple(rules), tuple(unclosed))
+        try:
+            _walk(nodes, _Context(source, (), ()), found)
+        except _TooBig as reason:
+            return _too_big(found, unclosed, str(reason))
+    return Stylesheet(tuple(found.declarations), tuple(found.problems[:MAX_PROBLEMS]), tuple(found.rules),
+                      tuple(unclosed))
+
+
+def _too_big(found: _Found, unclosed: list[tuple[str, int]], reason: str) -> Stylesheet:
+    sentence = (f"Your CSS is too big to check ({reason}). A page's own CSS is far smaller: remove what "
+                "you copied in and keep the rules you wrote.")
+    return Stylesheet(tuple(found.declarations), tuple(found.problems[:MAX_PROBLEMS]), tuple(found.rules),
+                      tuple(unclosed), too_big=sentence)
 
 
 def _walk(nodes: list[Node], top: _Context, found: _Found) -> None:
@@ -148,16 +186,19 @@ def _visit(node: Node, context: _Context, found: _Found) -> tuple[Iterator[Node]
         if strays:  # the browser drops the rule: remember what came after the `}`, to explain that
             rest = significant(part for part in node.prelude[strays[-1] + 1 :] if part.type != "error")
             line = _line(context.source, (rest or node.prelude)[0].source_line)
-            found.rules.append(RuleBlock((), context.media, selector_list(rest), context.source.name, line))
+            found.add_rule(RuleBlock((), context.media, selector_list(rest), context.source.name, line))
             found.problems.append(Problem(context.selectors, where, STRAY))
             return None
         own = selector_list(node.prelude)
         if not own:
             found.problems.append(Problem(context.selectors, where, NO_SELECTOR))
             return None
+        if len(context.selectors) * len(own) > MAX_NESTED_SELECTORS:
+            found.problems.append(Problem(context.selectors, where, TOO_MANY_NESTED))
+            return None
         selectors = _nest(context.selectors, own) if context.selectors else own
         line = _line(context.source, getattr(node, "source_line", 1))
-        found.rules.append(RuleBlock(selectors, context.media, own, context.source.name, line))
+        found.add_rule(RuleBlock(selectors, context.media, own, context.source.name, line))
         return iter(_block(node.content, nested=True)), _Context(context.source, selectors, context.media)
     if node.type == "at-rule":
         keyword = node.lower_at_keyword
@@ -195,7 +236,7 @@ def _declare(node: Node, context: _Context, where: str, found: _Found) -> None:
             )
         )
         return
-    found.declarations.append(
+    found.add_declaration(
         Declared(context.selectors, context.media, name, tuple(nodes), bool(node.important), where, raw)
     )
 

@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import socket
+import subprocess
 
 
 def status_fields() -> dict:
@@ -49,6 +50,37 @@ def connect_refused(family: int, address: tuple) -> str:
     return "connected"
 
 
+def mount_options(path: str) -> list | None:
+    """The options `path` is mounted with (None: it is not a mount point)."""
+    found = None
+    with open("/proc/self/mounts") as mounts:
+        for line in mounts:
+            fields = line.split()
+            if len(fields) >= 4 and fields[1] == path:
+                found = fields[3].split(",")  # the last mount on a path is the one in force
+    return found
+
+
+def exec_refused(folder: str) -> str:
+    """Try to run a program written in `folder`: its error name, or "ran"."""
+    path = os.path.join(folder, "probe-exec-test")
+    try:
+        with open(path, "w") as file:
+            file.write("#!/bin/sh\nexit 0\n")
+        os.chmod(path, 0o755)
+        subprocess.run([path], check=True, timeout=10)
+    except OSError as error:
+        return errno.errorcode.get(error.errno or 0, type(error).__name__)
+    except subprocess.SubprocessError as error:
+        return type(error).__name__
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    return "ran"
+
+
 def tmpfs_bytes(path: str) -> int:
     stats = os.statvfs(path)
     return stats.f_blocks * stats.f_frsize
@@ -71,7 +103,12 @@ def main() -> None:
         "memory_limit": read_first(
             "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"
         ),
+        "swap_limit": read_first(
+            "/sys/fs/cgroup/memory.swap.max", "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"
+        ),
         "pids_limit": read_first("/sys/fs/cgroup/pids.max", "/sys/fs/cgroup/pids/pids.max"),
+        "mounts": {path: mount_options(path) for path in ("/work", "/tmp")},
+        "exec": {path: exec_refused(path) for path in ("/work", "/tmp")},
         "docker_socket": any(
             os.path.exists(p) for p in ("/var/run/docker.sock", "/run/docker.sock", "/docker.sock")
         ),

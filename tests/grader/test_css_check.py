@@ -12,6 +12,7 @@ from grader.checks import parse_check
 from grader.checks.css import CssCheck, stylesheet_sources
 from grader.grading import grade_submission
 from grader.runner import SandboxRunner
+from grader.styles import sheet as sheet_caps
 from grader.styles.rules import CssRule
 from grader.styles.sheet import Source, read_stylesheet
 from sandbox import SandboxSettings
@@ -285,3 +286,50 @@ def test_cross_check() -> None:
 def test_hostile_css_never_raises(css: str) -> None:
     rule = CssRule.model_validate({"selector": "h1", "property": "color", "value": "red"})
     assert rule.evaluate(read_stylesheet([Source("style.css", css)])).status in ("pass", "fail")
+
+
+# The work a stylesheet costs is bounded (bench/css_judge.py measures it): each cap fails the check
+# with a sentence, or skips the rule that goes past it, instead of costing the worker seconds.
+
+SIXTEEN = "h1,h2,h3,h4,h5,h6,p,a,b,i,u,s,q,em,ul,ol"  # nested in itself: 16 + 256 selectors a block
+
+
+def judged(css: str, rules: list[dict[str, Any]] | None = None) -> Any:
+    check = css_check(rules=rules or [{"selector": "h1", "property": "color", "value": "red"}])
+    return check.judge(context(["index.html", "style.css"], {"index.html": b"<h1>Hi</h1>",
+                                                              "style.css": css.encode()}), {})
+
+
+def test_nesting_that_multiplies_selectors_is_cut_at_a_cap() -> None:
+    """Before: five levels of ten selectors (270 characters) made 111,110 selectors to compare."""
+    bomb = "a,b,c,d,e,f,g,h,i,j { color: blue; " * 5
+    sheet = read_stylesheet([Source("style.css", "h1 { color: red }\n" + bomb)])
+    assert sum(len(rule.selectors) for rule in sheet.rules) <= sheet_caps.MAX_NESTED_SELECTORS * 2
+    assert any(sheet_caps.TOO_MANY_NESTED in problem.message for problem in sheet.problems)
+    assert judged("h1 { color: red }\n" + bomb).status == "pass"  # what was written outside still counts
+
+
+@pytest.mark.parametrize(("css", "reason"), [
+    ("h1 { color: red }\n" + "/* padding */" * 8_000, "over 100,000"),
+    ("h1 { color: red }\n" + "a{b:c}" * 6_000, "over 5,000 declarations"),
+    ("h1 { color: red }\n" + f"{SIXTEEN} {{ {SIXTEEN} {{ color: red }} }}\n" * 80, "over 20,000 selectors"),
+])
+def test_a_stylesheet_past_a_cap_fails_with_a_plain_message(css: str, reason: str) -> None:
+    result = judged(css)
+    assert result.status == "fail" and result.score == 0
+    assert result.message.startswith("Your CSS is too big to check") and reason in result.message
+    assert [test.status for test in result.tests] == ["fail"]
+
+
+def test_the_cap_counts_the_css_file_and_style_blocks_together() -> None:
+    page = ("<style>" + "/* x */" * 8_000 + "</style><h1>Hi</h1>").encode()
+    check = css_check()
+    result = check.judge(context(["index.html", "style.css"], {"index.html": page,
+                                                                "style.css": b"/* y */" * 7_000}), {})
+    assert "too big to check" in result.message
+
+
+def test_thousands_of_problems_keep_only_the_first_ones() -> None:
+    sheet = read_stylesheet([Source("style.css", "a { b { c { " * 5_000)])
+    assert len(sheet.problems) == sheet_caps.MAX_PROBLEMS
+    assert sheet.too_big is None

@@ -15,6 +15,7 @@ from sqlalchemy import MetaData
 
 from config import Settings
 from ops.backup import SiteData, create_backup, open_backup, prune_backups
+from ops.backup_seal import existing_key
 from store.db import make_engine, upgrade_database
 from tests.helpers.ops import clean_env, grader
 from tests.helpers.ops_site import ROWS, people_rows, seed_first_revision
@@ -55,15 +56,19 @@ def backed_up(env: dict[str, str]) -> Path:
 
 
 def restore_twice(env: dict[str, str], backup: Path, url: str, expected: Rows) -> None:
-    """Restore onto the wiped site (no --force needed), then again over the data (refused, then forced)."""
-    done = grader("restore", str(backup), env=env)
+    """Restore onto the wiped site (no --force needed; --trust, since the wipe took the site's back-up
+    key), then again over the data (refused, then forced)."""
+    untrusted = grader("restore", str(backup), env=env)
+    assert untrusted.returncode == 1 and "was not made by this site" in untrusted.stderr, untrusted.stderr
+    assert "--trust" in untrusted.stderr
+    done = grader("restore", str(backup), "--trust", env=env)
     assert done.returncode == 0, done.stderr
     assert people_rows(url) == expected
-    refused = grader("restore", str(backup), env=env)
+    refused = grader("restore", str(backup), "--trust", env=env)
     assert refused.returncode == 1
     assert "would replace:" in refused.stderr and f"({PEOPLE})" in refused.stderr, refused.stderr
     assert "--force" in refused.stderr
-    forced = grader("restore", str(backup), "--force", env=env)
+    forced = grader("restore", str(backup), "--force", "--trust", env=env)
     assert forced.returncode == 0, forced.stderr
     assert re.search(r"The current data is saved in .*before-restore\.tar\.gz", forced.stdout), forced.stdout
     assert people_rows(url) == expected
@@ -139,7 +144,7 @@ def test_a_backup_taken_while_the_site_writes_is_consistent(tmp_path: Path) -> N
     finally:
         stop.set()
         writer.join()
-    copied = open_backup(path, tmp_path / "unpacked").counts
+    copied = open_backup(path, tmp_path / "unpacked", existing_key(Path(env["GRADER_INSTANCE"]))).counts
     assert copied["users"] - len(ROWS["users"]) == copied["submissions"] - len(ROWS["submissions"]) > 0
     assert copied == info.counts
 

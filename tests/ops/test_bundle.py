@@ -166,8 +166,40 @@ def refusal(path: Path, trusted: list[Path]) -> str:
 def test_an_unsigned_bundle_is_refused_where_a_key_is_trusted(keys: Keys, tmp_path: Path) -> None:
     unsigned = tiny_bundle(tmp_path / "b.tar", key=None)
     assert "is not signed, and this site installs only bundles signed" in refusal(unsigned, [keys["ours"][1]])
-    accepted = verify_bundle(unsigned, [])  # a site that trusts no key yet takes it, and says so
-    assert "not signed" in accepted.summary() and accepted.signer is None
+    checked = verify_bundle(unsigned, [])  # `bundle verify` with no key: files checked, and it says so
+    assert "not signed" in checked.summary() and checked.signer is None
+
+
+@pytest.mark.parametrize("signer", [None, "ours"])
+def test_a_site_that_trusts_no_key_refuses_to_install_without_allow_unsigned(
+        keys: Keys, tmp_path: Path, signer: str | None) -> None:
+    """Before: with no trusted key, any bundle installed, and its wheels ran as root."""
+    bundle = tiny_bundle(tmp_path / "b.tar", key=keys[signer][0] if signer else None)
+    with pytest.raises(BundleRefused) as caught:
+        verify_bundle(bundle, [], require_signer=True)
+    assert "this site trusts no" in str(caught.value) and "--allow-unsigned" in str(caught.value)
+    assert "--trust KEY.pub" in str(caught.value)
+    prefix = tmp_path / "site"
+    done = grader("bundle", "install", str(bundle), "--prefix", str(prefix), "--skip-doctor")
+    assert done.returncode == 1
+    assert "run as root" in done.stderr and "--allow-unsigned" in done.stderr, done.stderr
+    assert not (prefix / "releases").exists() and not (prefix / "venvs").exists()
+
+
+def test_install_sh_refuses_an_unsigned_bundle_unless_allowed(tmp_path: Path) -> None:
+    script = tmp_path / "install.sh"
+    script.write_bytes((ROOT / "scripts" / "install-from-bundle.sh").read_bytes())
+    unsigned = tiny_bundle(tmp_path / "b.tar", key=None)
+    prefix = tmp_path / "site"
+    done = subprocess.run(["sh", str(script), str(unsigned), "--prefix", str(prefix)], capture_output=True,
+                          text=True, env=clean_env())
+    assert done.returncode == 1 and "trusts no signing key" in done.stderr, done.stderr
+    assert "--allow-unsigned" in done.stderr and "run as root" in done.stderr
+    assert not list((prefix / "venvs").iterdir())
+    allowed = subprocess.run(["sh", str(script), str(unsigned), "--prefix", str(prefix), "--allow-unsigned"],
+                             capture_output=True, text=True, env=clean_env())
+    assert "--allow-unsigned, so the bundle was checked against its own manifest only" in allowed.stdout, (
+        allowed.stdout + allowed.stderr)
 
 
 def test_a_bundle_signed_by_a_stranger_is_refused(keys: Keys, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from ops.backup import open_backup
+from ops.backup_seal import existing_key
 from ops.layout import ReleaseRecord, Site
 from store.db import alembic_config, make_engine, session_factory, upgrade_database
 from store.models import WorkerHeartbeat
@@ -50,7 +51,7 @@ def site_command(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
 
 def install(site: Site, bundle: BuiltBundle) -> subprocess.CompletedProcess[str]:
     return site_command(site, "bundle", "install", str(bundle.path), "--python", debian_python(),
-                        "--skip-doctor")
+                        "--trust", str(bundle.public_key), "--skip-doctor")
 
 
 def head_revision() -> str:
@@ -89,7 +90,8 @@ def test_an_upgrade_keeps_every_row_and_applies_the_migrations(upgraded: Upgrade
     assert release is not None and release != OLDER
     record = site.read_record(release)
     assert record is not None and record.previous == OLDER and record.backup is not None
-    backup_info = open_backup(Path(record.backup), site.prefix / "unpacked-backup")
+    backup_info = open_backup(Path(record.backup), site.prefix / "unpacked-backup",
+                              existing_key(site.prefix / "instance"))
     assert backup_info.revision == "0001" and backup_info.counts["users"] == len(ROWS["users"])
     assert f"revision 0001 -> {head_revision()}" in upgraded.output
     assert json.loads((site.current / "manifest.json").read_text())["grader_version"] in release
@@ -107,7 +109,9 @@ def test_a_rollback_returns_to_the_older_release_and_its_data(upgraded: Upgraded
     assert site.current_release() == OLDER
     assert people_rows(url) == upgraded.before  # carl is gone: the database is as before the upgrade
     saved = sorted((site.prefix / "backups").glob("*-before-restore.tar.gz"))
-    assert saved and open_backup(saved[-1], site.prefix / "saved").counts["users"] == len(ROWS["users"]) + 1
+    key = existing_key(site.prefix / "instance")
+    assert saved
+    assert open_backup(saved[-1], site.prefix / "saved", key).counts["users"] == len(ROWS["users"]) + 1
 
 
 def test_a_failed_migration_puts_the_database_back(bundle: BuiltBundle, tmp_path: Path) -> None:

@@ -8,31 +8,66 @@ from typing import Any
 
 import pytest
 
-from sandbox import RunResult, RunSpec, Sandbox, SandboxSettings
+from sandbox import RunLimits, RunResult, RunSpec, Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.doctor import FORK_BOMB, MEMORY_BOMB, PROBE, DoctorRow, examine
+from tests.helpers.machine import unavailable
 
 ROWS = [
     "runtime", "not root", "no capabilities", "no-new-privileges", "seccomp filter", "only loopback network",
     "read-only root", "scratch space capped", "memory limit", "process limit", "no Docker socket",
+    "unused uid", "memory limit as set", "no swap", "process limit as set", "scratch space runs no program",
 ]
+UNUSED_USER = "61000:61000"
 
 
 @pytest.mark.docker
-def test_every_promise_holds_on_this_host(sandbox: Sandbox, runner_image: str) -> None:
-    rows = examine(sandbox, runner_image)
+def test_every_promise_holds_on_this_host(runner_image: str, runtime: str) -> None:
+    """With an unused uid (as the default is): 1000, Debian's first login account, fails its row."""
+    try:
+        sandbox = Sandbox(SandboxSettings(runtime=runtime, user=UNUSED_USER))
+    except SandboxUnavailable as error:
+        unavailable(str(error))
+    try:
+        rows = examine(sandbox, runner_image)
+    finally:
+        sandbox.close()
     assert [row.name for row in rows] == ROWS
     failing = [row for row in rows if not row.ok]
     assert failing == [], failing
+    if runtime == "runc":  # read back from the cgroup and the mounts, not assumed
+        details = {row.name: row.detail for row in rows}
+        assert details["memory limit as set"] == f"{256 * 1024 * 1024}, as set"
+        assert details["process limit as set"] == "64, as set"
+        assert "(running one gives EACCES)" in details["scratch space runs no program"]
+
+
+@pytest.mark.docker
+def test_the_limits_read_inside_are_compared_with_the_settings(runner_image: str) -> None:
+    """A sandbox whose engine applies other limits than the doctor's settings say fails those rows."""
+    engine = Sandbox(SandboxSettings(user=UNUSED_USER))
+    try:
+        told = FakeSandbox(settings=SandboxSettings(user=UNUSED_USER))
+        told.facts = json.loads(engine.run(RunSpec(runner_image, ["python3", "-I", "probe.py"],
+                                                   files={"probe.py": PROBE},
+                                                   limits=RunLimits(memory_mb=128, pids=32))).stdout)
+    finally:
+        engine.close()
+    assert {"memory limit as set", "process limit as set"} <= set(failing(told))
 
 
 # -- the row logic, with fabricated facts (no engine) ----------------------------------------
 
 GOOD_FACTS: dict[str, Any] = {
-    "uid": 1000, "gid": 1000, "cap_eff": "0000000000000000", "cap_bnd": "0000000000000000",
+    "uid": 61000, "gid": 61000, "cap_eff": "0000000000000000", "cap_bnd": "0000000000000000",
     "no_new_privs": "1", "seccomp": "2", "interfaces": ["lo"], "root_write": "EROFS", "etc_write": "EROFS",
     "work_bytes": 64 * 1024 * 1024, "tmp_bytes": 64 * 1024 * 1024, "memory_limit": "268435456",
     "pids_limit": "64", "docker_socket": False, "egress": "ENETUNREACH", "kernel": "6.1.0",
+    "swap_limit": "268435456", "mounts": {"/work": ["rw", "nosuid", "nodev", "noexec", "size=65536k"],
+                                          "/tmp": ["rw", "noexec"]},
+    "exec": {"/work": "EACCES", "/tmp": "EACCES"},
 }
+GVISOR_FACTS = dict(GOOD_FACTS, no_new_privs=None, seccomp="0", memory_limit=None, swap_limit=None,
+                    pids_limit=None)  # as gVisor reports them
 
 
 def ended(
@@ -79,7 +114,7 @@ def test_good_facts_make_every_row_ok() -> None:
 @pytest.mark.parametrize(
     ("changes", "row"),
     [
-        ({"uid": 0}, "not root"),
+        ({"uid": 0}, ["not root", "unused uid"]),
         ({"gid": 0}, "not root"),
         ({"cap_eff": "00000000a80425fb"}, "no capabilities"),
         ({"cap_bnd": "00000000a80425fb"}, "no capabilities"),
@@ -93,12 +128,35 @@ def test_good_facts_make_every_row_ok() -> None:
         ({"work_bytes": 30 * 1024**3}, "scratch space capped"),
         ({"tmp_bytes": 30 * 1024**3}, "scratch space capped"),
         ({"docker_socket": True}, "no Docker socket"),
+        ({"uid": 1000}, "unused uid"),
+        ({"memory_limit": "536870912", "swap_limit": "536870912"}, "memory limit as set"),
+        ({"memory_limit": "9223372036854771712", "swap_limit": "9223372036854771712"}, "memory limit as set"),
+        ({"memory_limit": None}, "memory limit as set"),
+        ({"swap_limit": "9223372036854771712"}, "no swap"),
+        ({"swap_limit": "536870912"}, "no swap"),
+        ({"swap_limit": None}, "no swap"),
+        ({"pids_limit": "max"}, "process limit as set"),
+        ({"pids_limit": "1024"}, "process limit as set"),
+        ({"pids_limit": None}, "process limit as set"),
+        ({"mounts": {"/work": ["rw"], "/tmp": ["rw", "noexec"]}}, "scratch space runs no program"),
+        ({"mounts": {"/work": ["rw", "noexec"], "/tmp": None}}, "scratch space runs no program"),
+        ({"exec": {"/work": "EACCES", "/tmp": "ran"}}, "scratch space runs no program"),
     ],
 )
-def test_one_broken_promise_fails_its_row_only(changes: dict[str, Any], row: str) -> None:
+def test_one_broken_promise_fails_its_row_only(changes: dict[str, Any], row: str | list[str]) -> None:
     fake = FakeSandbox()
     fake.facts.update(changes)
-    assert failing(fake) == [row]
+    assert failing(fake) == ([row] if isinstance(row, str) else row)
+
+
+def test_cgroup_v2_reports_no_swap_as_zero() -> None:
+    assert failing(FakeSandbox(facts=dict(GOOD_FACTS, swap_limit="0"))) == []
+    assert failing(FakeSandbox(facts=dict(GOOD_FACTS, swap_limit="max"))) == ["no swap"]
+
+
+def test_the_uid_of_a_login_account_says_what_to_set() -> None:
+    row = rows_of(FakeSandbox(facts=dict(GOOD_FACTS, uid=1000)))["unused uid"]
+    assert "Debian's first is 1000" in row.detail and "GRADER_SANDBOX_USER=61000:61000" in row.detail
 
 
 def test_a_memory_bomb_that_was_not_killed_fails_the_memory_row() -> None:
@@ -115,7 +173,7 @@ def test_a_fork_bomb_that_reached_its_end_fails_the_process_row() -> None:
 
 def test_under_gvisor_a_fork_bomb_may_end_the_whole_sandbox() -> None:
     gvisor = SandboxSettings(runtime="runsc")
-    facts = dict(GOOD_FACTS, no_new_privs=None, seccomp="0")  # as gVisor reports them
+    facts = GVISOR_FACTS
     assert failing(FakeSandbox(facts=facts, settings=gvisor, forks=ended(137, oom=True))) == []
     assert failing(FakeSandbox(facts=facts, settings=gvisor, forks=ended(2))) == []
     assert failing(FakeSandbox(facts=facts, settings=gvisor, forks=ended(None, timed_out=True))) == [

@@ -118,7 +118,7 @@ def test_settings_refuse_unknown_runtimes(runtime: str) -> None:
 def test_settings_defaults_are_hardened() -> None:
     settings = SandboxSettings()
     assert settings.runtime == "runc"
-    assert settings.user == "1000:1000"
+    assert settings.user == "61000:61000"
     assert settings.pool_size == 0
     assert settings.limits == RunLimits()
 

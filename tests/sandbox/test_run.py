@@ -47,7 +47,7 @@ def test_files_arrive_in_nested_folders_byte_for_byte(sandbox: Sandbox, runner_i
 
 def test_the_program_runs_in_work_as_the_sandbox_user(sandbox: Sandbox, runner_image: str) -> None:
     result = run(sandbox, runner_image, ["sh", "-c", "pwd; id -u; id -g; echo $HOME"])
-    assert result.stdout == b"/work\n1000\n1000\n/tmp\n"
+    assert result.stdout == b"/work\n61000\n61000\n/tmp\n"
 
 
 def test_stdin_arrives_byte_for_byte(sandbox: Sandbox, runner_image: str) -> None:
@@ -194,7 +194,7 @@ def test_a_prelaunched_helper_serves_the_command(sandbox: Sandbox, runner_image:
         files={"learner.py": b"x = 1\n"}, prelaunch=("python3", "-c", HELPER),
     )
     assert result.exit_code == 0, result.stderr_text()
-    assert result.stdout_text().strip() == "HELLO 1000 True report"
+    assert result.stdout_text().strip() == "HELLO 61000 True report"
 
 
 def test_without_a_helper_nothing_is_prelaunched(sandbox: Sandbox, runner_image: str) -> None:

@@ -1,10 +1,13 @@
 """Logging in and out: sessions end everywhere on logout, idle sessions expire, throttling is per
-(username, computer) so that a classmate cannot lock anyone out."""
+account first (so that a classmate cannot lock anyone out) and per address only at a much higher bar
+(so that one learner cannot lock out a room behind one address); `next` never leaves the site."""
 
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,11 +35,38 @@ def test_pages_need_a_login(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/submissions/1").status_code == 401
 
 
-def test_next_never_leaves_the_site(app: Flask) -> None:
+# Each reaches a browser as another host (or a script) once it drops tabs and newlines and reads `\` as `/`.
+OFFSITE_NEXT = [
+    "/%09/10.6.6.6/x", "//evil.example/x", "/\\evil.example/x", "\\\\evil.example/x", "/%5Cevil.example/x",
+    "%2F%2Fevil.example/x", "/%0A/evil.example", "/%0D%0A/evil.example", "%09//evil.example", "/%00/evil",
+    "/%1F/evil.example", "/%7F/evil.example", "/%C2%85/evil.example", "javascript:alert(1)",
+    "java%09script:alert(1)", " javascript:alert(1)", "JavaScript:alert(1)", "http://evil.example/",
+    "https:evil.example", "//%09evil.example", "/%09%09/evil.example", "evil.example", "data:text/html,x",
+]
+
+
+@pytest.mark.parametrize("target", OFFSITE_NEXT)
+def test_next_never_leaves_the_site(app: Flask, target: str) -> None:
     browser = Browser(app.test_client())
     browser.get("/login")
-    response = browser.post("/login?next=//evil.example/x", {"username": "ann", "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    response = browser.post(f"/login?next={target}", {"username": "ann", "password": PASSWORD})
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        location = response.headers["Location"]
+        assert location == "/", location
+
+
+@pytest.mark.parametrize(("target", "lands"), [
+    ("/exercises/python/greet", "/exercises/python/greet"),
+    ("/teach/?cohort=2", "/teach/?cohort=2"),
+    ("/%09exercises/python/greet", "/exercises/python/greet"),
+])
+def test_next_within_the_site_is_followed(app: Flask, target: str, lands: str) -> None:
+    browser = Browser(app.test_client())
+    browser.get("/login")
+    response = browser.post(f"/login?next={quote(target, safe='/%?=')}",
+                            {"username": "ann", "password": PASSWORD})
+    assert response.headers["Location"] == lands
 
 
 def test_logout_ends_every_session_of_the_user(app: Flask) -> None:
@@ -86,6 +116,35 @@ def test_one_computer_has_a_budget_over_all_usernames(app: Flask) -> None:
     codes = [_attempt(app, "10.0.0.66", f"user{n}", "guess") for n in range(8)]
     assert codes[-1] == 429
     assert _attempt(app, "10.0.0.8", "bob", PASSWORD) == 302
+
+
+def test_one_learner_cannot_lock_out_a_room_behind_one_address(app: Flask) -> None:
+    """A terminal server or NAT: every seat has the same address. One learner mistyping (or trying
+    other people's names) uses up their accounts' budgets, not the room's."""
+    room = "10.0.0.1"
+    per_account = settings_of(app).login_max_per_user_ip
+    for n in range(12):  # 60 failures from the room's one address, over 12 names
+        codes = [_attempt(app, room, f"guess{n}", "wrong") for _ in range(per_account + 1)]
+        assert codes[-1] == 429
+    assert _attempt(app, room, "bob", PASSWORD) == 302  # Bob, at the next seat, still logs in
+
+
+def test_an_account_has_a_budget_over_every_address(app: Flask) -> None:
+    change_settings(app, login_max_per_user=6)
+    codes = [_attempt(app, f"10.0.1.{n}", "ann", "guess") for n in range(8)]
+    assert codes[:6] == [200] * 6 and codes[-1] == 429
+    browser = Browser(app.test_client())
+    page = browser.post("/login", {"username": "ann", "password": PASSWORD})
+    assert page.status_code == 429 and "for this account" in page.get_data(as_text=True)
+    assert _attempt(app, "10.0.1.99", "bob", PASSWORD) == 302  # other accounts are not affected
+
+
+def test_the_address_budget_still_stops_a_program_trying_many_accounts(app: Flask) -> None:
+    limit = settings_of(app).login_max_per_ip
+    assert limit >= 10 * settings_of(app).login_max_per_user_ip  # a much higher bar than an account's
+    change_settings(app, login_max_per_ip=20)
+    codes = [_attempt(app, "10.0.0.66", f"user{n}", "guess") for n in range(22)]
+    assert codes[:20] == [200] * 20 and codes[-1] == 429
 
 
 def test_password_change_logs_out_other_computers(app: Flask) -> None:

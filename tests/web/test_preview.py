@@ -63,12 +63,19 @@ def test_the_starter_page_is_shown_before_any_draft(as_bob: Browser, preview: Fl
     assert b"<h1>Hi</h1>" in preview.get(src.removeprefix("http://localhost:8001")).data
 
 
-def test_an_attempt_opens_on_the_preview_origin(as_ann: Browser, preview: FlaskClient) -> None:
+def test_an_attempt_opens_in_the_sandboxed_frame_under_a_banner(as_ann: Browser, as_ines: Browser,
+                                                                 preview: FlaskClient) -> None:
+    """Never as a tab of its own, where its script could replace the page with a fake."""
     as_ann.get("/exercises/web/page")
     as_ann.post("/exercises/web/page/submit", {"file-0": "<h1>Sent</h1>", "file-1": ""})
-    response = as_ann.get("/submissions/1/preview")
-    assert response.status_code == 302
-    assert b"Sent" in preview.get(response.headers["Location"].removeprefix("http://localhost:8001")).data
+    response = as_ines.get("/submissions/1/preview")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Ann's page" in page and "attempt" in page
+    frame = '<iframe class="learner-page" sandbox="allow-scripts allow-forms" src="'
+    src = page.split(frame, 1)[1].split('"')[0]
+    assert b"Sent" in preview.get(src.removeprefix("http://localhost:8001")).data
+    assert 'target="_blank"' not in as_ines.get("/submissions/1").get_data(as_text=True)
+    assert "Your page" in as_ann.get("/submissions/1/preview").get_data(as_text=True)
 
 
 def test_the_configured_origin_is_used(app: Flask, as_ann: Browser) -> None:
