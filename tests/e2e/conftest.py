@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.e2e_site import IDLE_S, Site, serve
 from tests.helpers.data import CATALOGS
+from tests.helpers.served_site import IDLE_S, Site, serve
 
 EXERCISES = CATALOGS / "site"
 

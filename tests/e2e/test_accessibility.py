@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import Site
 from tests.helpers.machine import unavailable
+from tests.helpers.served_site import Site
 from tests.helpers.workbench import (
     GRADING_MS,
     log_in,

@@ -21,7 +21,6 @@ from sqlalchemy import select
 
 from store.db import make_engine, session_factory
 from store.models import Cohort, Submission, utcnow
-from tests.e2e.e2e_site import Site, serve
 from tests.helpers.classroom import (
     COHORT,
     PASSWORD,
@@ -31,6 +30,7 @@ from tests.helpers.classroom import (
     seed_class,
     write_catalogue,
 )
+from tests.helpers.served_site import Site, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 GRADING_MS = 120_000  # the first grading may wait for the worker's start-up checks

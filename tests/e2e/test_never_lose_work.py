@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import IDLE_S, Site
+from tests.helpers.served_site import IDLE_S, Site
 from tests.helpers.workbench import code, editor, log_in, set_code, wait_for_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

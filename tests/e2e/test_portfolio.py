@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import Site, log_in
 from tests.helpers.data import CATALOGS
 from tests.helpers.ops import clean_env, grader
 from tests.helpers.portfolio import has_colour, pdf_pages, pdf_text
+from tests.helpers.served_site import Site, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 RED = (220, 40, 40)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import Site, log_in
+from tests.helpers.served_site import Site, log_in
 from tests.helpers.workbench import save, set_code, shown_attempt, wait_for_new_result
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.e2e_site import Site
+from tests.helpers.served_site import Site
 from tests.helpers.workbench import (
     GRADING_MS,
     code,

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from grader.catalog import scan_catalog
-from tests.e2e.conftest import PASSWORD_LINE, _wait_for
 from tests.helpers.ops import InstalledSite, clean_env
+from tests.helpers.served_site import PASSWORD_LINE, wait_for
 from tests.helpers.service import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def served(installed_site: InstalledSite) -> Iterator[Served]:
         server = subprocess.Popen(command, env=clean_env(GRADER_SUBMIT_COOLDOWN_S="0"), stdout=output,
                                   stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/login", server, log, 60)
+        wait_for(f"http://127.0.0.1:{port}/login", server, log, 60)
         found = filter(None, map(PASSWORD_LINE.search, log.read_text().splitlines()))
         yield Served(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{preview_port}",
                      {match.group(2): match.group(3) for match in found}, prefix)

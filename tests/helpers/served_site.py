@@ -39,7 +39,7 @@ class Site:
         return f"sqlite:///{self.instance / 'grader.db'}"
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -68,7 +68,7 @@ def serve(instance: Path, exercises: Path, env: dict[str, str] | None = None,
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/login", process, log, 60)
+        wait_for(f"http://127.0.0.1:{port}/login", process, log, 60)
         found = map(PASSWORD_LINE.search, log.read_text().splitlines())
         passwords = {match.group(2): match.group(3) for match in found if match}
         yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{preview_port}", passwords, instance)
