@@ -36,7 +36,6 @@ class GraderConfig:
         try:
             sandbox = SandboxSettings(
                 runtime=os.environ.get("GRADER_RUNTIME", "runc"),
-                user=os.environ.get("GRADER_SANDBOX_USER", "1000:1000"),
                 limits=limits,
                 docker_url=os.environ.get("DOCKER_HOST") or None,
                 pool_size=int(_number("GRADER_POOL_SIZE", 0)),
