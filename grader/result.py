@@ -81,7 +81,7 @@ class Result:
 
 
 HIDDEN_MESSAGE = "This is a hidden check: only its verdict is shown."
-NOT_COUNTED = "Not counted: the instructor skipped this test."
+NOT_COUNTED = "Not counted: the instructor skipped this test"
 
 
 def for_learner(result: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.run import Sandbox
+from sandbox.settings import LEARNER_UID
 from sandbox.spec import RunResult, RunSpec
 
 PROBE = (Path(__file__).parent / "incontainer" / "probe.py").read_bytes()
 MIB = 1024 * 1024
+BOUNDING_ALLOWED = (1 << 6) | (1 << 7)
+"""CAP_SETGID and CAP_SETUID may stay in a learner program's bounding set (they are the grader uid's; a
+process with no-new-privileges and no capability in its effective or permitted set cannot regain them)."""
 
 MEMORY_BOMB = "chunks = []\nwhile True:\n    chunks.append(b'x' * (16 * 1024 * 1024))\n"
 FORK_BOMB = """
@@ -57,11 +61,14 @@ def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
     seccomp_ok = facts["seccomp"] == "2" or gvisor
     return [
         row("runtime", True, f"{sandbox.settings.runtime} (kernel seen inside: {facts['kernel']})"),
-        row("not root", facts["uid"] != 0 and facts["gid"] != 0, f"uid {facts['uid']}, gid {facts['gid']}"),
+        row("not root", facts["uid"] == LEARNER_UID and facts["gid"] == LEARNER_UID,
+            f"uid {facts['uid']}, gid {facts['gid']} (learner programs run as {LEARNER_UID})"),
         row(
             "no capabilities",
-            int(facts["cap_eff"] or "1", 16) == 0 and int(facts["cap_bnd"] or "1", 16) == 0,
-            f"effective {facts['cap_eff']}, bounding {facts['cap_bnd']}",
+            _mask(facts["cap_eff"]) == 0 and _mask(facts.get("cap_prm")) == 0
+            and _mask(facts["cap_bnd"]) & ~BOUNDING_ALLOWED == 0,
+            f"effective {facts['cap_eff']}, permitted {facts.get('cap_prm')}, bounding {facts['cap_bnd']} "
+            "(the container keeps CAP_SETUID/CAP_SETGID for the grader uid only)",
         ),
         row(
             "no-new-privileges",
@@ -94,6 +101,14 @@ def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
         _pids_row(forks, limits.pids, gvisor),
         row("no Docker socket", not facts["docker_socket"], "found" if facts["docker_socket"] else "absent"),
     ]
+
+
+def _mask(value: object) -> int:
+    """A capability set from /proc/self/status; a missing one counts as everything."""
+    try:
+        return int(str(value), 16)
+    except ValueError:
+        return -1
 
 
 def _memory_row(run: RunResult, memory_mb: int) -> DoctorRow:

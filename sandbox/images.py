@@ -50,12 +50,11 @@ ACCOUNTS_STEP = (
     f"echo 'grader:x:{GRADER_UID}:{GRADER_UID}:grading harness:/tmp:/usr/sbin/nologin' >> /etc/passwd; "
     f"echo 'learner:x:{LEARNER_UID}:' >> /etc/group; "
     f"echo 'grader:x:{GRADER_UID}:' >> /etc/group; "
-    "mkdir -p /work /checks; "
     "find / -xdev -type f -perm /6000 -exec chmod ug-s {} +\n"
 )
 """The two uids of a sandbox by name (for `id`, `ls -l`, Python's pwd) and no setuid or setgid program
 left in the image: no-new-privileges already makes them grant nothing; without them nothing is left
-to try."""
+to try. (No /checks folder: the engine would give the tmpfs mounted there that folder's mode, not 0700.)"""
 
 _PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 _CONTAINER_DIR = re.compile(r"(/[A-Za-z0-9_][A-Za-z0-9._-]*)+")

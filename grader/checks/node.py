@@ -82,7 +82,7 @@ def _leaves(events: list[dict[str, Any]]) -> list[TestOutcome]:
             if event.get("outcome") == "passed":
                 leaves.append(TestOutcome(name, "pass"))
             elif event.get("outcome") == "skipped":
-                leaves.append(TestOutcome(name, "skipped", NOT_COUNTED))
+                leaves.append(TestOutcome(name, "skipped", f"{NOT_COUNTED}."))
             else:
                 leaves.append(TestOutcome(name, "fail", str(event.get("message") or "")))
         previous = event

@@ -146,7 +146,7 @@ def _outcome(nodeid: str, event: Mapping[str, Any] | None, finished: bool) -> Te
         return TestOutcome(name, "pass")
     message = event["message"]
     if event["outcome"] == "skipped":
-        return TestOutcome(name, "skipped", f"{NOT_COUNTED} {message}".strip())
+        return TestOutcome(name, "skipped", f"{NOT_COUNTED} ({message})." if message else f"{NOT_COUNTED}.")
     where = event["where"]
     if where is not None and isinstance(where.get("file"), str) and isinstance(where.get("line"), int):
         message += f"\n(in {where['file']}, line {where['line']})"

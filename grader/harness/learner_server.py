@@ -192,7 +192,9 @@ class Server:
             return delattr(target, message["name"])
         if op == "call":
             return target(*args, **kwargs)
-        return OPERATIONS[op](target, *args)
+        if op == "op":
+            return OPERATIONS[message["name"]](target, *args)
+        raise ValueError(f"unknown request {op!r}")
 
 
 def _exact(kind):

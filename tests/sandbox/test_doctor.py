@@ -28,7 +28,8 @@ def test_every_promise_holds_on_this_host(sandbox: Sandbox, runner_image: str) -
 # -- the row logic, with fabricated facts (no engine) ----------------------------------------
 
 GOOD_FACTS: dict[str, Any] = {
-    "uid": 1000, "gid": 1000, "cap_eff": "0000000000000000", "cap_bnd": "0000000000000000",
+    "uid": 61000, "gid": 61000, "cap_eff": "0000000000000000", "cap_prm": "0000000000000000",
+    "cap_bnd": "00000000000000c0",
     "no_new_privs": "1", "seccomp": "2", "interfaces": ["lo"], "root_write": "EROFS", "etc_write": "EROFS",
     "work_bytes": 64 * 1024 * 1024, "tmp_bytes": 64 * 1024 * 1024, "memory_limit": "268435456",
     "pids_limit": "64", "docker_socket": False, "egress": "ENETUNREACH", "kernel": "6.1.0",
@@ -81,7 +82,10 @@ def test_good_facts_make_every_row_ok() -> None:
     [
         ({"uid": 0}, "not root"),
         ({"gid": 0}, "not root"),
+        ({"uid": 61001}, "not root"),
         ({"cap_eff": "00000000a80425fb"}, "no capabilities"),
+        ({"cap_eff": "00000000000000c0"}, "no capabilities"),
+        ({"cap_prm": "0000000000000080"}, "no capabilities"),
         ({"cap_bnd": "00000000a80425fb"}, "no capabilities"),
         ({"cap_eff": None}, "no capabilities"),
         ({"no_new_privs": "0"}, "no-new-privileges"),
