@@ -165,9 +165,11 @@ class Server:
         except Exception:
             text = ""
         shown = "".join(traceback.format_exception(error))
+        filename = getattr(error, "filename", None) if isinstance(error, OSError) else None
         return {
             "class": self.class_ref(type(error)),
             "args": args,
+            "filename": filename if isinstance(filename, str) else None,
             "str": text if type(text) is str else "",
             "object": self.handle_of(error)["$h"],
             "where": where(error),

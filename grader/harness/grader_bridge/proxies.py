@@ -263,6 +263,9 @@ class Bridge:
             error.__grader_str__ = text[:TEXT_CAP]
             error.__grader_object__ = self.proxy(description.get("object"))
         else:
+            filename = description.get("filename")
+            if issubclass(cls, OSError) and len(args) == 2 and type(filename) is str:
+                args = (*args, filename)  # OSError keeps a file name outside its args
             try:
                 error = cls(*args)
             except Exception:
