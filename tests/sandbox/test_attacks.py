@@ -543,6 +543,35 @@ def test_killing_pid_1(attack: Attack) -> None:
     assert result.exit_code == 0 and result.stdout == b"after=1\nsurvived\n"
 
 
+IPC = r"""
+import ctypes, os, platform
+libc = ctypes.CDLL(None, use_errno=True)
+ADD_KEY = {"x86_64": 248, "aarch64": 217}[platform.machine()]
+rt = ctypes.CDLL("librt.so.1", use_errno=True)
+calls = {
+    "msgget": lambda: libc.msgget(0, 0o1600),
+    "shmget": lambda: libc.shmget(0, 4096, 0o1600),
+    "semget": lambda: libc.semget(0, 1, 0o1600),
+    "mq_open": lambda: rt.mq_open(b"/kept", os.O_CREAT | os.O_RDWR, 0o600, None),
+    "add_key": lambda: libc.syscall(ADD_KEY, b"user", b"kept", b"x", 1, -4),
+}
+for name, call in calls.items():
+    result = call()
+    print(name, result, os.strerror(ctypes.get_errno()) if result < 0 else "made")
+"""
+
+
+def test_ipc_objects_and_keys_cannot_be_made(attack: Attack) -> None:
+    """System V IPC objects, POSIX message queues and kernel keys outlive the process that makes them
+    (gVisor offers no /proc/sysvipc nor /dev/mqueue to find them by): a learner program's seccomp
+    filter refuses to make any, under runc and gVisor alike."""
+    result = attack(python(IPC))
+    lines = result.stdout_text().splitlines()
+    assert [line.split()[0] for line in lines] == ["msgget", "shmget", "semget", "mq_open", "add_key"]
+    for line in lines:
+        assert line.endswith("-1 Operation not permitted"), line
+
+
 def test_killing_every_process(attack: Attack) -> None:
     """`kill -9 -1` kills every process the user may signal but itself and init: the background
     sleeper dies, the shell carries on and the run ends normally."""

@@ -71,7 +71,8 @@ class Bridge:
 
     def request(self, op, *, args=(), kwargs=None, **fields):
         if self.ended is not None:
-            raise YourProgramEnded(self.ended)
+            kind, text = self.ended
+            raise kind(text)
         number = self.next_request
         self.next_request += 1
         message = {"req": number, "op": op, **fields}
@@ -108,7 +109,7 @@ class Bridge:
 
     def _end(self, kind, text):
         """Nothing more can be asked: every later request fails at once, the same way."""
-        self.ended = text if kind is YourProgramEnded else f"{UNREADABLE} (earlier)"
+        self.ended = (kind, text if kind is YourProgramEnded else f"{UNREADABLE} (in an earlier test).")
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
