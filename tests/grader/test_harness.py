@@ -29,6 +29,7 @@ def run_plan(
     files: Mapping[str, str | bytes] | None = None,
     *,
     checks: Mapping[str, str | bytes] | None = None,
+    step_checks: Mapping[str, Mapping[str, str | bytes]] | None = None,
     timeout_s: float = 10.0,
     memory_mb: int = 256,
     step_output: int = 64 * 1024,
@@ -41,6 +42,8 @@ def run_plan(
     )
     limits = RunLimits(wall_s=timeout_s * len(steps) + 10, memory_mb=memory_mb, output_bytes=16 * 1024 * 1024)
     step_files = {step.id: {"checks": as_bytes(checks)} for step in plan_steps} if checks else {}
+    for step_id, own in (step_checks or {}).items():
+        step_files[step_id] = {"checks": as_bytes(own)}
     plan = GradingPlan(plan_steps, as_bytes(files), secrets.token_hex(16), limits, step_output,
                        step_files=step_files)
     result = sandbox.run(plan.run_spec(image))
@@ -165,6 +168,31 @@ def test_nothing_a_step_started_survives_it(grading_runner: SandboxRunner) -> No
     )
     outputs = run_plan(grading_runner, [named("daemon", python(daemon)), named("others", python(others))])
     assert outputs["others"].stdout == "[]\n"
+
+
+LIST_CHECKS = (
+    "import os\n"
+    "found = [os.path.join(folder, name) for folder, _, names in os.walk('/checks') for name in names]\n"
+    "print(sorted(os.path.relpath(path, '/checks') for path in found))\n"
+    "open('/tmp/left-by-the-grader', 'w').write('x')\n"
+    "os.system('sleep 60 &')\n"
+)
+
+
+def test_each_step_sees_its_own_check_files_only(grading_runner: SandboxRunner) -> None:
+    """A step's test files are in /checks while it runs, and only its; what a step of the grader uid
+    left (files, a process) is gone as well as what the learner's did."""
+    look = "import os; print(os.listdir('/tmp'), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    steps = [("first", "script", {"argv": ["python3", "-c", LIST_CHECKS]}),
+             ("second", "script", {"argv": ["python3", "-c", LIST_CHECKS]}),
+             ("learner", "exec", {"argv": ["python3", "-c", "__import__('os').listdir('/checks')"]}),
+             ("look", "script", {"argv": ["python3", "-c", look]})]
+    outputs = run_plan(grading_runner, steps, step_checks={
+        "first": {"tests/one.py": "1"}, "second": {"tests/two.py": "2", "data/x.txt": "x"}})
+    assert outputs["first"].stdout == "['tests/one.py']\n"
+    assert outputs["second"].stdout == "['data/x.txt', 'tests/two.py']\n"
+    assert "PermissionError: [Errno 13] Permission denied: '/checks'" in outputs["learner"].stderr
+    assert outputs["look"].stdout == "[] 3\n"  # PID 1, the harness, this program
 
 
 def test_a_child_cannot_learn_the_nonce(grading_runner: SandboxRunner) -> None:
