@@ -29,7 +29,7 @@ def test_every_use_of_the_learners_code_works_through_the_bridge(runtime_runner:
     result = grade(runtime_runner)
     assert (result.status, result.score) == ("pass", 6.0), result
     pytest_style, unittest_style = check(result, "pytest-style"), check(result, "unittest-style")
-    assert pytest_style.message == "14 of 14 tests passed (1 not counted)"
+    assert pytest_style.message == "15 of 15 tests passed (1 not counted)"
     assert unittest_style.message == "3 of 3 tests passed (1 not counted)"
 
 

@@ -538,6 +538,22 @@ class LearnerModule(types.ModuleType):
         bridge, handle = self.__dict__["__grader_bridge__"], self.__dict__["__grader_module__"]
         return bridge.request("getattr", obj=object.__getattribute__(handle, "_handle"), name=name)
 
+    def __setattr__(self, name, value):
+        """A test that sets an attribute of the learner's module (monkeypatch) sets it there: a function
+        of the test's becomes a call back into the test process."""
+        handle = self.__dict__.get("__grader_module__")
+        if handle is None or (name.startswith("__") and name.endswith("__")):
+            super().__setattr__(name, value)
+        else:
+            handle._request("setattr", name=name, args=(value,))
+
+    def __delattr__(self, name):
+        handle = self.__dict__.get("__grader_module__")
+        if handle is None or (name.startswith("__") and name.endswith("__")):
+            super().__delattr__(name)
+        else:
+            handle._request("delattr", name=name)
+
     def __dir__(self):
         handle = self.__dict__.get("__grader_module__")
         return list(_ask(handle, "dir")) if handle is not None else []
