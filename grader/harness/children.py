@@ -38,21 +38,18 @@ class Child:
 
 def hold_own_oom_score():
     """Under memory pressure the kernel kills the process with the highest OOM score (ties: the
-    larger). The harness and the container's init take 0 where the engine allows it; every child
-    starts with 1000, so that a step's programs die before the harness does. The descriptor opened
-    here stays writable, and children inherit the score in force when they fork."""
+    larger). The harness takes 0 where the engine allows it (the entry did the same for the
+    container's init, as uid 0); every child starts with 1000, so that a step's programs die before
+    the harness does. The descriptor opened here stays writable, and children inherit the score in
+    force when they fork."""
     global _own_score
     with identity.briefly_dumpable():  # a process that is not dumpable may not open its /proc files
-        for path in ("/proc/1/oom_score_adj", "/proc/self/oom_score_adj"):
-            try:
-                fd = os.open(path, os.O_WRONLY)
-                os.write(fd, HARNESS_SCORE)
-            except OSError:
-                continue
-            if path.startswith("/proc/self"):
-                _own_score = fd
-            else:
-                os.close(fd)
+        try:
+            fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+            os.write(fd, HARNESS_SCORE)
+        except OSError:
+            return
+        _own_score = fd
 
 
 def _set_own_score(score):

@@ -133,8 +133,19 @@ def run_as_grader(argv: list, env: dict, stdin: bytes) -> int:
     return 0
 
 
+def spare_init() -> None:
+    """Under memory pressure the kernel must pick a learner's program, never the container's init
+    (its end is the container's end). Only uid 0, which init runs as, may lower its OOM score."""
+    try:
+        with open("/proc/1/oom_score_adj", "w") as adj:
+            adj.write("0")
+    except OSError:
+        pass  # the engine did not allow it: init is tiny, and the largest process goes first anyway
+
+
 def main() -> int:
-    identity.become_grader()  # first: nothing is read as root
+    spare_init()
+    identity.become_grader()  # then at once: nothing is read as root
     helper = prelaunch(sys.argv[2:]) if sys.argv[1:2] == ["--"] and len(sys.argv) > 2 else None
     try:
         manifest, stdin = unpack()

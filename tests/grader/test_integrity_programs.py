@@ -128,14 +128,13 @@ ANSWERS = {
 @pytest.mark.parametrize("answer", sorted(ANSWERS))
 def test_a_web_app_answering_anything_fails_its_requests(runtime_runner: SandboxRunner, answer: str) -> None:
     """Whatever the learner's server sends, only the HTTP client (its own process) reads it: each
-    request fails with a plain message, the submission is graded (never a grader error, so never
-    retried), and the step ends within its time."""
+    request fails with a plain message, and the submission is graded (never a grader error, so never
+    retried)."""
     app = RAW_SERVER.format(body="    " + ANSWERS[answer])
     result = grade(runtime_runner, "http/notes", {"app.py": app})
     assert result.status == "fail", result.message
     site = next(check for check in result.checks if check.id == "site")
     assert site.status in ("fail", "error") and site.score < site.max_score
-    assert result.duration_s < 30
     for test in site.tests:
         assert test.status == "pass" or (test.message and "Traceback" not in test.message), test
 

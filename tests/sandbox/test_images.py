@@ -424,7 +424,7 @@ def test_builds_a_runner_image_that_runs_python_and_node(project: Path, docker_c
 
         code, output = run_in(docker_client, plan.tag, [
             "sh", "-c", "id -u && id -un && id -gn && getent passwd grader | cut -d: -f3 "
-            "&& find / -xdev -type f -perm /6000 | wc -l "
+            "&& (find / -xdev -type f -perm /6000 2>/dev/null; true) | wc -l "
             "&& test -r /opt/sandbox/entry.py && test ! -w /opt/sandbox/entry.py "
             "&& test ! -w /opt/harness && stat -c '%u %a' /opt/sandbox/entry.py /opt/harness/run.sh "
             "&& python3 /opt/sandbox/entry.py && pwd && echo $HOME $LANG"])
