@@ -213,72 +213,98 @@ class Running:
 
 def collect(processes, deadline, output_cap, services=None):
     """Read every process's pipes until the first one (the step's main program) ends, plus a short
-    drain, or the deadline, or an output cap. The others (a learner's server, say) are then killed.
+    drain, or the deadline, or an output cap. The others (a learner's server, say) are then killed,
+    and what they wrote until then is read to its end.
 
     `services` maps more descriptors to handlers, called when one is readable (a handler may start and
     collect processes of its own); a handler returning False is unregistered.
 
     Returns the step's outcome: status, the main program's exit code, every program's output (the
     main one's first) and the main program's report."""
-    main = processes[0]
-    selector = selectors.DefaultSelector()
-    owners = {}
-    for process in processes:
-        for fd in process.buffers:
-            selector.register(fd, selectors.EVENT_READ)
-            owners[fd] = process
-    for fd in services or {}:
-        selector.register(fd, selectors.EVENT_READ)
-    status = None
+    main, others = processes[0], processes[1:]
+    pipes = Pipes(processes, output_cap, services)
     exited_at = None
-    while owners.keys() & selector.get_map().keys():
+    while pipes.open(main) and pipes.status is None:
         now = time.monotonic()
         if now >= deadline:
-            status = "timeout"
+            pipes.status = "timeout"
             break
         if exited_at is None and main.poll():
             exited_at = now
         if exited_at is not None and now - exited_at > DRAIN_S:
             break  # something the main program left behind holds the pipes; it is killed next
-        for key, _ in selector.select(min(POLL_S, max(deadline - now, 0))):
-            if key.fd in owners:
-                process = owners[key.fd]
-                data = os.read(key.fd, 65536)
-                if not data:
-                    selector.unregister(key.fd)
-                    continue
-                buffer = process.buffers[key.fd]
-                cap = REPORT_CAP if process.names[key.fd] == "report" else output_cap
-                room = cap - len(buffer)
-                buffer += data[: max(room, 0)]
-                if len(data) > room and status is None:
-                    status = "output"
-            elif services[key.fd](key.fd) is False:
-                selector.unregister(key.fd)
-        if status is not None:
-            break
-    selector.close()
+        pipes.read(min(POLL_S, max(deadline - now, 0)))
+    status = pipes.status
     if status is not None:
-        for process in processes:
-            process.kill()
+        main.kill()
     # Pipes at end of file: the main program is exiting; give it a moment to become waitable, so
     # that its own exit code is kept (a blocking wait after a kill would consume it unread).
     main.reap(min(time.monotonic() + DRAIN_S, deadline) if status is None else 0)
-    for process in processes[1:]:
-        process.kill()
+    for process in others:
+        if not process.poll():  # one that ended by itself keeps its exit code (and its cause)
+            process.kill()
+    drain_by = time.monotonic() + DRAIN_S
+    while pipes.open(*others) and time.monotonic() < drain_by:
+        pipes.read(POLL_S)
+    pipes.close()
+    for process in others:
         process.reap(0)
-    for process in processes:
-        for fd in process.buffers:
-            os.close(fd)
     if status is None and any(process.died_of_memory() for process in processes):
         status = "memory"
     return {
-        "status": status or "ok",
+        "status": status or pipes.status or "ok",
         "exit_code": main.exit_code,
         "stdout": "".join(process.text("stdout") for process in processes)[: output_cap],
         "stderr": "".join(process.text("stderr") for process in processes)[: output_cap],
         "report": main.text("report"),
     }
+
+
+class Pipes:
+    """The pipes of a step's processes (and the descriptors of its services), read into their buffers
+    within caps; `status` becomes "output" when a program printed more than its cap."""
+
+    def __init__(self, processes, output_cap, services):
+        self.selector = selectors.DefaultSelector()
+        self.owners = {}
+        self.output_cap = output_cap
+        self.services = services or {}
+        self.status = None
+        for process in processes:
+            for fd in process.buffers:
+                self.selector.register(fd, selectors.EVENT_READ)
+                self.owners[fd] = process
+        for fd in self.services:
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def open(self, *processes):
+        registered = self.selector.get_map().keys()
+        return any(fd in registered for process in processes for fd in process.buffers)
+
+    def read(self, timeout):
+        for key, _ in self.selector.select(timeout):
+            process = self.owners.get(key.fd)
+            if process is None:
+                if self.services[key.fd](key.fd) is False:
+                    self.selector.unregister(key.fd)
+                continue
+            data = os.read(key.fd, 65536)
+            if not data:
+                self.selector.unregister(key.fd)
+                continue
+            buffer = process.buffers[key.fd]
+            cap = REPORT_CAP if process.names[key.fd] == "report" else self.output_cap
+            room = cap - len(buffer)
+            buffer += data[: max(room, 0)]
+            if len(data) > room and self.status is None:
+                self.status = "output"
+                for other in self.owners.values():
+                    other.kill()
+
+    def close(self):
+        self.selector.close()
+        for fd in self.owners:
+            os.close(fd)
 
 
 def run_child(child, timeout_s, output_cap):
