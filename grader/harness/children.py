@@ -201,11 +201,15 @@ class Running:
                 return bytes(self.buffers[fd]).decode("utf-8", "replace")
         return ""
 
-    def died_of_memory(self):
+    def died_of_memory(self, measured_only=False):
+        """Killed by SIGKILL, and not by us: the kernel's OOM killer, when its counter rose or (unless
+        `measured_only`) when there is no counter to read (gVisor)."""
         if self.exit_code != -signal.SIGKILL or self.killed_by_us:
             return False
         after = oom_kills()
-        return after is None or self.oom_before is None or after > self.oom_before
+        if after is None or self.oom_before is None:
+            return not measured_only
+        return after > self.oom_before
 
     def collect(self, deadline, output_cap, others=(), services=None):
         return collect([self, *others], deadline, output_cap, services)
@@ -249,7 +253,10 @@ def collect(processes, deadline, output_cap, services=None):
     pipes.close()
     for process in others:
         process.reap(0)
-    if status is None and any(process.died_of_memory() for process in processes):
+    # A helper of the main program (the learner's server) that died of SIGKILL counts as out of memory
+    # only when the counter says so: it may well have killed itself, and its tests said how it ended.
+    helpers_died = any(process.died_of_memory(measured_only=True) for process in others)
+    if status is None and (main.died_of_memory() or helpers_died):
         status = "memory"
     return {
         "status": status or pipes.status or "ok",
