@@ -96,7 +96,7 @@ class Settings:
         [GRADER_SITE_NAME, default "Code Workshop"]
     chromium: the browser that prints a portfolio's PDF [GRADER_CHROMIUM, default /usr/bin/chromium]
     grading: the curriculum [GRADER_EXERCISES], the pictures [GRADER_REFERENCES, default
-        $XDG_CACHE_HOME/grader/references], the sandbox [GRADER_RUNTIME, GRADER_SANDBOX_USER,
+        $XDG_CACHE_HOME/grader/references], the sandbox [GRADER_RUNTIME,
         GRADER_CPUS, GRADER_PIDS, GRADER_TMPFS_MB, GRADER_POOL_SIZE, DOCKER_HOST] and the Debian mirror
         images are built from [GRADER_DEBIAN_MIRROR]
     """
@@ -267,7 +267,6 @@ def _grading(env: _Env) -> GradingSettings:
     try:
         sandbox = SandboxSettings(
             runtime=env.text("GRADER_RUNTIME") or SandboxSettings.runtime,
-            user=env.text("GRADER_SANDBOX_USER") or SandboxSettings.user,
             limits=RunLimits(cpus=cpus, pids=pids, tmpfs_mb=tmpfs_mb),
             docker_url=env.text("DOCKER_HOST") or None,
             pool_size=pool_size,

@@ -102,5 +102,5 @@ def learner_output(text: str, limit: int = 3000) -> str:
         if any(path in line for path in HARNESS_PATHS):
             in_skipped_frame = line.lstrip().startswith("File ")
             continue
-        kept.append(line.replace("/work/", ""))
+        kept.append(line.replace("/work/", "").replace("/checks/", ""))  # paths as in the exercise folder
     return "\n".join(kept)[-limit:]

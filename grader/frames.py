@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import get_args
 
-from grader.checks.base import Step, StepOutput
+from grader.checks.base import Step, StepOutput, StepStatus
 
 FRAME_START = "\x1eGRADER "
+STEP_STATUSES = frozenset(get_args(StepStatus))
 START_ID = "-start-"
 
 
@@ -45,7 +47,9 @@ def parse_frames(stdout: str, nonce: str, steps: Iterable[Step], ending: RunEndi
             continue
         try:
             frame = json.loads(line[len(marker):])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(frame, dict):
             continue
         step_id = str(frame.get("id"))
         if step_id in found:
@@ -58,13 +62,24 @@ def parse_frames(stdout: str, nonce: str, steps: Iterable[Step], ending: RunEndi
         if frame is None:
             outputs[step.id] = StepOutput(id=step.id, status=fate)  # type: ignore[arg-type]
             continue
-        outputs[step.id] = StepOutput(
-            id=step.id,
-            status=frame.get("status", "lost"),  # type: ignore[arg-type]
-            exit_code=frame.get("exit_code"),  # type: ignore[arg-type]
-            stdout=str(frame.get("stdout", "")).replace("\x00", "\u2400"),
-            stderr=str(frame.get("stderr", "")).replace("\x00", "\u2400"),
-            duration_s=float(frame.get("duration_s", 0.0)),  # type: ignore[arg-type]
-            report=str(frame.get("report", "")),
-        )
+        outputs[step.id] = _step_output(step.id, frame)
     return Frames(started=START_ID in found, outputs=outputs)
+
+
+def _step_output(step_id: str, frame: Mapping[str, object]) -> StepOutput:
+    """A frame as a StepOutput, every field checked: one that is not what the harness writes is `lost`."""
+    status, exit_code, duration = frame.get("status"), frame.get("exit_code"), frame.get("duration_s", 0.0)
+    texts = [frame.get(name, "") for name in ("stdout", "stderr", "report")]
+    if (status not in STEP_STATUSES or not (exit_code is None or isinstance(exit_code, int))
+            or not isinstance(duration, int | float) or not all(type(text) is str for text in texts)):
+        return StepOutput(id=step_id, status="lost")
+    stdout, stderr, report = (str(text) for text in texts)
+    return StepOutput(
+        id=step_id,
+        status=status,  # type: ignore[arg-type]
+        exit_code=exit_code,
+        stdout=stdout.replace("\x00", "\u2400"),
+        stderr=stderr.replace("\x00", "\u2400"),
+        duration_s=float(duration),
+        report=report,
+    )

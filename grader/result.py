@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 CheckStatus = Literal["pass", "fail", "error", "timeout", "memory", "output"]
 ResultStatus = Literal["pass", "fail", "error"]
-TestStatus = Literal["pass", "fail", "error"]
+TestStatus = Literal["pass", "fail", "error", "skipped"]
+"""`skipped`: the instructor marked the test as skipped; it is shown as not counted and left out of
+the score."""
 
 RESULT_FORMAT = 1
 TEXT_CAP = 8_000
@@ -79,6 +81,7 @@ class Result:
 
 
 HIDDEN_MESSAGE = "This is a hidden check: only its verdict is shown."
+NOT_COUNTED = "Not counted: the instructor skipped this test"
 
 
 def for_learner(result: dict[str, Any]) -> dict[str, Any]:

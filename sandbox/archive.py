@@ -34,7 +34,8 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def build_payload(
-    files: Mapping[str, bytes], argv: Sequence[str], env: Mapping[str, str], stdin: bytes
+    files: Mapping[str, bytes], argv: Sequence[str], env: Mapping[str, str], stdin: bytes,
+    as_grader: bool = False,
 ) -> bytes:
     """Pack a run into the stream the in-container entry unpacks.
 
@@ -46,7 +47,8 @@ def build_payload(
         for path in sorted(files):
             check_relative_path(path)
             _add(tar, path, files[path])
-        _add(tar, MANIFEST, json.dumps({"argv": list(argv), "env": dict(env)}).encode())
+        manifest = {"argv": list(argv), "env": dict(env), "as_grader": as_grader}
+        _add(tar, MANIFEST, json.dumps(manifest).encode())
         if stdin:
             _add(tar, STDIN, stdin)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from typing import Any
 
 from sandbox.hardening import engine_pids_limit
 from sandbox.run import Sandbox
+from sandbox.settings import LEARNER_UID
 from sandbox.spec import RunResult, RunSpec
 
 PROBE = (Path(__file__).parent / "incontainer" / "probe.py").read_bytes()
@@ -22,6 +23,9 @@ MIB = 1024 * 1024
 LOGIN_UIDS = (1000,)
 """Debian gives its first login account uid 1000: a sandbox user with that uid owns that person's files."""
 SCRATCH = ("/work", "/tmp")
+BOUNDING_ALLOWED = (1 << 6) | (1 << 7)
+"""CAP_SETGID and CAP_SETUID may stay in a learner program's bounding set (they are the grader uid's; a
+process with no-new-privileges and no capability in its effective or permitted set cannot regain them)."""
 
 MEMORY_BOMB = "chunks = []\nwhile True:\n    chunks.append(b'x' * (16 * 1024 * 1024))\n"
 FORK_BOMB = """
@@ -67,11 +71,14 @@ def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
     seccomp_ok = facts["seccomp"] == "2" or gvisor
     return [
         row("runtime", True, f"{sandbox.settings.runtime} (kernel seen inside: {facts['kernel']})"),
-        row("not root", facts["uid"] != 0 and facts["gid"] != 0, f"uid {facts['uid']}, gid {facts['gid']}"),
+        row("not root", facts["uid"] == LEARNER_UID and facts["gid"] == LEARNER_UID,
+            f"uid {facts['uid']}, gid {facts['gid']} (learner programs run as {LEARNER_UID})"),
         row(
             "no capabilities",
-            int(facts["cap_eff"] or "1", 16) == 0 and int(facts["cap_bnd"] or "1", 16) == 0,
-            f"effective {facts['cap_eff']}, bounding {facts['cap_bnd']}",
+            _mask(facts["cap_eff"]) == 0 and _mask(facts.get("cap_prm")) == 0
+            and _mask(facts["cap_bnd"]) & ~BOUNDING_ALLOWED == 0,
+            f"effective {facts['cap_eff']}, permitted {facts.get('cap_prm')}, bounding {facts['cap_bnd']} "
+            "(the container keeps CAP_SETUID/CAP_SETGID for the grader uid only)",
         ),
         row(
             "no-new-privileges",
@@ -112,6 +119,14 @@ def examine(sandbox: Sandbox, image: str) -> list[DoctorRow]:
     ]
 
 
+def _mask(value: object) -> int:
+    """A capability set from /proc/self/status; a missing one counts as everything."""
+    try:
+        return int(str(value), 16)
+    except ValueError:
+        return -1
+
+
 def _memory_row(run: RunResult, memory_mb: int) -> DoctorRow:
     ok = run.oom_killed and not run.timed_out
     detail = f"a program taking memory without end was killed at the {memory_mb} MiB limit"
@@ -139,7 +154,8 @@ def _uid_row(facts: dict[str, Any]) -> DoctorRow:
     if uid == 0 or uid in LOGIN_UIDS:
         whose = "root's" if uid == 0 else "a login account's (Debian's first is 1000)"
         return DoctorRow("unused uid", False,
-                         f"uid {uid} is {whose}: use an unused one, e.g. GRADER_SANDBOX_USER=61000:61000")
+                         f"uid {uid} is {whose}: learners must run as {LEARNER_UID} (is the runner image "
+                         "this grader's? `grader images build`)")
     return DoctorRow("unused uid", True, f"uid {uid}, no login account's")
 
 

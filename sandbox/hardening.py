@@ -7,7 +7,7 @@ from typing import Any
 from docker.types import HostConfig, LogConfig, Ulimit
 
 from sandbox.limits import RunLimits
-from sandbox.settings import ENTRY_COMMAND, SandboxSettings
+from sandbox.settings import CONTAINER_USER, ENTRY_COMMAND, GRADER_UID, LEARNER_UID, SandboxSettings
 
 MIB = 1024 * 1024
 API_VERSION = "1.41"
@@ -22,26 +22,35 @@ def engine_pids_limit(settings: SandboxSettings, limits: RunLimits) -> int:
     return limits.pids * factor
 
 
-def tmpfs_options(limits: RunLimits, uid: str, gid: str) -> str:
+def tmpfs_options(limits: RunLimits, ownership: str) -> str:
     # noexec/nosuid/nodev: scratch space holds data, never new programs or devices;
     # size and nr_inodes: a disk or inode fill stops at the cap, not at the host's disk.
-    return (
-        f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,nr_inodes={limits.tmpfs_inodes},"
-        f"uid={uid},gid={gid},mode=0700"
-    )
+    return f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,nr_inodes={limits.tmpfs_inodes},{ownership}"
+
+
+def tmpfs_mounts(limits: RunLimits) -> dict[str, str]:
+    return {
+        # the learner's files, theirs to change; the harness reads them, learner processes own them
+        "/work": tmpfs_options(limits, f"uid={LEARNER_UID},gid={LEARNER_UID},mode=0755"),
+        # shared scratch: sticky, so neither uid can remove or rename what the other made
+        "/tmp": tmpfs_options(limits, "mode=1777"),
+        # the current step's test files: only the grader uid may even list them
+        "/checks": tmpfs_options(limits, f"uid={GRADER_UID},gid={GRADER_UID},mode=0700"),
+    }
 
 
 def host_config(settings: SandboxSettings, limits: RunLimits) -> dict[str, Any]:
     """The engine's HostConfig for one sandbox container, as sent on the wire."""
-    uid, _, gid = settings.user.partition(":")
-    scratch = tmpfs_options(limits, uid, gid)
     config = HostConfig(
         version=API_VERSION,
         network_mode="none",  # no interface but loopback: no egress, no bridge, no host ports
-        cap_drop=["ALL"],  # no capability, even for a process that somehow became uid 0
+        cap_drop=["ALL"],  # every capability dropped ...
+        # ... but these two, which the entry keeps for the grader uid alone so that it can start learner
+        # programs as another uid; learner processes have none (sandbox/incontainer/identity.py)
+        cap_add=["SETUID", "SETGID"],
         security_opt=["no-new-privileges"],  # setuid binaries and file caps grant nothing
         read_only=True,  # the image cannot be changed; only the capped tmpfs mounts are writable
-        tmpfs={"/work": scratch, "/tmp": scratch},
+        tmpfs=tmpfs_mounts(limits),
         shm_size=min(limits.tmpfs_mb, 64) * MIB,  # /dev/shm is memory too: keep it small
         ipc_mode="private",  # no shared memory with other containers
         pids_limit=engine_pids_limit(settings, limits),  # a fork bomb stops at this many processes
@@ -73,7 +82,7 @@ def container_config(
     return {
         "image": image,
         "command": [*ENTRY_COMMAND, "--", *prelaunch] if prelaunch else list(ENTRY_COMMAND),
-        "user": settings.user,  # numeric and non-root, whatever the image says
+        "user": CONTAINER_USER,  # the entry drops to two unprivileged uids before reading anything
         "working_dir": "/work",
         "environment": {"PATH": PATH, "HOME": "/tmp", "LANG": "C.UTF-8"},
         "hostname": "sandbox",

@@ -26,6 +26,7 @@ from docker.errors import NotFound
 from sandbox import debootstrap
 from sandbox.engine import engine_errors
 from sandbox.errors import SandboxError, SandboxUnavailable
+from sandbox.settings import GRADER_UID, LEARNER_UID
 
 FORMAT_VERSION = "grader-runner-image/1"
 """Part of every hash: bump it when the way images are built changes, so old images count as stale."""
@@ -42,6 +43,18 @@ FIXED_MTIME = 946684800  # 2000-01-01: the layer's tar stays byte-identical betw
 Method = Literal["auto", "registry", "debootstrap"]
 Status = Literal["current", "stale", "missing"]
 Progress = Callable[[str], None]
+
+ACCOUNTS_STEP = (
+    "RUN set -e; "
+    f"echo 'learner:x:{LEARNER_UID}:{LEARNER_UID}:learner programs:/tmp:/usr/sbin/nologin' >> /etc/passwd; "
+    f"echo 'grader:x:{GRADER_UID}:{GRADER_UID}:grading harness:/tmp:/usr/sbin/nologin' >> /etc/passwd; "
+    f"echo 'learner:x:{LEARNER_UID}:' >> /etc/group; "
+    f"echo 'grader:x:{GRADER_UID}:' >> /etc/group; "
+    "find / -xdev -type f -perm /6000 -exec chmod ug-s {} +\n"
+)
+"""The two uids of a sandbox by name (for `id`, `ls -l`, Python's pwd) and no setuid or setgid program
+left in the image: no-new-privileges already makes them grant nothing; without them nothing is left
+to try. (No /checks folder: the engine would give the tmpfs mounted there that folder's mode, not 0700.)"""
 
 _PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 _CONTAINER_DIR = re.compile(r"(/[A-Za-z0-9_][A-Za-z0-9._-]*)+")
@@ -142,7 +155,7 @@ def runner_image_plan(packages_file: Path, trees: Mapping[str, Path], *,
     files = tuple(sorted((f for d in dirs for f in _collect(d, trees[d])), key=lambda f: f.path))
     base_tag = f"{BASE_REPOSITORY}:{base_hash[:12]}"
     runner_dockerfile = "".join(
-        [f"FROM {base_tag}\n", "ENV LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 HOME=/tmp\n"]
+        [f"FROM {base_tag}\n", "ENV LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 HOME=/tmp\n", ACCOUNTS_STEP]
         + [f"COPY {d[1:]}/ {d}/\n" for d in dirs]
         + ["WORKDIR /work\n"]
     )

@@ -117,7 +117,8 @@ class Sandbox:
             SandboxUnavailable: the engine is down, or the image or runtime is missing.
             ValueError: the spec's files are unsafe paths.
         """
-        payload = build_payload(spec.files, spec.command, {**BASE_ENV, **spec.env}, spec.stdin)
+        env = {**BASE_ENV, **spec.env}
+        payload = build_payload(spec.files, spec.command, env, spec.stdin, spec.as_grader)
         pool = self._pool
         launched = pool.take(spec.image, spec.limits, spec.prelaunch) if pool is not None else None
         if launched is None:

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from sandbox.limits import RunLimits
 
 ENTRY_COMMAND = ("/usr/bin/python3", "-I", "-S", "-B", "/opt/sandbox/entry.py")
-"""The first program of every container: unpacks the files sent on stdin, then execs the command."""
+"""The first program of every container: drops to the grader uid, unpacks the files sent on stdin,
+then runs the command as the learner (or, for grading, the harness as the grader)."""
+CONTAINER_USER = "0:0"
+"""The entry starts as uid 0 only to split the container's one privilege (CAP_SETUID/CAP_SETGID) into
+two uids before it reads anything (sandbox/incontainer/identity.py)."""
+LEARNER_UID = 61000
+"""Every learner program runs as this uid, with no capability (not 1000: Debian's first login account)."""
+GRADER_UID = 61001
+"""The grading harness and the instructor's tests run as this uid; learner programs cannot signal,
+trace or read its processes."""
 
 LABEL = "org.grader.sandbox"
 DEADLINE_LABEL = "org.grader.deadline"
@@ -18,7 +27,6 @@ OWNER_LABEL = "org.grader.owner"
 class SandboxSettings:
     """Attributes:
     runtime: the OCI runtime: "runc" (the engine's default) or "runsc" (gVisor, a stronger wall).
-    user: numeric uid:gid every container runs as; never 0.
     limits: the limits a run gets when its spec does not say otherwise.
     docker_url: where the engine listens; None means DOCKER_HOST or the default socket.
     api_timeout_s: how long one engine API call may take before the engine counts as down.
@@ -27,7 +35,6 @@ class SandboxSettings:
     """
 
     runtime: str = "runc"
-    user: str = "61000:61000"  # no login account's uid (Debian gives its first one 1000)
     limits: RunLimits = field(default_factory=RunLimits)
     docker_url: str | None = None
     api_timeout_s: float = 30.0
@@ -35,8 +42,5 @@ class SandboxSettings:
     pool_max_idle_s: float = 300.0
 
     def __post_init__(self) -> None:
-        uid, _, gid = self.user.partition(":")
-        if not (uid.isdigit() and gid.isdigit()) or int(uid) == 0 or int(gid) == 0:
-            raise ValueError(f"sandbox user must be a numeric non-root uid:gid, not {self.user!r}")
         if self.runtime not in ("runc", "runsc"):
             raise ValueError(f"unknown sandbox runtime {self.runtime!r}: use runc or runsc")

@@ -25,6 +25,10 @@ class RunSpec:
         done_marker: when stdout contains these bytes, the run counts as finished at once: the
             host stops reading and removes the container without waiting for it to exit. Only for
             programs that print a marker nobody else can know (a nonce) as their last word.
+        as_grader: the command is a Python program of the image (`/opt/...py`), run as the grader
+            uid with CAP_SETUID/CAP_SETGID, which must start every learner program itself as the
+            learner uid (the grading harness). Otherwise the command runs as the learner uid, with
+            no capability at all.
     """
 
     image: str
@@ -35,6 +39,7 @@ class RunSpec:
     limits: RunLimits = field(default_factory=RunLimits)
     done_marker: bytes | None = None
     prelaunch: tuple[str, ...] = ()
+    as_grader: bool = False
 
     def __post_init__(self) -> None:
         if not self.command:

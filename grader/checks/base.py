@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.result import CheckResult, Picture
 
-StepAction = Literal["exec", "pytest", "node-test", "dom", "http", "browser"]
+StepAction = Literal["exec", "script", "pytest", "node-test", "dom", "http", "browser"]
 StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal"]
 
 
@@ -112,10 +112,14 @@ class CheckSpec(BaseModel):
     timeout: float | None = Field(default=None, gt=0, le=300)
 
     label: ClassVar[str] = "Check"
+    support_place: ClassVar[Literal["checks", "work"]] = "checks"
+    """Where the support files go while this check's steps run: "checks" (test files and scripts: a
+    folder only the grader uid can read, in the sandbox at /checks/<path>) or "work" (files the
+    learner's own page uses, beside the learner's files in /work). Either way only for its own steps."""
 
     def support_files(self) -> tuple[str, ...]:
         """Paths (relative to the exercise folder) this check reads: they must exist and enter the
-        sandbox when the check runs there. Never expected outputs."""
+        sandbox when the check runs there, for its own steps only. Never expected outputs."""
         return ()
 
     def expectation_files(self) -> tuple[str, ...]:
@@ -150,6 +154,8 @@ class PageCheck(CheckSpec):
 
     page: RelativePath = "index.html"
     files: tuple[RelativePath, ...] = ()
+
+    support_place: ClassVar[Literal["checks", "work"]] = "work"
 
     def support_files(self) -> tuple[str, ...]:
         return self.files

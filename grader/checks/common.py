@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
 
 from grader.checks.base import CheckSpec, GradingContext, StepOutput
 from grader.feedback import stopped_message
@@ -42,13 +40,20 @@ def make_result(
 def scored_by_tests(
     check: CheckSpec, tests: Sequence[TestOutcome], message: str = "", noun: str = "test"
 ) -> CheckResult:
-    """Points split evenly over `tests`; status pass only when every test passed."""
+    """Points split evenly over the tests that count (all but the ones the instructor skipped);
+    status pass only when every one of them passed."""
     if not tests:
         return make_result(check, "error", 0.0, message or "No tests ran.")
-    passed = sum(1 for test in tests if test.status == "pass")
-    score = check.points * passed / len(tests)
-    status: CheckStatus = "pass" if passed == len(tests) else "fail"
-    summary = message or f"{passed} of {len(tests)} {noun if len(tests) == 1 else noun + 's'} passed"
+    counted = [test for test in tests if test.status != "skipped"]
+    skipped = len(tests) - len(counted)
+    aside = f" ({skipped} not counted)" if skipped else ""
+    if not counted:
+        return make_result(check, "pass", check.points, message or f"No test counted{aside}.", tests=tests)
+    passed = sum(1 for test in counted if test.status == "pass")
+    score = check.points * passed / len(counted)
+    status: CheckStatus = "pass" if passed == len(counted) else "fail"
+    nouns = noun if len(counted) == 1 else noun + "s"
+    summary = message or f"{passed} of {len(counted)} {nouns} passed{aside}"
     return make_result(check, status, score, summary, tests=tests)
 
 
@@ -67,19 +72,6 @@ def stopped_result(check: CheckSpec, ctx: GradingContext, output: StepOutput) ->
 
 def learner_files(ctx: GradingContext) -> frozenset[str]:
     return frozenset(ctx.exercise.files)
-
-
-def json_lines(report: str) -> list[dict[str, Any]]:
-    """The JSON objects of a reporter's output, one per line; anything else is skipped."""
-    events = []
-    for line in report.splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events
 
 
 def first_with_suffix(paths: Sequence[str], suffixes: tuple[str, ...]) -> str | None:

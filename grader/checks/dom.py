@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Annotated, ClassVar, Literal, Self
 
@@ -11,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from grader.checks.base import GradingContext, PageCheck, Step, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.html import HtmlAssertion
+from grader.checks.reports import MalformedReport, json_object, list_of
 from grader.errors import non_empty
 from grader.markup.assertions import evaluate_assertions
 from grader.result import CheckResult, TestOutcome
@@ -88,12 +88,14 @@ class DomCheck(PageCheck):
         if self.page not in ctx.submission and self.page not in self.files:
             return make_result(self, "fail", 0.0, f"You haven't created {self.page} yet.")
         try:
-            report = json.loads(output.report)
-        except json.JSONDecodeError:
-            report = None
-        if not isinstance(report, dict) or "html" not in report:
-            fatal = report.get("fatal") if isinstance(report, dict) else output.stderr[-500:]
-            return make_result(self, "error", 0.0, f"Your page could not be loaded: {fatal}")
+            report = json_object(output.report, {"html": (str, None), "errors": (list, None),
+                                                 "action_errors": (list, None), "fatal": (str, None)})
+            if not (list_of(report.get("errors", []), str) and list_of(report.get("action_errors", []), str)):
+                raise MalformedReport("errors that are not text")
+        except MalformedReport:
+            report = {"fatal": output.stderr[-500:] or "it did not report"}
+        if not isinstance(report.get("html"), str):
+            return make_result(self, "error", 0.0, f"Your page could not be loaded: {report.get('fatal')}")
         tests: list[TestOutcome] = []
         for problem in report.get("action_errors", []):
             tests.append(TestOutcome("Using the page", "fail", str(problem)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Annotated, Any, ClassVar, Literal, Self
@@ -21,6 +20,7 @@ from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import learner_files, make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.html import HtmlAssertion
 from grader.checks.httpjudge import judge_response
+from grader.checks.reports import MalformedReport, json_object
 from grader.errors import non_empty
 from grader.feedback import learner_output, python_crash
 from grader.paths import LearnerPath
@@ -165,9 +165,9 @@ class HttpCheck(CheckSpec):
         if stopped is not None:
             return stopped
         try:
-            report = json.loads(output.report)
-        except json.JSONDecodeError:
-            report = {}
+            report = json_object(output.report, {"listening": bool, "responses": list})
+        except MalformedReport:
+            report = {"listening": False, "responses": []}
         crash = python_crash(output.stderr, learner_files(ctx))
         if not report.get("listening"):
             if crash is not None:
@@ -176,7 +176,7 @@ class HttpCheck(CheckSpec):
                 wait = f"{self.start_timeout:g} s"
                 message = f"Your app did not start answering on port {self.port} within {wait}."
             return make_result(self, "error", 0.0, message, output=learner_output(output.stderr))
-        responses = report.get("responses", [])
+        responses = [r if isinstance(r, dict) else {"error": "bad-response"} for r in report["responses"]]
         tests = [
             judge_response(request, responses[i] if i < len(responses) else {"error": "connection"})
             for i, request in enumerate(self.requests)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from grader.checks.reports import MalformedReport, check_shape, list_of
 from grader.markup.assertions import evaluate_assertions
 from grader.result import TestOutcome
 
@@ -19,7 +20,7 @@ def json_mismatch(expected: Any, actual: Any, path: str = "") -> str | None:
     where = path or "the JSON"
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return f"{where} should be an object, not {json.dumps(actual)[:80]}"
+            return f"{where} should be an object, not {_shown(actual)}"
         for key, value in expected.items():
             if key not in actual:
                 return f"{where} has no key {key!r}"
@@ -29,15 +30,22 @@ def json_mismatch(expected: Any, actual: Any, path: str = "") -> str | None:
         return None
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return f"{where} should be a list of {len(expected)} items, got {json.dumps(actual)[:80]}"
+            return f"{where} should be a list of {len(expected)} items, got {_shown(actual)}"
         for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
             problem = json_mismatch(want, got, f"{path}[{index}]")
             if problem:
                 return problem
         return None
     if expected != actual or type(expected) is not type(actual) and not _numbers(expected, actual):
-        return f"{where} should be {json.dumps(expected)}, not {json.dumps(actual)[:80]}"
+        return f"{where} should be {json.dumps(expected)}, not {_shown(actual)}"
     return None
+
+
+def _shown(value: Any) -> str:
+    try:
+        return json.dumps(value)[:80]
+    except (ValueError, RecursionError):
+        return "(too deep to show)"
 
 
 def _numbers(a: Any, b: Any) -> bool:
@@ -55,10 +63,26 @@ def request_name(request: HttpRequest) -> str:
     return request.title or f"{request.method} {request.path}"
 
 
+RESPONSE = {"status": int, "headers": list, "body": str, "truncated": bool, "url": str}
+ERROR = {"error": frozenset({"timeout", "connection", "bad-response"}), "detail": (str, None)}
+
+
 def judge_response(request: HttpRequest, response: Mapping[str, Any]) -> TestOutcome:
-    """One test outcome: pass when every expectation holds, else the first that does not."""
+    """One test outcome: pass when every expectation holds, else the first that does not. A
+    response that is not what the client reports (whatever the learner's app sent) fails."""
     name = request_name(request)
+    try:
+        check_shape(response, ERROR if "error" in response else RESPONSE, "the response")
+        pairs = response.get("headers", [])
+        if "error" not in response and not all(list_of(pair, str) and len(pair) == 2 for pair in pairs):
+            raise MalformedReport("headers that are not name, value pairs")
+    except MalformedReport:
+        response = {"error": "bad-response"}
     if "error" in response:
+        if response["error"] == "bad-response":
+            detail = f" ({response['detail']})" if response.get("detail") else ""
+            message = f"Your app's answer to {request.method} {request.path} is not valid HTTP{detail}."
+            return TestOutcome(name, "fail", message)
         what = "did not answer in time" if response["error"] == "timeout" else "did not answer"
         return TestOutcome(name, "fail", f"Your app {what} {request.method} {request.path}.")
     problem = _first_problem(request.expect, response)
@@ -91,7 +115,7 @@ def _first_problem(expect: HttpExpect, response: Mapping[str, Any]) -> str | Non
     if "json_subset" in expect.model_fields_set:
         try:
             data = json.loads(body)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             return "The response is not JSON (use jsonify, or return a dict)."
         problem = json_mismatch(expect.json_subset, data)
         if problem:

@@ -1,4 +1,5 @@
-"""The `node` check: the instructor's JavaScript tests, run with `node --test`."""
+"""The `node` check: the instructor's JavaScript tests, run with `node --test` as the grader uid (with
+the Node.js bridge in the image, `require` of a learner's file gives proxies of a learner's server)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,18 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator
 
 from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
-from grader.checks.common import (
-    json_lines,
-    learner_files,
-    make_result,
-    scored_by_tests,
-    stopped_result,
-    time_limit,
-)
+from grader.checks.common import learner_files, make_result, scored_by_tests, stopped_result, time_limit
+from grader.checks.reports import MalformedReport, Shape, json_lines
 from grader.errors import non_empty
 from grader.feedback import learner_output, node_crash
 from grader.paths import RelativePath
-from grader.result import CheckResult, TestOutcome
+from grader.result import NOT_COUNTED, CheckResult, TestOutcome
+
+EVENTS: dict[str, Shape] = {
+    "test": {"event": str, "name": str, "nesting": int, "outcome": frozenset({"passed", "failed", "skipped"}),
+             "message": str},
+    "plan": {"event": str, "nesting": int, "count": int},
+}
 
 
 class NodeCheck(CheckSpec):
@@ -38,7 +39,9 @@ class NodeCheck(CheckSpec):
 
     def steps(self, ctx: GradingContext) -> list[Step]:
         limit = time_limit(self, ctx)
-        return [Step(self._step_id(i), "node-test", {"test": t}, limit) for i, t in enumerate(self.tests)]
+        files = list(ctx.exercise.files)
+        return [Step(self._step_id(i), "node-test", {"test": t, "learner_files": files}, limit)
+                for i, t in enumerate(self.tests)]
 
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         tests: list[TestOutcome] = []
@@ -47,8 +50,15 @@ class NodeCheck(CheckSpec):
             stopped = stopped_result(self, ctx, output)
             if stopped is not None:
                 return stopped
-            events = json_lines(output.report)
-            finished = any(e.get("event") == "plan" and e.get("nesting") == 0 for e in events)
+            try:
+                events = json_lines(output.report, EVENTS)
+            except MalformedReport as problem:
+                message = f"The report of the tests in {path} could not be read ({problem}): no points."
+                return make_result(self, "error", 0.0, message)
+            plans = [e for e in events if e["event"] == "plan" and e["nesting"] == 0]
+            if len(plans) > 1:
+                return make_result(self, "error", 0.0, f"The tests in {path} reported two ends: no points.")
+            finished = bool(plans)
             if not finished:
                 crash = node_crash(output.stderr, learner_files(ctx))
                 message = f"The tests in {path} did not finish: did your code call process.exit()?"
@@ -72,7 +82,7 @@ def _leaves(events: list[dict[str, Any]]) -> list[TestOutcome]:
             if event.get("outcome") == "passed":
                 leaves.append(TestOutcome(name, "pass"))
             elif event.get("outcome") == "skipped":
-                leaves.append(TestOutcome(name, "fail", "This test was skipped."))
+                leaves.append(TestOutcome(name, "skipped", f"{NOT_COUNTED}."))
             else:
                 leaves.append(TestOutcome(name, "fail", str(event.get("message") or "")))
         previous = event

@@ -1,7 +1,14 @@
-"""The `pytest` check: the instructor's pytest files run against the learner's code."""
+"""The `pytest` check: the instructor's pytest files run against the learner's code.
+
+The tests run as the grader uid and reach the learner's code only through proxies (the learner's
+modules run in a server of their own, as the learner uid: grader/harness/grader_bridge/). The host
+still accepts only what it can check: one collection, one end, test ids that name tests of the
+check's own files, each reported at most once.
+"""
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
@@ -9,18 +16,23 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator
 
 from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
-from grader.checks.common import (
-    json_lines,
-    learner_files,
-    make_result,
-    scored_by_tests,
-    stopped_result,
-    time_limit,
-)
+from grader.checks.common import learner_files, make_result, scored_by_tests, stopped_result, time_limit
+from grader.checks.reports import MalformedReport, Shape, json_lines, list_of
 from grader.errors import non_empty
 from grader.feedback import python_crash
 from grader.paths import RelativePath
-from grader.result import CheckResult, TestOutcome
+from grader.result import NOT_COUNTED, CheckResult, TestOutcome
+
+OUTCOMES = frozenset({"passed", "failed", "skipped", "error"})
+EVENTS: dict[str, Shape] = {
+    "collected": {"event": str, "tests": list},
+    "collect-error": {"event": str, "path": str, "message": str, "learner": (dict, None)},
+    "test": {"event": str, "nodeid": str, "outcome": OUTCOMES, "message": str, "where": (dict, None)},
+    "finished": {"event": str},
+}
+LEARNER_HOW = frozenset({"exit", "ended", "crash", "unreadable"})
+ENDED_AT_START = "Your code ended the program before the tests could run (did it call exit()?)."
+PARAMETERS = re.compile(r"\[.*\]$")
 
 
 class PytestCheck(CheckSpec):
@@ -40,33 +52,86 @@ class PytestCheck(CheckSpec):
 
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         output = outputs[self.id or "pytest"]
-        events = json_lines(output.report)
         stopped = stopped_result(self, ctx, output)
         if stopped is not None:
             return stopped
-        errors = [e for e in events if e.get("event") == "collect-error"]
-        collected = next((e.get("tests", []) for e in events if e.get("event") == "collected"), None)
-        if errors or collected is None:
-            text = "\n".join(str(e.get("message", "")) for e in errors) or output.stderr or output.stdout
-            crash = python_crash(text, learner_files(ctx))
-            if crash is not None and crash.error != "SystemExit":
-                message = crash.sentence()
-            elif "SystemExit" in text or not text.strip():
-                message = "Your code ended the program before the tests could run (did it call exit()?)."
-            else:
-                message = "The tests could not start: " + text.strip().splitlines()[-1]
+        try:
+            return self._judge_events(ctx, output)
+        except MalformedReport as problem:
+            message = f"The tests' report could not be read ({problem}): no points."
             return make_result(self, "error", 0.0, message)
-        finished = next((e for e in events if e.get("event") == "finished"), None)
-        tampered = finished.get("tampered", []) if finished else []
-        if tampered:
-            changed = ", ".join(str(t) for t in tampered[:5])
-            message = f"Your code changed how the tests work ({changed}). That is not allowed: no points."
-            return make_result(self, "fail", 0.0, message)
-        reported = {str(e.get("nodeid")): e for e in events if e.get("event") == "test"}
-        done = finished is not None
-        tests = [_outcome(str(nodeid), reported.get(str(nodeid)), done) for nodeid in collected]
+
+    def _judge_events(self, ctx: GradingContext, output: StepOutput) -> CheckResult:
+        events = json_lines(output.report, EVENTS)
+        collections = [e for e in events if e["event"] == "collected"]
+        ends = [e for e in events if e["event"] == "finished"]
+        if len(collections) > 1 or len(ends) > 1:
+            raise MalformedReport("more than one collection or end")
+        errors = [e for e in events if e["event"] == "collect-error"]
+        if errors or not collections:
+            return make_result(self, "error", 0.0, self._start_failure(ctx, errors, output))
+        if not ends:  # the test process (ours) stopped before its end: nothing it said is complete
+            raise MalformedReport("the tests did not finish")
+        collected = collections[0]["tests"]
+        if not list_of(collected, str) or len(set(collected)) != len(collected):
+            raise MalformedReport("the collected tests are not a list of distinct ids")
+        known = self._test_names(ctx)
+        for nodeid in collected:
+            if not _names_a_test(nodeid, known):
+                raise MalformedReport(f"{nodeid[:100]!r} is not a test of this check's files")
+        reported: dict[str, dict[str, Any]] = {}
+        for event in (e for e in events if e["event"] == "test"):
+            if event["nodeid"] not in collected or event["nodeid"] in reported:
+                raise MalformedReport("a test reported that was not collected, or reported twice")
+            reported[event["nodeid"]] = event
+        tests = [_outcome(nodeid, reported.get(nodeid)) for nodeid in collected]
         return scored_by_tests(self, tests)
 
+    def _test_names(self, ctx: GradingContext) -> dict[str, frozenset[str]]:
+        """Per test file: every name a function or class is defined under, read on the host."""
+        names: dict[str, frozenset[str]] = {}
+        for path in self.tests:
+            try:
+                tree = ast.parse(ctx.exercise.support_file_bytes(path))
+            except (SyntaxError, ValueError):
+                names[path] = frozenset()
+                continue
+            names[path] = frozenset(
+                node.name for node in ast.walk(tree)
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            )
+        return names
+
+    def _start_failure(self, ctx: GradingContext, errors: list[dict[str, Any]], output: StepOutput) -> str:
+        """Why no test could run, in words: the learner's module could not be imported, or (when
+        nothing says so) what the test process printed."""
+        for error in errors:
+            learner = error["learner"]
+            if learner is None:
+                continue
+            if learner.get("how") not in LEARNER_HOW or not isinstance(learner.get("traceback"), str):
+                raise MalformedReport("a collection error with an unknown cause")
+            if learner["how"] == "crash":
+                crash = python_crash(learner["traceback"], learner_files(ctx))
+                if crash is not None and crash.error != "SystemExit":
+                    return crash.sentence()
+            if learner["how"] == "unreadable":
+                return "Your code answered something the tests could not read, so they could not run."
+            return ENDED_AT_START
+        text = "\n".join(error["message"] for error in errors) or output.stderr or output.stdout
+        crash = python_crash(text, learner_files(ctx))
+        if crash is not None and crash.error != "SystemExit":
+            return crash.sentence()
+        if "SystemExit" in text or not text.strip():
+            return ENDED_AT_START
+        return "The tests could not start: " + text.strip().splitlines()[-1]
+
+
+def _names_a_test(nodeid: str, known: Mapping[str, frozenset[str]]) -> bool:
+    path, _, rest = nodeid.partition("::")
+    if path not in known or not rest:
+        return False
+    return all(PARAMETERS.sub("", part) in known[path] for part in rest.split("::"))
 
 
 def _test_name(nodeid: str) -> str:
@@ -74,15 +139,16 @@ def _test_name(nodeid: str) -> str:
     return re.sub(r"^test_?", "", name).replace("_", " ").strip() or name
 
 
-def _outcome(nodeid: str, event: Mapping[str, Any] | None, finished: bool) -> TestOutcome:
+def _outcome(nodeid: str, event: Mapping[str, Any] | None) -> TestOutcome:
     name = _test_name(nodeid)
     if event is None:
-        why = "it was skipped" if finished else "the tests ended early (did your code call exit()?)"
-        return TestOutcome(name, "fail", f"This test did not run: {why}.")
-    if event.get("outcome") == "passed":
+        return TestOutcome(name, "fail", "This test did not run.")
+    if event["outcome"] == "passed":
         return TestOutcome(name, "pass")
-    message = str(event.get("message") or "")
-    where = event.get("where")
-    if isinstance(where, dict) and where.get("file"):
-        message += f"\n(in {where['file']}, line {where.get('line')})"
-    return TestOutcome(name, "error" if event.get("outcome") == "error" else "fail", message.strip())
+    message = event["message"]
+    if event["outcome"] == "skipped":
+        return TestOutcome(name, "skipped", f"{NOT_COUNTED} ({message})." if message else f"{NOT_COUNTED}.")
+    where = event["where"]
+    if where is not None and isinstance(where.get("file"), str) and isinstance(where.get("line"), int):
+        message += f"\n(in {where['file']}, line {where['line']})"
+    return TestOutcome(name, "error" if event["outcome"] == "error" else "fail", message.strip())

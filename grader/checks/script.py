@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
@@ -13,8 +14,9 @@ from grader.checks.common import make_result, scored_by_tests, stopped_result, t
 from grader.checks.io import split_command
 from grader.feedback import learner_output
 from grader.paths import RelativePath, check_relative_path
-from grader.result import CheckResult, TestOutcome
+from grader.result import CheckResult, TestOutcome, TestStatus
 
+CHECKS_FOLDER = "/checks"
 INTERPRETERS = frozenset({"python3", "python", "node", "sh", "bash"})
 SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".sh")
 
@@ -35,7 +37,11 @@ def script_path(command: str) -> str | None:
 
 
 class ScriptCheck(CheckSpec):
-    """`run:` starts the instructor's program; `files:` lists the other files it needs."""
+    """`run:` starts the instructor's program; `files:` lists the other files it needs.
+
+    The program runs as the grader uid and writes its verdict on fd 3 (GRADER_VERDICT_FD); it runs
+    the learner's programs through the `learner` module (`learner.run(argv, stdin=..., timeout=...)`),
+    which has the harness start them as the learner (grader/harness/script/learner.py)."""
 
     kind: Literal["script"] = "script"
     run: str
@@ -64,8 +70,12 @@ class ScriptCheck(CheckSpec):
         return (*extra, *self.files)
 
     def steps(self, ctx: GradingContext) -> list[Step]:
-        params = {"argv": self.argv, "verdict": True, "env": {"GRADER_VERDICT_FD": "3"}}
-        return [Step(self.id or "script", "exec", params, time_limit(self, ctx))]
+        # The script and its files are in /checks (the grader uid's only); it runs in /work, where it
+        # finds the learner's files under their own names.
+        support = set(self.support_files())
+        argv = [f"{CHECKS_FOLDER}/{word.removeprefix('./')}" if word.removeprefix("./") in support else word
+                for word in self.argv]
+        return [Step(self.id or "script", "script", {"argv": argv}, time_limit(self, ctx))]
 
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         output = outputs[self.id or "script"]
@@ -80,16 +90,24 @@ class ScriptCheck(CheckSpec):
         raw_tests = verdict.get("tests")
         if isinstance(raw_tests, list) and raw_tests and "score" not in verdict:
             tests = [
-                TestOutcome(str(t.get("name", "test")), "pass" if t.get("status") == "pass" else "fail",
+                TestOutcome(str(t.get("name", "test")), _test_status(t.get("status")),
                             str(t.get("message", "")))
                 for t in raw_tests if isinstance(t, dict)
             ]
             return scored_by_tests(self, tests, message)
         passed = verdict.get("status") == "pass"
         fraction = verdict.get("score", 1.0 if passed else 0.0)
-        fraction = min(max(float(fraction), 0.0), 1.0) if isinstance(fraction, int | float) else 0.0
+        usable = (isinstance(fraction, int | float) and not isinstance(fraction, bool)
+                  and math.isfinite(fraction))
+        fraction = min(max(float(fraction), 0.0), 1.0) if usable else 0.0
         full = passed and fraction >= 1.0
         return make_result(self, "pass" if full else "fail", self.points * fraction, message)
+
+
+def _test_status(status: object) -> TestStatus:
+    if status == "skipped":
+        return "skipped"
+    return "pass" if status == "pass" else "fail"
 
 
 def _verdict(report: str) -> dict[str, Any] | None:
@@ -97,7 +115,7 @@ def _verdict(report: str) -> dict[str, Any] | None:
     "tests": [{"name": ..., "status": ..., "message": ...}]}` (score and tests optional)."""
     try:
         verdict = json.loads(report.strip().splitlines()[-1]) if report.strip() else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(verdict, dict) or verdict.get("status") not in ("pass", "fail"):
         return None

@@ -1,14 +1,23 @@
 """What each kind of step does inside the sandbox. Every action returns the same outcome shape:
-status, exit_code, stdout, stderr and `report` (what the action's own reporter wrote on fd 3)."""
+status, exit_code, stdout, stderr and `report` (what the step's reporter wrote on fd 3).
+
+Who runs what: the learner's programs (and a server holding the learner's modules, for tests that
+call them) run as the learner uid; the instructor's tests and scripts, the reporters and the HTTP
+client run as the grader uid, in processes no learner process can write to, signal, trace or read.
+"""
 
 import json
 import os
+import socket
 import time
 
 import http_client
-from children import Child, Running, run_child
+from children import Child, Running, collect, run_child
+from script_runs import LearnerRuns
 
 HARNESS = "/opt/harness"
+CHECKS = "/checks"
+WORK = "/work"
 BASE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": "/tmp",
@@ -17,49 +26,95 @@ BASE_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONUNBUFFERED": "1",
 }
+LEARNER_SERVER = ("python3", "-I", f"{HARNESS}/learner_server.py")
+NODE_LEARNER_SERVER = f"{HARNESS}/learner_node.js"
+NODE_BRIDGE = f"{HARNESS}/node_bridge.js"
+"""The Node.js side of the bridge (node --require preload for the test process). Until both files are in
+the image, node tests run without it: the learner's file is loaded into the test process itself."""
+NODE_REPORTER = (f"--test-reporter={HARNESS}/node_reporter.mjs", "--test-reporter-destination=/dev/fd/3")
+BRIDGE_FD = 4
 
 
 def environment(extra=None):
+    """A clean environment: nothing of the harness's, and no secret ever (gVisor lets a learner
+    process read the environment of the grader's processes)."""
     return {**BASE_ENV, **(extra or {})}
 
 
 def run_exec(params, timeout_s, cap):
-    child = Child(
-        params["argv"],
-        environment(params.get("env")),
-        stdin=params.get("stdin", "").encode("utf-8"),
-        report=params.get("verdict", False),
-    )
+    """A learner's program with some standard input (io checks)."""
+    child = Child(params["argv"], environment(), stdin=params.get("stdin", "").encode("utf-8"))
     return run_child(child, timeout_s, cap)
+
+
+def run_script(params, timeout_s, cap):
+    """An instructor's program, as the grader: its verdict on fd 3, and on fd 4 a way to run the
+    learner's programs as the learner (see script/learner.py)."""
+    deadline = time.monotonic() + timeout_s
+    service_end, script_end = socket.socketpair()
+    env = environment({
+        **params.get("env", {}),
+        "PYTHONPATH": f"{HARNESS}/script",
+        "GRADER_VERDICT_FD": "3",
+        "GRADER_LEARNER_FD": str(BRIDGE_FD),
+    })
+    with service_end, script_end:
+        fds = {BRIDGE_FD: script_end.fileno()}
+        script = Running(Child(params["argv"], env, report=True, role="grader", fds=fds))
+        script_end.close()
+        runs = LearnerRuns(service_end, deadline, cap, environment)
+        return script.collect(deadline, cap, services={service_end.fileno(): runs.on_readable})
+
+
+def run_bridged(learner_argv, test_argv, test_env, learner_files, timeout_s, cap):
+    """Tests that call the learner's code: the learner's server (learner uid, the socket on fd 3) and
+    the test process (grader uid, the socket on fd 4, its report on fd 3)."""
+    deadline = time.monotonic() + timeout_s
+    files = {"GRADER_LEARNER_FILES": "\n".join(learner_files)}
+    learner_end, test_end = socket.socketpair()
+    with learner_end, test_end:
+        server = Running(Child(learner_argv, environment(files), fds={3: learner_end.fileno()}))
+        env = environment({**files, **test_env, "GRADER_BRIDGE_FD": str(BRIDGE_FD)})
+        tests = Running(Child(test_argv, env, report=True, role="grader", fds={BRIDGE_FD: test_end.fileno()}))
+    return tests.collect(deadline, cap, others=[server])
 
 
 def run_pytest(params, timeout_s, cap):
     argv = [
-        "python3", "-m", "pytest",
-        "-p", "grader_pytest", "-p", "no:cacheprovider", "-p", "no:pastebin", "-p", "no:junitxml",
-        "-q", "--tb=short", "--no-header", "-o", "addopts=", "--rootdir=/work",
-        *params["tests"],
+        "python3", "-I", "-B", f"{HARNESS}/pytest_main.py",
+        "-p", "no:cacheprovider", "-p", "no:pastebin", "-p", "no:junitxml",
+        "-q", "--tb=short", "--no-header", "-c", "/dev/null", f"--rootdir={CHECKS}", f"--confcutdir={CHECKS}",
+        *(f"{CHECKS}/{test}" for test in params["tests"]),
     ]
-    env = environment({
-        "PYTHONPATH": HARNESS,
-        "GRADER_LEARNER_FILES": "\n".join(params["learner_files"]),
-    })
-    return run_child(Child(argv, env, report=True), timeout_s, cap)
+    env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return run_bridged(LEARNER_SERVER, argv, env, params["learner_files"], timeout_s, cap)
+
+
+def node_bridge_installed():
+    return os.path.exists(NODE_BRIDGE) and os.path.exists(NODE_LEARNER_SERVER)
 
 
 def run_node_test(params, timeout_s, cap):
-    argv = [
-        "node",
-        f"--test-reporter={HARNESS}/node_reporter.mjs",
-        "--test-reporter-destination=/dev/fd/3",
-        params["test"],
-    ]
-    return run_child(Child(argv, environment(), report=True), timeout_s, cap)
+    test = f"{CHECKS}/{params['test']}"
+    learner_files = params.get("learner_files", [])
+    if node_bridge_installed():
+        argv = ["node", "--require", NODE_BRIDGE, *NODE_REPORTER, test]
+        env = {"GRADER_TEST_ROOT": CHECKS}
+        return run_bridged(("node", NODE_LEARNER_SERVER), argv, env, learner_files, timeout_s, cap)
+    # Without the bridge: `require('../loops.js')` from the test folder must find the learner's file.
+    for path in learner_files:
+        link = os.path.join(CHECKS, path)
+        if not os.path.lexists(link):
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(os.path.join(WORK, path), link)
+    child = Child(["node", *NODE_REPORTER, test], environment(), report=True, role="grader")
+    return run_child(child, timeout_s, cap)
 
 
 DOM_RUNNER = ("node", f"{HARNESS}/dom_runner.js")
 """Also the helper the plan asks the sandbox to prelaunch when it has a dom step: it loads jsdom
-(about 0.4 s) while the container waits for the submission, then waits for its input on stdin."""
+(about 0.4 s) while the container waits for the submission, then waits for its input on stdin.
+It runs as the learner uid: the learner's page scripts run in its process."""
 _prelaunched = os.environ.pop("SANDBOX_PRELAUNCH", None)
 
 
@@ -79,38 +134,49 @@ def run_dom(params, timeout_s, cap):
 
 
 def run_browser(params, timeout_s, cap):
-    """Headless Chromium, driven over its debugging pipe by browser_runner.py (our code, not the
-    learner's: the learner's scripts run inside the browser's page)."""
+    """Headless Chromium, driven over its debugging pipe by browser_runner.py (our code, as the
+    grader: the learner's scripts run inside the browser's page)."""
     argv = ["python3", "-I", "-S", f"{HARNESS}/browser_runner.py"]
-    child = Child(argv, environment(), json.dumps(params).encode(), report=True)
+    child = Child(argv, environment(), json.dumps(params).encode(), report=True, role="grader")
     return run_child(child, timeout_s, cap)
 
 
 def run_http(params, timeout_s, cap):
-    """Start the learner's server, send the requests from here (never from the learner's process),
-    and report the raw responses; the host judges them."""
+    """Start the learner's server, then send the requests from a client of ours (grader uid): it
+    reports the raw responses, one JSON line each, and the host judges them. Whatever the learner's
+    server answers, only that client can choke on it, and the step's deadline ends it."""
     deadline = time.monotonic() + timeout_s
     port = int(params["port"])
     if params.get("static"):
         argv = ["python3", "-m", "http.server", "--bind", "127.0.0.1", str(port)]
     else:
         argv = ["python3", f"{HARNESS}/serve_flask.py", params["app"], str(port)]
-    server = Running(Child(argv, environment({"PYTHONPATH": "/work"})))
+    server = Running(Child(argv, environment({"PYTHONPATH": WORK})))
     start_by = min(deadline, time.monotonic() + float(params["start_timeout"]))
     listening = http_client.wait_listening(port, start_by, server.poll)
-    responses = http_client.perform(params["requests"], port, deadline) if listening else []
-    server.kill()
-    outcome = server.collect(time.monotonic() + 1.0, cap)
-    if outcome["status"] == "timeout":
-        outcome["status"] = "ok"  # the server was stopped by us once the requests were done
-    if not listening and time.monotonic() >= deadline:
-        outcome["status"] = "timeout"
+    responses = []
+    if listening:
+        request = json.dumps({"port": port, "requests": params["requests"]}).encode()
+        client_argv = ["python3", "-I", "-S", f"{HARNESS}/http_client.py"]
+        client = Running(Child(client_argv, environment(), request, report=True, role="grader"))
+        outcome = collect([client, server], deadline, cap)
+        responses = http_client.read_report(outcome["report"])
+    else:
+        server.kill()
+        outcome = server.collect(time.monotonic() + 1.0, cap)
+        if outcome["status"] == "timeout":
+            outcome["status"] = "ok"  # the server was stopped by us: it was not listening in time
+        if time.monotonic() >= deadline:
+            outcome["status"] = "timeout"
+    outcome["stdout"], outcome["stderr"] = server.text("stdout"), server.text("stderr")
+    outcome["exit_code"] = server.exit_code
     outcome["report"] = json.dumps({"listening": listening, "responses": responses})
     return outcome
 
 
 ACTIONS = {
     "exec": run_exec,
+    "script": run_script,
     "pytest": run_pytest,
     "node-test": run_node_test,
     "dom": run_dom,

@@ -1,9 +1,13 @@
-"""Starting one child process for a step and collecting what it did, within time and output caps."""
+"""Starting the processes of one step, as the learner's uid or the grader's, and collecting what they
+did within the step's time and output caps."""
 
+import fcntl
 import os
 import selectors
 import signal
 import time
+
+import identity
 
 REPORT_FD = 3
 REPORT_CAP = 8 * 1024 * 1024
@@ -16,34 +20,36 @@ _own_score = None
 
 
 class Child:
-    """What to start: argv in /work with stdin bytes and env; `report` opens fd 3 as a pipe back."""
+    """What to start: argv in `cwd` with stdin bytes and env, as `role` ("learner": the learner's uid, no
+    capability, the learner's syscall filter; "grader": the grader's uid, no capability). `report`
+    opens fd 3 as a pipe back; `fds` places more descriptors ({number in the child: ours})."""
 
-    def __init__(self, argv, env, stdin=b"", report=False, cwd="/work"):
+    def __init__(self, argv, env, stdin=b"", report=False, cwd="/work", role="learner", fds=None):
+        if role not in ("learner", "grader"):
+            raise ValueError(f"unknown role {role!r}")
         self.argv = list(argv)
         self.env = dict(env)
         self.stdin = stdin
         self.report = report
         self.cwd = cwd
+        self.role = role
+        self.fds = dict(fds or {})
 
 
 def hold_own_oom_score():
     """Under memory pressure the kernel kills the process with the highest OOM score (ties: the
-    larger). The harness and the container's init take 0, the lowest a process may set here; every
-    child starts with 1000, so that a step's programs die before the harness does. (A program may
-    lower its own score to 0, as Chromium does; then the larger process dies, and the harness is
-    small.) Call before the harness makes itself non-dumpable, which locks its /proc files: the
-    descriptor opened here stays writable, and children inherit the score in force when they fork."""
+    larger). The harness takes 0 where the engine allows it (the entry did the same for the
+    container's init, as uid 0); every child starts with 1000, so that a step's programs die before
+    the harness does. The descriptor opened here stays writable, and children inherit the score in
+    force when they fork."""
     global _own_score
-    for path in ("/proc/1/oom_score_adj", "/proc/self/oom_score_adj"):
+    with identity.briefly_dumpable():  # a process that is not dumpable may not open its /proc files
         try:
-            fd = os.open(path, os.O_WRONLY)
+            fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
             os.write(fd, HARNESS_SCORE)
         except OSError:
-            continue
-        if path.startswith("/proc/self"):
-            _own_score = fd
-        else:
-            os.close(fd)
+            return
+        _own_score = fd
 
 
 def _set_own_score(score):
@@ -78,6 +84,16 @@ def stdin_fd(data):
     return fd
 
 
+def _place(descriptors):
+    """In a new child: put each of our descriptors at its number ({target: source}), close the rest.
+    Sources are first moved out of the way, so that no target overwrites a source not yet placed."""
+    above = max(descriptors) + 1
+    moved = {target: fcntl.fcntl(source, fcntl.F_DUPFD, above) for target, source in descriptors.items()}
+    for target, source in moved.items():
+        os.dup2(source, target)
+    os.closerange(max(descriptors) + 1, 65536)
+
+
 class Running:
     """A started child and the pipes it writes to."""
 
@@ -87,18 +103,20 @@ class Running:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         rep_r, rep_w = os.pipe() if child.report else (None, None)
+        placed = {0: source, 1: out_w, 2: err_w, **child.fds}
+        if rep_w is not None:
+            placed[REPORT_FD] = rep_w
         self.oom_before = oom_kills()
         _set_own_score(LEARNER_SCORE)  # inherited by the child, as it forks
         self.pid = os.fork()
         if self.pid == 0:  # the child: nothing of the learner's runs before exec
             try:
                 os.setsid()
-                os.dup2(source, 0)
-                os.dup2(out_w, 1)
-                os.dup2(err_w, 2)
-                if rep_w is not None:
-                    os.dup2(rep_w, REPORT_FD)
-                os.closerange(REPORT_FD + 1 if rep_w is not None else REPORT_FD, 65536)
+                _place(placed)
+                if child.role == "learner":
+                    identity.become_learner()
+                else:
+                    identity.become_plain_grader()
                 os.chdir(child.cwd)
                 os.execvpe(child.argv[0], child.argv, child.env)
             except BaseException as error:
@@ -112,9 +130,8 @@ class Running:
 
     @classmethod
     def prelaunched(cls, description, stdin):
-        """Adopt the helper the sandbox entry started before the run's files arrived (described by
-        SANDBOX_PRELAUNCH as "pid,stdin,stdout,stderr,fd3"), and give it its input. It started as the
-        sandbox user with nothing of the learner's present, like a child started here."""
+        """Adopt the helper the sandbox entry started, as the learner, before the run's files arrived
+        (described by SANDBOX_PRELAUNCH as "pid,stdin,stdout,stderr,fd3"), and give it its input."""
         pid, stdin_w, out_r, err_r, rep_r = (int(part) for part in description.split(","))
         running = cls.__new__(cls)
         running.child = None
@@ -137,20 +154,21 @@ class Running:
         if rep_r is not None:
             self.buffers[rep_r] = bytearray()
             self.names[rep_r] = "report"
-        self.status = None
         self.exit_code = None
         self.killed_by_us = False
 
     def kill(self):
+        """Kill the child and its process group, whichever uid they run as."""
         self.killed_by_us = True
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
+        with identity.acting_as_learner():
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def poll(self):
         if self.exit_code is not None:
@@ -158,70 +176,142 @@ class Running:
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
+            self.exit_code = -signal.SIGKILL if self.killed_by_us else 0
             return True
         if pid == 0:
             return False
         self.exit_code = os.waitstatus_to_exitcode(status)
         return True
 
-    def collect(self, deadline, output_cap):
-        """Read the child's pipes until it ends (plus a short drain), the deadline, or a cap."""
-        selector = selectors.DefaultSelector()
-        for fd in self.buffers:
-            selector.register(fd, selectors.EVENT_READ)
-        exited_at = None
-        while selector.get_map():
-            now = time.monotonic()
-            if now >= deadline:
-                self.status = "timeout"
-                self.kill()
-                break
-            if exited_at is None and self.poll():
-                exited_at = now
-            if exited_at is not None and now - exited_at > DRAIN_S:
-                break  # something the child left behind holds the pipes; it is killed next
-            for key, _ in selector.select(min(POLL_S, deadline - now)):
-                data = os.read(key.fd, 65536)
-                if not data:
-                    selector.unregister(key.fd)
-                    continue
-                buffer = self.buffers[key.fd]
-                cap = REPORT_CAP if self.names[key.fd] == "report" else output_cap
-                room = cap - len(buffer)
-                buffer += data[: max(room, 0)]
-                if len(data) > room and self.status is None:
-                    self.status = "output"
-                    self.kill()
-            if self.status == "output":
-                break
-        selector.close()
-        # Pipes at end of file: the child is exiting; give it a moment to become waitable, so
-        # that its own exit code is kept (a blocking wait after a kill would consume it unread).
-        grace = min(time.monotonic() + DRAIN_S, deadline)
-        while self.status is None and not self.poll() and time.monotonic() < grace:
+    def reap(self, deadline):
+        """Wait (until `deadline`) for the child to exit on its own, then kill it and wait for good."""
+        while not self.poll() and time.monotonic() < deadline:
             time.sleep(POLL_S / 5)
         if not self.poll():
             self.kill()
-            _, status = os.waitpid(self.pid, 0)
-            self.exit_code = os.waitstatus_to_exitcode(status)
-        for fd in self.buffers:
-            os.close(fd)
-        return self.outcome()
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.exit_code = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                self.exit_code = -signal.SIGKILL
 
-    def outcome(self):
-        status = self.status or "ok"
-        if status == "ok" and self.exit_code == -signal.SIGKILL and not self.killed_by_us:
-            after = oom_kills()
-            if after is None or self.oom_before is None or after > self.oom_before:
-                status = "memory"
-        texts = {name: bytes(self.buffers[fd]).decode("utf-8", "replace") for fd, name in self.names.items()}
-        return {
-            "status": status,
-            "exit_code": self.exit_code,
-            "stdout": texts["stdout"],
-            "stderr": texts["stderr"],
-            "report": texts.get("report", ""),
-        }
+    def text(self, name):
+        for fd, kind in self.names.items():
+            if kind == name:
+                return bytes(self.buffers[fd]).decode("utf-8", "replace")
+        return ""
+
+    def died_of_memory(self, measured_only=False):
+        """Killed by SIGKILL, and not by us: the kernel's OOM killer, when its counter rose or (unless
+        `measured_only`) when there is no counter to read (gVisor)."""
+        if self.exit_code != -signal.SIGKILL or self.killed_by_us:
+            return False
+        after = oom_kills()
+        if after is None or self.oom_before is None:
+            return not measured_only
+        return after > self.oom_before
+
+    def collect(self, deadline, output_cap, others=(), services=None):
+        return collect([self, *others], deadline, output_cap, services)
+
+
+def collect(processes, deadline, output_cap, services=None):
+    """Read every process's pipes until the first one (the step's main program) ends, plus a short
+    drain, or the deadline, or an output cap. The others (a learner's server, say) are then killed,
+    and what they wrote until then is read to its end.
+
+    `services` maps more descriptors to handlers, called when one is readable (a handler may start and
+    collect processes of its own); a handler returning False is unregistered.
+
+    Returns the step's outcome: status, the main program's exit code, every program's output (the
+    main one's first) and the main program's report."""
+    main, others = processes[0], processes[1:]
+    pipes = Pipes(processes, output_cap, services)
+    exited_at = None
+    while pipes.open(main) and pipes.status is None:
+        now = time.monotonic()
+        if now >= deadline:
+            pipes.status = "timeout"
+            break
+        if exited_at is None and main.poll():
+            exited_at = now
+        if exited_at is not None and now - exited_at > DRAIN_S:
+            break  # something the main program left behind holds the pipes; it is killed next
+        pipes.read(min(POLL_S, max(deadline - now, 0)))
+    status = pipes.status
+    if status is not None:
+        main.kill()
+    # Pipes at end of file: the main program is exiting; give it a moment to become waitable, so
+    # that its own exit code is kept (a blocking wait after a kill would consume it unread).
+    main.reap(min(time.monotonic() + DRAIN_S, deadline) if status is None else 0)
+    for process in others:
+        if not process.poll():  # one that ended by itself keeps its exit code (and its cause)
+            process.kill()
+    drain_by = time.monotonic() + DRAIN_S
+    while pipes.open(*others) and time.monotonic() < drain_by:
+        pipes.read(POLL_S)
+    pipes.close()
+    for process in others:
+        process.reap(0)
+    # A helper of the main program (the learner's server) that died of SIGKILL counts as out of memory
+    # only when the counter says so: it may well have killed itself, and its tests said how it ended.
+    helpers_died = any(process.died_of_memory(measured_only=True) for process in others)
+    if status is None and (main.died_of_memory() or helpers_died):
+        status = "memory"
+    return {
+        "status": status or pipes.status or "ok",
+        "exit_code": main.exit_code,
+        "stdout": "".join(process.text("stdout") for process in processes)[: output_cap],
+        "stderr": "".join(process.text("stderr") for process in processes)[: output_cap],
+        "report": main.text("report"),
+    }
+
+
+class Pipes:
+    """The pipes of a step's processes (and the descriptors of its services), read into their buffers
+    within caps; `status` becomes "output" when a program printed more than its cap."""
+
+    def __init__(self, processes, output_cap, services):
+        self.selector = selectors.DefaultSelector()
+        self.owners = {}
+        self.output_cap = output_cap
+        self.services = services or {}
+        self.status = None
+        for process in processes:
+            for fd in process.buffers:
+                self.selector.register(fd, selectors.EVENT_READ)
+                self.owners[fd] = process
+        for fd in self.services:
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def open(self, *processes):
+        registered = self.selector.get_map().keys()
+        return any(fd in registered for process in processes for fd in process.buffers)
+
+    def read(self, timeout):
+        for key, _ in self.selector.select(timeout):
+            process = self.owners.get(key.fd)
+            if process is None:
+                if self.services[key.fd](key.fd) is False:
+                    self.selector.unregister(key.fd)
+                continue
+            data = os.read(key.fd, 65536)
+            if not data:
+                self.selector.unregister(key.fd)
+                continue
+            buffer = process.buffers[key.fd]
+            cap = REPORT_CAP if process.names[key.fd] == "report" else self.output_cap
+            room = cap - len(buffer)
+            buffer += data[: max(room, 0)]
+            if len(data) > room and self.status is None:
+                self.status = "output"
+                for other in self.owners.values():
+                    other.kill()
+
+    def close(self):
+        self.selector.close()
+        for fd in self.owners:
+            os.close(fd)
 
 
 def run_child(child, timeout_s, output_cap):

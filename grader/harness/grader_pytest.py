@@ -1,77 +1,54 @@
-"""A pytest plugin, loaded with `-p grader_pytest` inside the sandbox: reports every test on fd 3
-as JSON lines, and checks afterwards that the learner's code left pytest's machinery alone."""
+"""The pytest plugin of the test process (grader uid): the learner's modules import as proxies (see
+grader_bridge/proxies.py), every test is reported on fd 3 as a JSON line, and tmp_path is a folder
+the learner's process may use too.
 
-import inspect
+Events: {"event": "collected", "tests": [nodeid, ...]} once; {"event": "collect-error", "path",
+"message", "learner": {"module", "how", "traceback"} or null}; {"event": "test", "nodeid", "outcome":
+passed|failed|skipped|error, "message", "where": {"file", "line"} or null}; {"event": "finished"}
+last. The learner's code never runs in this process, so it cannot write any of them.
+"""
+
 import json
 import os
-import sys
 
 import pytest
+from grader_bridge import proxies
 
 REPORT_FD = 3
 LEARNER_FILES = [f for f in os.environ.get("GRADER_LEARNER_FILES", "").split("\n") if f]
-WORK = "/work/"
+BASETEMP = "/tmp/grader-tests"
+SHARED_DIR_MODE = 0o777
+OUR_ERRORS = (proxies.YourProgramEnded, proxies.UnreadableAnswer)
 
-# What a learner's module could patch to make failing tests pass; compared before and after.
-GUARDED = [
-    ("_pytest.runner", "call_and_report"),
-    ("_pytest.runner", "runtestprotocol"),
-    ("_pytest.runner", "pytest_runtest_call"),
-    ("_pytest.runner", "CallInfo"),
-    ("_pytest.python", "pytest_pyfunc_call"),
-    ("_pytest.python.Function", "runtest"),
-    ("_pytest.reports.TestReport", "from_item_and_call"),
-    ("_pytest.reports.TestReport", "__init__"),
-    ("_pytest.outcomes", "fail"),
-    ("_pytest.outcomes", "skip"),
-    ("_pytest.outcomes", "exit"),
-    ("_pytest.outcomes", "xfail"),
-    ("_pytest.assertion.rewrite", "AssertionRewritingHook"),
-    ("_pytest.assertion.util", "assertrepr_compare"),
-    ("pluggy._hooks._HookCaller", "__call__"),
-    ("pluggy._manager.PluginManager", "_hookexec"),
-    ("builtins", "AssertionError"),
-    ("builtins", "isinstance"),
-    ("builtins", "len"),
-]
-
-
-def resolve(dotted, attribute):
-    """The current value of `attribute` on a module or a class in a module, found by dotted name."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        module = sys.modules.get(".".join(parts[:cut]))
-        if module is not None:
-            target = module
-            for name in parts[cut:]:
-                target = getattr(target, name, None)
-            # getattr_static: the stored object itself, not a fresh bound method each time
-            return inspect.getattr_static(target, attribute, None)
-    return None
+BRIDGE = proxies.install(int(os.environ["GRADER_BRIDGE_FD"]), LEARNER_FILES)
 
 
 class Reporter:
     def __init__(self):
         self.out = os.fdopen(REPORT_FD, "w", buffering=1, encoding="utf-8", errors="replace")
-        self.guarded = {}
-        self.tampered = []
+        self.reported_failures = 0
 
     def send(self, **event):
         self.out.write(json.dumps(event) + "\n")
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionstart(self, session):
-        self.guarded = {key: resolve(*key) for key in GUARDED}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        report.grader_where = learner_frame(call.excinfo) if call.excinfo else None
+        error = call.excinfo.value if call.excinfo is not None else None
+        report.grader_where = getattr(error, "__grader_where__", None)
+        report.grader_message = learner_message(error)
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.send(event="collect-error", path=str(report.fspath), message=collect_message(report))
+            failures = proxies.import_failures[self.reported_failures:]
+            self.reported_failures = len(proxies.import_failures)
+            learner = None
+            if failures:
+                module, how, text = failures[-1]
+                learner = {"module": module, "how": how, "traceback": text}
+            self.send(event="collect-error", path=str(report.fspath), message=str(report.longrepr)[-4000:],
+                      learner=learner)
 
     def pytest_collection_finish(self, session):
         self.send(event="collected", tests=[item.nodeid for item in session.items])
@@ -85,77 +62,63 @@ class Reporter:
                 event="test",
                 nodeid=report.nodeid,
                 outcome=outcome,
-                message=failure_message(report),
+                message=getattr(report, "grader_message", None) or failure_message(report),
                 where=getattr(report, "grader_where", None),
             )
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
-        changed = [f"{m}.{a}" for (m, a), value in self.guarded.items() if resolve(m, a) is not value]
-        self.send(event="finished", tampered=changed + always_equal_classes())
+        self.send(event="finished")
         self.out.flush()
 
 
-def learner_frame(excinfo):
-    """The deepest traceback entry in one of the learner's files, as (file, line)."""
-    found = None
-    for entry in excinfo.traceback:
-        path = str(entry.path)
-        relative = path[len(WORK):] if path.startswith(WORK) else None
-        if relative in LEARNER_FILES:
-            found = {"file": relative, "line": entry.lineno + 1}
-    return found
+def learner_message(error):
+    """A plain sentence for the ways the learner's program can end a test, else None."""
+    if isinstance(error, OUR_ERRORS):
+        return str(error)
+    if isinstance(error, SystemExit) and hasattr(error, "__grader_where__"):
+        return "Your code ended the program (it called exit()) while this test was using it."
+    return None
 
 
 def failure_message(report):
     if report.passed:
         return ""
     if report.skipped:
-        return "This test was skipped."
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        return str(reason).removeprefix("Skipped: ")
     crash = getattr(report.longrepr, "reprcrash", None)
     if crash is not None:
         return crash.message
     return str(report.longrepr)[-2000:]
 
 
-def collect_message(report):
-    return str(report.longrepr)[-4000:]
+def shared(path):
+    """A folder of the tests' that the learner's process may read and write too."""
+    os.chmod(path, SHARED_DIR_MODE)
+    return path
 
 
-def always_equal_classes():
-    """Classes from the learner's files whose == says yes to anything: a way to pass every
-    `assert answer == expected` without computing the answer."""
-
-    class Stranger:
-        pass
-
-    flagged = []
-    seen = set()
-    pending = [object]
-    while pending:
-        cls = pending.pop()
-        try:
-            subclasses = type.__subclasses__(cls)
-        except TypeError:
-            continue
-        for sub in subclasses:
-            if sub in seen:
-                continue
-            seen.add(sub)
-            pending.append(sub)
-            eq = sub.__dict__.get("__eq__")
-            code = getattr(eq, "__code__", None)
-            filename = getattr(code, "co_filename", "")
-            if not filename.startswith(WORK) or filename[len(WORK):] not in LEARNER_FILES:
-                continue
-            try:
-                instance = object.__new__(sub)
-                if eq(instance, Stranger()) is True:
-                    flagged.append(f"{sub.__name__}.__eq__ says it equals anything")
-            except Exception:
-                continue
-    return flagged
-
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    config.option.basetemp = BASETEMP
     config.pluginmanager.register(Reporter(), "grader-reporter")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    factory = session.config._tmp_path_factory
+    made_base = factory.getbasetemp
+
+    def getbasetemp():
+        base = made_base()
+        os.chmod(base, 0o755)
+        return base
+
+    made = factory.mktemp
+
+    def mktemp(basename, numbered=True):
+        return shared(made(basename, numbered))
+
+    factory.getbasetemp = getbasetemp
+    factory.mktemp = mktemp

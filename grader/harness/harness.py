@@ -1,22 +1,21 @@
-"""The grading harness: runs inside the sandbox, as the sandbox user, with the standard library only.
+"""The grading harness: runs inside the sandbox, in the entry's own process, as the grader uid with
+only CAP_SETUID/CAP_SETGID, not dumpable; standard library only.
 
-It reads a plan on stdin (a nonce and a list of steps), then runs each step in a fresh child process
-on a pristine copy of /work, and reports each step as one frame on its own stdout:
+It reads a plan on stdin (a nonce and a list of steps, each with the files it may see), then runs each
+step on a pristine copy of /work and reports each step as one frame on its own stdout:
 
     \\x1eGRADER <nonce> <json>\\n
 
-Learner code never holds the harness's stdout: children write to pipes the harness reads and caps.
-The harness makes itself non-dumpable, so processes of the same uid cannot read its memory or open
-its descriptors; the nonce, never given to a child, is what lets the host tell a real frame from
-one a learner's program printed some other way. After every step, every other process in the
-container is killed, so nothing a step started can touch the next one.
+Learner programs run as the learner uid, never hold the harness's stdout (they write to pipes the
+harness reads and caps) and cannot signal, trace or read the harness or the instructor's tests, which
+run as the grader uid. A step's test files are in /checks, which only the grader uid can read, and only
+while that step runs. After every step every other process is killed and the scratch folders and IPC
+objects are cleared, so nothing a step started can touch the next one.
 """
 
-import ctypes
+import base64
 import json
 import os
-import shutil
-import signal
 import sys
 import time
 
@@ -24,20 +23,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import actions  # noqa: E402
 import children  # noqa: E402
+import cleanup  # noqa: E402
+import identity  # noqa: E402
 
 WORK = "/work"
-SCRATCH = ("/tmp", "/dev/shm")
-PR_SET_DUMPABLE = 4
-SETTLE_S = 2.0
-"""At most this long is spent waiting for killed processes to be gone after a step."""
+CHECKS = "/checks"
 
 
-def make_undumpable() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-
-
-def snapshot(root: str) -> dict:
+def snapshot(root):
     files = {}
     for folder, _, names in os.walk(root):
         for name in names:
@@ -47,91 +40,57 @@ def snapshot(root: str) -> dict:
     return files
 
 
-def wipe(root: str) -> None:
-    if not os.path.isdir(root):
-        return
-    for folder, dirs, _ in os.walk(root):
-        for name in dirs:  # a learner may have removed permissions to keep a folder
-            try:
-                os.chmod(os.path.join(folder, name), 0o700)
-            except OSError:
-                pass
-    for name in os.listdir(root):
-        path = os.path.join(root, name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
-
-
-def restore(files: dict) -> None:
-    wipe(WORK)
-    for root in SCRATCH:
-        wipe(root)
+def write_tree(root, files):
     for relative, data in files.items():
-        path = os.path.join(WORK, relative)
+        parts = relative.split("/")
+        if relative.startswith("/") or ".." in parts or "" in parts:
+            raise ValueError(f"refusing path {relative!r}")
+        path = os.path.join(root, *parts)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as file:
-            file.write(data)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
 
 
-def kill_everything_else() -> None:
-    """Kill every process this uid can signal but the harness and PID 1 (the container's init), and
-    wait until they are gone: a process being killed still holds its memory and its place in the
-    process limit, which the next step must not be charged for (a browser's dozens of processes take
-    a moment to die)."""
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except OSError:
-        pass
-    deadline = time.monotonic() + SETTLE_S
-    while others_alive() and time.monotonic() < deadline:
-        time.sleep(0.005)
+def decoded(files):
+    return {path: base64.b64decode(data) for path, data in (files or {}).items()}
 
 
-def others_alive() -> bool:
-    """Whether a process other than the harness and PID 1 is still running (zombies hold nothing)."""
-    me = os.getpid()
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) in (1, me):
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state not in (b"Z", b"X"):
-            return True
-    return False
+def prepare(step, pristine, fresh):
+    """The step's files: the learner's (again, unless nothing ran yet) and its own, each where it
+    belongs: test files in /checks for the grader uid only, page files in /work beside the learner's."""
+    files = step.get("files") or {}
+    with identity.acting_as_learner():
+        if not fresh:
+            write_tree(WORK, pristine)
+        write_tree(WORK, decoded(files.get("work")))
+    write_tree(CHECKS, decoded(files.get("checks")))
 
 
-def emit(nonce: str, payload: dict) -> None:
+def emit(nonce, payload):
     frame = "\x1eGRADER " + nonce + " " + json.dumps(payload) + "\n"
     os.write(1, frame.encode("utf-8"))
 
 
-def main() -> int:
-    children.hold_own_oom_score()  # first: a process that is not dumpable may not open its /proc files
-    make_undumpable()
+def main():
+    children.hold_own_oom_score()
     plan = json.loads(sys.stdin.buffer.read())
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # keep 0-2 taken, so that pipes made for children never land there
     os.close(devnull)
+    os.umask(0o022)
     nonce = plan.pop("nonce")
     pristine = snapshot(WORK)
     emit(nonce, {"id": "-start-"})
-    for step in plan["steps"]:
-        restore(pristine)
+    for index, step in enumerate(plan["steps"]):
         started = time.monotonic()
         try:
+            prepare(step, pristine, fresh=index == 0)
             outcome = actions.run(step)
         except Exception as error:  # a harness bug must not read as the learner's failure
             outcome = {"status": "internal", "stderr": f"harness error: {type(error).__name__}: {error}"}
         finally:
-            kill_everything_else()
+            cleanup.sweep()
             actions.forget_prelaunched()
         outcome["id"] = step["id"]
         outcome["duration_s"] = round(time.monotonic() - started, 3)

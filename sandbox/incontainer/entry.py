@@ -1,21 +1,34 @@
-"""The first program of every sandbox container (runs as the sandbox user, stdlib only).
+"""The first program of every sandbox container (starts as uid 0, stdlib only).
 
-It reads one tar stream on stdin: the run's files (written under /work), `.sandbox/manifest.json`
-(argv and environment) and `.sandbox/stdin` (the command's standard input). Then it becomes the
-command with exec, so the command's exit status is the container's. Containers can be started ahead
-of need because this waits, doing nothing, until the host sends the stream.
+First of all it splits the container's one privilege (see identity.py): it becomes the grader uid with
+only CAP_SETUID/CAP_SETGID, not dumpable. Then it reads one tar stream on stdin: the run's files
+(written under /work as the learner's), `.sandbox/manifest.json` (argv, environment, mode) and
+`.sandbox/stdin`. Containers can be started ahead of need because this waits, doing nothing, until the
+host sends the stream.
 
-`entry.py -- PROGRAM ARGS...` also starts PROGRAM at once, before the stream arrives, so that it can
-load what it needs while the container waits (a prelaunched helper). Its stdin, stdout, stderr and
-fd 3 are pipes; the command inherits their other ends and finds them in SANDBOX_PRELAUNCH
-("pid,stdin,stdout,stderr,fd3"). The helper runs as the sandbox user before any file of the run
-exists; the command decides whether to use it or kill it.
+Two modes:
+- a plain run (the default): become the learner uid with no capability and exec the command, so its
+  exit status is the container's;
+- `"as_grader": true`: argv[0] is a Python program of the image (the grading harness), run in this
+  very process, as the grader uid with CAP_SETUID/CAP_SETGID, with the stdin data as its stdin. It is
+  run in-process rather than exec'd because gVisor keeps no capability across execve for a non-root
+  uid; it starts every learner program itself, as the learner uid.
+
+`entry.py -- PROGRAM ARGS...` also starts PROGRAM at once, as the learner uid, before the stream
+arrives, so that it can load what it needs while the container waits (a prelaunched helper). Its
+stdin, stdout, stderr and fd 3 are pipes; the command inherits their other ends and finds them in
+SANDBOX_PRELAUNCH ("pid,stdin,stdout,stderr,fd3"). It runs before any file of the run exists.
 """
 
 import json
 import os
+import runpy
 import sys
 import tarfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+
+import identity  # noqa: E402
 
 WORK = "/work"
 MANIFEST = ".sandbox/manifest.json"
@@ -45,9 +58,10 @@ def memory_file(data: bytes) -> int:
     return fd
 
 
-def unpack() -> tuple[dict, int]:
+def unpack() -> tuple[dict, bytes]:
     manifest = None
-    stdin_fd = None
+    stdin = b""
+    files = []
     with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as tar:
         for member in tar:
             if not member.isfile():
@@ -56,19 +70,21 @@ def unpack() -> tuple[dict, int]:
             if member.name == MANIFEST:
                 manifest = json.loads(data)
             elif member.name == STDIN:
-                stdin_fd = memory_file(data)
+                stdin = data
             else:
-                write_file(member.name, data)
+                files.append((member.name, data))
     if manifest is None:
         raise ValueError("no manifest in the stream")
-    if stdin_fd is None:
-        stdin_fd = os.open(os.devnull, os.O_RDONLY)
-    return manifest, stdin_fd
+    os.umask(0o022)
+    with identity.acting_as_learner():  # the learner's own files: theirs to change
+        for name, data in files:
+            write_file(name, data)
+    return manifest, stdin
 
 
 def prelaunch(argv: list) -> str:
-    """Start `argv` with its standard streams and fd 3 on pipes; the other ends stay open (and
-    inheritable) in this process. Returns the SANDBOX_PRELAUNCH value describing them."""
+    """Start `argv` as the learner with its standard streams and fd 3 on pipes; the other ends stay
+    open (and inheritable) in this process. Returns the SANDBOX_PRELAUNCH value describing them."""
     child_in, parent_in = os.pipe()
     parent_out, child_out = os.pipe()
     parent_err, child_err = os.pipe()
@@ -82,8 +98,7 @@ def prelaunch(argv: list) -> str:
             os.dup2(child_err, 2)
             os.dup2(child_rep, 3)
             os.closerange(4, 65536)
-            with open("/proc/self/oom_score_adj", "w") as adj:
-                adj.write("1000")  # like every program a step runs: first to go under memory pressure
+            identity.become_learner()
             os.chdir(WORK)
             os.execvp(argv[0], argv)
         except BaseException:
@@ -96,20 +111,58 @@ def prelaunch(argv: list) -> str:
     return ",".join(str(n) for n in (pid, *ends))
 
 
+def run_as_grader(argv: list, env: dict, stdin: bytes) -> int:
+    """Run the Python program argv[0] in this process, as the grader."""
+    program = argv[0]
+    if not (program.startswith("/opt/") and program.endswith(".py")):
+        print(f"sandbox: {program} is not a program of the image", file=sys.stderr)
+        return SETUP_FAILED
+    fd = memory_file(stdin)
+    os.dup2(fd, 0)
+    os.close(fd)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115  (fd 0 stays open for the program)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = list(argv)
+    sys.path.insert(0, os.path.dirname(program))
+    try:
+        runpy.run_path(program, run_name="__main__")
+    except SystemExit as end:
+        code = end.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+def spare_init() -> None:
+    """Under memory pressure the kernel must pick a learner's program, never the container's init
+    (its end is the container's end). Only uid 0, which init runs as, may lower its OOM score."""
+    try:
+        with open("/proc/1/oom_score_adj", "w") as adj:
+            adj.write("0")
+    except OSError:
+        pass  # the engine did not allow it: init is tiny, and the largest process goes first anyway
+
+
 def main() -> int:
+    spare_init()
+    identity.become_grader()  # then at once: nothing is read as root
     helper = prelaunch(sys.argv[2:]) if sys.argv[1:2] == ["--"] and len(sys.argv) > 2 else None
     try:
-        manifest, stdin_fd = unpack()
+        manifest, stdin = unpack()
     except (OSError, ValueError, tarfile.TarError) as error:
         print(f"sandbox: could not set up the run: {error}", file=sys.stderr)
         return SETUP_FAILED
-    os.dup2(stdin_fd, 0)
-    os.close(stdin_fd)
     os.chdir(WORK)
     argv = manifest["argv"]
     env = dict(manifest["env"])
     if helper is not None:
         env["SANDBOX_PRELAUNCH"] = helper
+    if manifest.get("as_grader"):
+        return run_as_grader(argv, env, stdin)
+    stdin_fd = memory_file(stdin) if stdin else os.open(os.devnull, os.O_RDONLY)
+    os.dup2(stdin_fd, 0)
+    os.close(stdin_fd)
+    identity.become_learner()
     try:
         os.execvpe(argv[0], argv, env)
     except OSError as error:

@@ -92,6 +92,7 @@ def main() -> None:
         "uid": os.getuid(),
         "gid": os.getgid(),
         "cap_eff": status.get("CapEff"),
+        "cap_prm": status.get("CapPrm"),
         "cap_bnd": status.get("CapBnd"),
         "no_new_privs": status.get("NoNewPrivs"),
         "seccomp": status.get("Seccomp"),

@@ -122,7 +122,6 @@ TEXT_DEFAULTS: dict[str, Callable[[Settings], Any]] = {
     "GRADER_EXERCISES": lambda s: s.exercises,
     "GRADER_REFERENCES": lambda s: s.references,
     "GRADER_RUNTIME": lambda s: s.grading.sandbox.runtime,
-    "GRADER_SANDBOX_USER": lambda s: s.grading.sandbox.user,
 }
 
 

@@ -88,3 +88,20 @@ def test_a_frame_without_a_status_is_lost() -> None:
 
 def test_the_done_frame_carries_the_nonce() -> None:
     assert done_frame(NONCE) == f'\x1eGRADER {NONCE} {{"id": "-done-"}}\n'.encode()
+
+
+@pytest.mark.parametrize("fields", [
+    {"status": "passed"},  # not a step status
+    {"status": "ok", "exit_code": "0"},
+    {"status": "ok", "stdout": ["x"]},
+    {"status": "ok", "report": {"event": "finished"}},
+    {"status": "ok", "duration_s": "fast"},
+])
+def test_a_frame_with_a_field_of_the_wrong_kind_is_lost(fields: dict[str, Any]) -> None:
+    stdout = frame({"id": START_ID}) + frame({"id": "unit", **fields})
+    assert parse_frames(stdout, NONCE, STEPS, NORMAL).outputs["unit"] == StepOutput("unit", "lost")
+
+
+def test_a_frame_that_is_not_an_object_or_too_deep_is_skipped() -> None:
+    stdout = frame({"id": START_ID}) + f"\x1eGRADER {NONCE} [1]\n" + f"\x1eGRADER {NONCE} {'[' * 100000}\n"
+    assert parse_frames(stdout, NONCE, STEPS, NORMAL).outputs["unit"].status == "lost"

@@ -19,23 +19,33 @@ from sandbox import RunLimits
 pytestmark = pytest.mark.docker
 
 
+def as_bytes(files: Mapping[str, str | bytes] | None) -> dict[str, bytes]:
+    return {path: text.encode() if isinstance(text, str) else text for path, text in (files or {}).items()}
+
+
 def run_plan(
     runner: SandboxRunner,
     steps: Sequence[tuple[str, str, Mapping[str, Any]]],
     files: Mapping[str, str | bytes] | None = None,
     *,
+    checks: Mapping[str, str | bytes] | None = None,
+    step_checks: Mapping[str, Mapping[str, str | bytes]] | None = None,
     timeout_s: float = 10.0,
     memory_mb: int = 256,
     step_output: int = 64 * 1024,
 ) -> dict[str, StepOutput]:
-    """Run `steps` (id, action, params) through the harness in one fresh container."""
+    """Run `steps` (id, action, params) through the harness in one fresh container: `files` are the
+    learner's (in /work), `checks` every step's test files (in /checks)."""
     sandbox, image = runner.get()
     plan_steps = tuple(
         Step(step_id, action, params, timeout_s) for step_id, action, params in steps  # type: ignore[arg-type]
     )
-    data = {path: text.encode() if isinstance(text, str) else text for path, text in (files or {}).items()}
     limits = RunLimits(wall_s=timeout_s * len(steps) + 10, memory_mb=memory_mb, output_bytes=16 * 1024 * 1024)
-    plan = GradingPlan(plan_steps, data, secrets.token_hex(16), limits, step_output)
+    step_files = {step.id: {"checks": as_bytes(checks)} for step in plan_steps} if checks else {}
+    for step_id, own in (step_checks or {}).items():
+        step_files[step_id] = {"checks": as_bytes(own)}
+    plan = GradingPlan(plan_steps, as_bytes(files), secrets.token_hex(16), limits, step_output,
+                       step_files=step_files)
     result = sandbox.run(plan.run_spec(image))
     ending = RunEnding(result.timed_out, result.oom_killed)
     frames = parse_frames(result.stdout_text(), plan.nonce, plan_steps, ending)
@@ -100,12 +110,28 @@ def test_the_memory_limit_kills_the_learner_not_the_harness(grading_runner: Sand
     assert outputs["after"].stdout == "ok\n"
 
 
-def test_a_verdict_comes_back_on_fd_3(grading_runner: SandboxRunner) -> None:
-    code = "import os; os.write(int(os.environ['GRADER_VERDICT_FD']), b'{\"status\": \"pass\"}'); print('hi')"
-    step = python(code, verdict=True, env={"GRADER_VERDICT_FD": "3"})
-    outputs = run_plan(grading_runner, [step, named("no-fd", python("import os; os.write(3, b'x')"))])
-    assert (outputs["py"].report, outputs["py"].stdout) == ('{"status": "pass"}', "hi\n")
-    assert "Bad file descriptor" in outputs["no-fd"].stderr  # only a verdict step gets fd 3
+def test_a_script_runs_as_the_grader_with_its_verdict_on_fd_3(grading_runner: SandboxRunner) -> None:
+    code = ("import os; os.write(int(os.environ['GRADER_VERDICT_FD']), b'{\"status\": \"pass\"}'); "
+            "print(os.getuid(), open('/checks/tests/data.txt').read())")
+    script = ("script", "script", {"argv": ["python3", "-c", code]})
+    learner = named("no-fd", python("import os; os.write(3, b'x')"))
+    outputs = run_plan(grading_runner, [script, learner], checks={"tests/data.txt": "data"})
+    assert (outputs["script"].report, outputs["script"].stdout) == ('{"status": "pass"}', "61001 data\n")
+    assert "Bad file descriptor" in outputs["no-fd"].stderr  # a learner's program never gets fd 3
+
+
+def test_a_script_runs_the_learners_programs_as_the_learner(grading_runner: SandboxRunner) -> None:
+    code = (
+        "import learner, os\n"
+        "done = learner.run(['python3', 'hello.py'], stdin='Ada\\n', timeout=5)\n"
+        "late = learner.run(['python3', '-c', 'while True: pass'], timeout=0.5)\n"
+        "print(done.exit_code, repr(done.stdout), late.timed_out, late.exit_code)\n"
+    )
+    hello = "import os\nprint('hello', input(), os.getuid(), sorted(os.listdir('/proc/self/fd')))\n"
+    outputs = run_plan(grading_runner, [("script", "script", {"argv": ["python3", "-c", code]})],
+                       {"hello.py": hello})
+    expected = "0 \"hello Ada 61000 ['0', '1', '2', '3']\\n\" True -9\n"
+    assert outputs["script"].stdout == expected, outputs["script"]
 
 
 # --- every step on a clean slate ------------------------------------------------------------------
@@ -144,6 +170,31 @@ def test_nothing_a_step_started_survives_it(grading_runner: SandboxRunner) -> No
     assert outputs["others"].stdout == "[]\n"
 
 
+LIST_CHECKS = (
+    "import os\n"
+    "found = [os.path.join(folder, name) for folder, _, names in os.walk('/checks') for name in names]\n"
+    "print(sorted(os.path.relpath(path, '/checks') for path in found))\n"
+    "open('/tmp/left-by-the-grader', 'w').write('x')\n"
+    "os.system('sleep 60 &')\n"
+)
+
+
+def test_each_step_sees_its_own_check_files_only(grading_runner: SandboxRunner) -> None:
+    """A step's test files are in /checks while it runs, and only its; what a step of the grader uid
+    left (files, a process) is gone as well as what the learner's did."""
+    look = "import os; print(os.listdir('/tmp'), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    steps = [("first", "script", {"argv": ["python3", "-c", LIST_CHECKS]}),
+             ("second", "script", {"argv": ["python3", "-c", LIST_CHECKS]}),
+             ("learner", "exec", {"argv": ["python3", "-c", "__import__('os').listdir('/checks')"]}),
+             ("look", "script", {"argv": ["python3", "-c", look]})]
+    outputs = run_plan(grading_runner, steps, step_checks={
+        "first": {"tests/one.py": "1"}, "second": {"tests/two.py": "2", "data/x.txt": "x"}})
+    assert outputs["first"].stdout == "['tests/one.py']\n"
+    assert outputs["second"].stdout == "['data/x.txt', 'tests/two.py']\n"
+    assert "PermissionError: [Errno 13] Permission denied: '/checks'" in outputs["learner"].stderr
+    assert outputs["look"].stdout == "[] 3\n"  # PID 1, the harness, this program
+
+
 def test_a_child_cannot_learn_the_nonce(grading_runner: SandboxRunner) -> None:
     snoop = (
         "import os\n"
@@ -169,8 +220,8 @@ def test_a_child_cannot_learn_the_nonce(grading_runner: SandboxRunner) -> None:
 
 
 def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None:
-    files = {
-        "calc.py": "def add(a, b):\n    return a - b\n",
+    files = {"calc.py": "def add(a, b):\n    return a - b\n"}
+    checks = {
         "tests/test_calc.py": (
             "import pytest\nfrom calc import add\n\n"
             "def test_zero():\n    assert add(0, 0) == 0\n\n"
@@ -180,7 +231,7 @@ def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None
         ),
     }
     params = {"tests": ["tests/test_calc.py"], "learner_files": ["calc.py"]}
-    output = run_plan(grading_runner, [("unit", "pytest", params)], files)["unit"]
+    output = run_plan(grading_runner, [("unit", "pytest", params)], files, checks=checks)["unit"]
     events = [json.loads(line) for line in output.report.splitlines()]
     assert events[0] == {"event": "collected", "tests": [
         "tests/test_calc.py::test_zero", "tests/test_calc.py::test_two", "tests/test_calc.py::test_fixture",
@@ -192,16 +243,14 @@ def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None
         ("test_two", "failed", None),
         ("test_fixture", "error", None),
     ]
-    assert events[-1] == {"event": "finished", "tampered": []}
+    assert events[-1] == {"event": "finished"}
 
 
 def test_pytest_points_at_the_learners_line(grading_runner: SandboxRunner) -> None:
-    files = {
-        "calc.py": "def add(a, b):\n    total = a\n    return total + b.value\n",
-        "tests/test_calc.py": "from calc import add\n\ndef test_it():\n    assert add(1, 2) == 3\n",
-    }
+    files = {"calc.py": "def add(a, b):\n    total = a\n    return total + b.value\n"}
+    checks = {"tests/test_calc.py": "from calc import add\n\ndef test_it():\n    assert add(1, 2) == 3\n"}
     params = {"tests": ["tests/test_calc.py"], "learner_files": ["calc.py"]}
-    output = run_plan(grading_runner, [("unit", "pytest", params)], files)["unit"]
+    output = run_plan(grading_runner, [("unit", "pytest", params)], files, checks=checks)["unit"]
     test = next(json.loads(line) for line in output.report.splitlines() if '"test"' in line)
     assert test["where"] == {"file": "calc.py", "line": 3}
     assert test["message"] == "AttributeError: 'int' object has no attribute 'value'"
@@ -215,7 +264,7 @@ def test_node_reporter_sends_every_test_and_the_plan(grading_runner: SandboxRunn
         "test('top', () => {});\n"
         "test('todo', { todo: true }, () => {});\n"
     )}
-    output = run_plan(grading_runner, [("js", "node-test", {"test": "tests/t.test.js"})], files)["js"]
+    output = run_plan(grading_runner, [("js", "node-test", {"test": "tests/t.test.js"})], checks=files)["js"]
     events = [json.loads(line) for line in output.report.splitlines()]
     tests = [(e["name"], e["nesting"], e["outcome"]) for e in events if e["event"] == "test"]
     assert tests == [

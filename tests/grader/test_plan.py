@@ -97,12 +97,12 @@ def test_every_check_that_runs_code_has_its_steps_in_one_plan(mixed: Exercise) -
     assert [(step.id, step.action, step.timeout_s) for step in plan.steps] == [
         ("page", "dom", 4.0),  # first: only the first step can use the prelaunched jsdom
         ("unit", "pytest", 3.0),
-        ("hidden-io", "exec", 4.0),
         ("inline-io", "exec", 4.0),
-        ("style", "exec", 4.0),
+        ("style", "script", 4.0),
         ("js:0", "node-test", 4.0),
         ("js:1", "node-test", 4.0),
         ("site", "http", 6.0),  # its time plus the time the app may take to start
+        ("hidden-io", "exec", 4.0),  # hidden checks last: nothing learnt there reaches a visible one
     ]
     assert plan.run_spec("img").prelaunch == ("node", "/opt/harness/dom_runner.js")
     steps = {step.id: step for step in plan.steps}
@@ -110,18 +110,45 @@ def test_every_check_that_runs_code_has_its_steps_in_one_plan(mixed: Exercise) -
         "tests": ["tests/test_app.py"], "learner_files": ["app.py", "index.html", "page.js", "style.css"],
     }
     assert steps["hidden-io"].params == {"argv": ["python3", "app.py"], "stdin": "THE-HIDDEN-INPUT\n"}
-    assert steps["style"].params["verdict"] is True
+    assert steps["style"].params == {"argv": ["python3", "/checks/tests/check_style.py", "app.py"]}
+    assert steps["js:1"].params == {"test": "tests/b.test.js", "learner_files": list(SUBMISSION)}
     assert steps["site"].params["app"] == "app"
 
 
-def test_the_learners_files_and_the_support_files_go_in(mixed: Exercise) -> None:
+def test_the_learners_files_go_to_work_and_each_checks_files_to_its_own_steps(mixed: Exercise) -> None:
     plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
-    assert sorted(plan.files) == [
-        "app.py", "index.html", "page.js", "style.css",
-        "tests/a.test.js", "tests/b.test.js", "tests/check_style.py", "tests/rules.txt", "tests/test_app.py",
-    ]
-    assert plan.files["app.py"] == SUBMISSION["app.py"]
-    assert plan.files["tests/rules.txt"] == b"loop\n"
+    assert plan.files == SUBMISSION  # /work holds the learner's files only
+    tests = {path: FILES[path].encode() for path in FILES}
+    assert plan.step_files == {
+        "page": {},
+        "unit": {"checks": {"tests/test_app.py": tests["tests/test_app.py"]}},
+        "hidden-io": {},
+        "inline-io": {},
+        "style": {"checks": {"tests/check_style.py": tests["tests/check_style.py"],
+                             "tests/rules.txt": b"loop\n"}},
+        "js:0": {"checks": {"tests/a.test.js": b"", "tests/b.test.js": b""}},
+        "js:1": {"checks": {"tests/a.test.js": b"", "tests/b.test.js": b""}},
+        "site": {},
+    }
+    sent = {step["id"]: step["files"] for step in json.loads(plan.run_spec("img").stdin)["steps"]}
+    assert sent["style"] == {"checks": {"tests/check_style.py": "cHJpbnQoJ29rJykK",
+                                        "tests/rules.txt": "bG9vcAo="}}
+
+
+def test_a_hidden_checks_files_are_in_its_own_step_only() -> None:
+    exercise = fixture_exercise("pytest/shout")
+    plan = build_plan(GradingContext(exercise, exercise.read_solution()), RunLimits())
+    assert [(step.id, step.action) for step in plan.steps] == [("unit", "pytest"), ("hidden-unit", "pytest")]
+    assert list(plan.step_files["unit"]["checks"]) == ["tests/test_shout.py"]
+    assert list(plan.step_files["hidden-unit"]["checks"]) == ["tests/test_more.py"]
+
+
+def test_page_files_go_beside_the_learners(mixed: Exercise) -> None:
+    """A dom or browser check's `files` are for the learner's page to load: in /work, for its steps."""
+    page = mixed.checks[5].model_copy(update={"files": ("tests/rules.txt",)})
+    exercise = mixed.model_copy(update={"checks": (page,)})
+    plan = build_plan(GradingContext(exercise, SUBMISSION), RunLimits())
+    assert plan.step_files == {"page": {"work": {"tests/rules.txt": b"loop\n"}}}
 
 
 def test_no_expectation_ever_enters_the_container(mixed: Exercise) -> None:
@@ -146,7 +173,7 @@ def test_the_run_spec_carries_the_plan_to_the_harness(mixed: Exercise) -> None:
     spec = plan.run_spec("sha256:image")
     sent = json.loads(spec.stdin)
     assert spec.image == "sha256:image"
-    assert tuple(spec.command) == HARNESS_COMMAND
+    assert tuple(spec.command) == HARNESS_COMMAND and spec.as_grader
     assert spec.done_marker == done_frame(plan.nonce)
     assert sent["nonce"] == plan.nonce and len(plan.nonce) == 32
     assert [step["id"] for step in sent["steps"]] == [step.id for step in plan.steps]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
@@ -69,7 +70,8 @@ def test_payload_holds_files_manifest_and_stdin() -> None:
     members = read_payload(payload)
     assert list(members) == ["a.py", "b/c.bin", MANIFEST, STDIN]
     assert members["b/c.bin"] == bytes(range(256))
-    assert json.loads(members[MANIFEST]) == {"argv": ["python3", "a.py"], "env": {"LANG": "C.UTF-8"}}
+    manifest = {"argv": ["python3", "a.py"], "env": {"LANG": "C.UTF-8"}, "as_grader": False}
+    assert json.loads(members[MANIFEST]) == manifest
     assert members[STDIN] == b"line\n"
 
 
@@ -87,11 +89,14 @@ def test_a_learner_file_cannot_replace_the_manifest() -> None:
 
 @pytest.fixture
 def entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The entry, with its changes of uid left out (they need the container's CAP_SETUID)."""
     spec = importlib.util.spec_from_file_location("sandbox_entry_under_test", ENTRY)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "WORK", str(tmp_path))
+    monkeypatch.setattr(module.identity, "become_grader", lambda: None)
+    monkeypatch.setattr(module.identity, "acting_as_learner", contextlib.nullcontext)
     return module
 
 
@@ -105,14 +110,11 @@ def test_entry_unpacks_files_and_gives_stdin_in_memory(
 ) -> None:
     payload = build_payload({"a/b/c.txt": b"\x00\xffdata"}, ["cat"], {"X": "1"}, b"to stdin")
     monkeypatch.setattr("sys.stdin", FakeStdin(payload))
-    manifest, stdin_fd = entry.unpack()
-    try:
-        assert manifest == {"argv": ["cat"], "env": {"X": "1"}}
-        assert (tmp_path / "a" / "b" / "c.txt").read_bytes() == b"\x00\xffdata"
-        assert os.read(stdin_fd, 100) == b"to stdin"
-        assert not (tmp_path / ".sandbox").exists()  # stdin and manifest never land on the learner's disk
-    finally:
-        os.close(stdin_fd)
+    manifest, stdin = entry.unpack()
+    assert manifest == {"argv": ["cat"], "env": {"X": "1"}, "as_grader": False}
+    assert (tmp_path / "a" / "b" / "c.txt").read_bytes() == b"\x00\xffdata"
+    assert stdin == b"to stdin"
+    assert not (tmp_path / ".sandbox").exists()  # stdin and manifest never land on the learner's disk
 
 
 def hostile_tar(*members: tarfile.TarInfo, data: bytes = b"x") -> bytes:
@@ -149,8 +151,7 @@ def test_entry_skips_links_and_never_follows_them(
     link.type = tarfile.SYMTYPE
     link.linkname = str(tmp_path.parent / "outside")
     monkeypatch.setattr("sys.stdin", FakeStdin(hostile_tar(link)))
-    manifest, stdin_fd = entry.unpack()
-    os.close(stdin_fd)
+    entry.unpack()
     assert not os.path.lexists(tmp_path / "link")
     (tmp_path / "planted").symlink_to(tmp_path.parent / "outside")  # a link already there: not followed
     monkeypatch.setattr("sys.stdin", FakeStdin(hostile_tar(tarfile.TarInfo("planted"))))

@@ -58,7 +58,8 @@ def test_the_limits_read_inside_are_compared_with_the_settings(runner_image: str
 # -- the row logic, with fabricated facts (no engine) ----------------------------------------
 
 GOOD_FACTS: dict[str, Any] = {
-    "uid": 61000, "gid": 61000, "cap_eff": "0000000000000000", "cap_bnd": "0000000000000000",
+    "uid": 61000, "gid": 61000, "cap_eff": "0000000000000000", "cap_prm": "0000000000000000",
+    "cap_bnd": "00000000000000c0",
     "no_new_privs": "1", "seccomp": "2", "interfaces": ["lo"], "root_write": "EROFS", "etc_write": "EROFS",
     "work_bytes": 64 * 1024 * 1024, "tmp_bytes": 64 * 1024 * 1024, "memory_limit": "268435456",
     "pids_limit": "64", "docker_socket": False, "egress": "ENETUNREACH", "kernel": "6.1.0",
@@ -116,7 +117,10 @@ def test_good_facts_make_every_row_ok() -> None:
     [
         ({"uid": 0}, ["not root", "unused uid"]),
         ({"gid": 0}, "not root"),
+        ({"uid": 61001}, "not root"),
         ({"cap_eff": "00000000a80425fb"}, "no capabilities"),
+        ({"cap_eff": "00000000000000c0"}, "no capabilities"),
+        ({"cap_prm": "0000000000000080"}, "no capabilities"),
         ({"cap_bnd": "00000000a80425fb"}, "no capabilities"),
         ({"cap_eff": None}, "no capabilities"),
         ({"no_new_privs": "0"}, "no-new-privileges"),
@@ -154,9 +158,9 @@ def test_cgroup_v2_reports_no_swap_as_zero() -> None:
     assert failing(FakeSandbox(facts=dict(GOOD_FACTS, swap_limit="max"))) == ["no swap"]
 
 
-def test_the_uid_of_a_login_account_says_what_to_set() -> None:
+def test_the_uid_of_a_login_account_fails_and_says_which_one_is_expected() -> None:
     row = rows_of(FakeSandbox(facts=dict(GOOD_FACTS, uid=1000)))["unused uid"]
-    assert "Debian's first is 1000" in row.detail and "GRADER_SANDBOX_USER=61000:61000" in row.detail
+    assert not row.ok and "Debian's first is 1000" in row.detail and "must run as 61000" in row.detail
 
 
 def test_a_memory_bomb_that_was_not_killed_fails_the_memory_row() -> None:

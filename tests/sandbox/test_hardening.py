@@ -3,10 +3,12 @@ and a fake engine proving how `Sandbox.run` talks to it (no pull, no `containers
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import struct
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,13 @@ import requests
 
 from sandbox import RunLimits, RunSpec, Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.hardening import RUNSC_PIDS_FACTOR, container_config, host_config
-from sandbox.settings import ENTRY_COMMAND
+from sandbox.settings import ENTRY_COMMAND, GRADER_UID, LEARNER_UID
+
+IDENTITY = Path(__file__).resolve().parents[2] / "sandbox" / "incontainer" / "identity.py"
+_spec = importlib.util.spec_from_file_location("sandbox_identity_under_test", IDENTITY)
+assert _spec is not None and _spec.loader is not None
+identity = importlib.util.module_from_spec(_spec)  # the in-container module (stdlib only), read here
+_spec.loader.exec_module(identity)
 
 MIB = 1024 * 1024
 LIMITS = RunLimits(wall_s=5, memory_mb=128, cpus=0.5, pids=32, tmpfs_mb=16, tmpfs_inodes=512, nofile=64,
@@ -22,14 +30,19 @@ LIMITS = RunLimits(wall_s=5, memory_mb=128, cpus=0.5, pids=32, tmpfs_mb=16, tmpf
 
 
 def test_every_container_gets_exactly_the_hardened_host_config() -> None:
-    config = host_config(SandboxSettings(user="1500:1600"), LIMITS)
-    scratch = "rw,noexec,nosuid,nodev,size=16m,nr_inodes=512,uid=1500,gid=1600,mode=0700"
+    config = host_config(SandboxSettings(), LIMITS)
+    scratch = "rw,noexec,nosuid,nodev,size=16m,nr_inodes=512"
     assert config == {
         "NetworkMode": "none",
         "CapDrop": ["ALL"],
+        "CapAdd": ["SETUID", "SETGID"],
         "SecurityOpt": ["no-new-privileges"],
         "ReadonlyRootfs": True,
-        "Tmpfs": {"/work": scratch, "/tmp": scratch},
+        "Tmpfs": {
+            "/work": f"{scratch},uid=61000,gid=61000,mode=0755",
+            "/tmp": f"{scratch},mode=1777",
+            "/checks": f"{scratch},uid=61001,gid=61001,mode=0700",
+        },
         "ShmSize": 16 * MIB,
         "IpcMode": "private",
         "PidsLimit": 32,
@@ -49,8 +62,11 @@ def test_every_container_gets_exactly_the_hardened_host_config() -> None:
 
 
 def test_nothing_widens_the_sandbox() -> None:
+    """The one capability a container keeps is the grader uid's (to start learner programs as another
+    uid); the entry drops it for every learner program (sandbox/incontainer/identity.py)."""
     config = host_config(SandboxSettings(), RunLimits())
-    for widening in ("Privileged", "CapAdd", "Binds", "Mounts", "Devices", "PortBindings", "VolumesFrom",
+    assert config["CapDrop"] == ["ALL"] and config["CapAdd"] == ["SETUID", "SETGID"]
+    for widening in ("Privileged", "Binds", "Mounts", "Devices", "PortBindings", "VolumesFrom",
                      "PidMode", "UsernsMode", "UTSMode", "CgroupParent", "Sysctls", "ExtraHosts", "Links"):
         assert widening not in config
     assert "seccomp=unconfined" not in config["SecurityOpt"]
@@ -77,20 +93,20 @@ def test_the_shared_memory_mount_never_exceeds_64_mib() -> None:
     assert host_config(SandboxSettings(), RunLimits(tmpfs_mb=8))["ShmSize"] == 8 * MIB
 
 
-def test_container_config_runs_the_entry_as_the_numeric_user_without_network() -> None:
+def test_container_config_starts_the_entry_that_drops_to_two_uids_without_network() -> None:
     labels = {"org.grader.sandbox": "1"}
-    config = container_config(SandboxSettings(user="1234:1234"), LIMITS, labels, "grader-runner:abc")
+    config = container_config(SandboxSettings(), LIMITS, labels, "grader-runner:abc")
     assert config == {
         "image": "grader-runner:abc",
         "command": list(ENTRY_COMMAND),
-        "user": "1234:1234",
+        "user": "0:0",
         "working_dir": "/work",
         "environment": {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
         "hostname": "sandbox",
         "network_disabled": True,
         "stdin_open": True,
         "labels": labels,
-        "host_config": host_config(SandboxSettings(user="1234:1234"), LIMITS),
+        "host_config": host_config(SandboxSettings(), LIMITS),
     }
     assert ENTRY_COMMAND[:2] == ("/usr/bin/python3", "-I")  # isolated: no PYTHON* variables, no user site
 
@@ -103,10 +119,44 @@ def test_a_prelaunched_helper_follows_the_entry_after_a_double_dash() -> None:
 # -- settings and limits ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("user", ["0:0", "0:1000", "1000:0", "root", "1000", "1000:", "-1:1000", "1e3:1", ""])
-def test_settings_refuse_root_and_non_numeric_users(user: str) -> None:
-    with pytest.raises(ValueError, match="numeric non-root"):
-        SandboxSettings(user=user)
+def test_the_two_uids_are_fixed_distinct_and_no_login_account() -> None:
+    """Learner programs and the harness never share a uid; neither is root nor Debian's first login
+    account (1000); the entry (in the image) uses the same numbers as the host."""
+    assert (LEARNER_UID, GRADER_UID) == (61000, 61001)
+    assert (identity.LEARNER_UID, identity.GRADER_UID) == (LEARNER_UID, GRADER_UID)
+    assert identity.GRADER_CAPS == (1 << 6) | (1 << 7)  # CAP_SETGID, CAP_SETUID: nothing else
+
+
+def run_filter(program: bytes, arch: int, nr: int) -> int:
+    """A small classic-BPF interpreter for the instructions the learner's filter uses."""
+    instructions = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+    data = {0: nr, 4: arch}
+    accumulator, pc = 0, 0
+    while True:
+        code, jt, jf, k = instructions[pc]
+        if code == 0x20:
+            accumulator = data[k]
+        elif code == 0x54:
+            accumulator &= k
+        elif code == 0x15:
+            pc += jt if accumulator == k else jf
+        elif code == 0x06:
+            return k
+        pc += 1
+
+
+@pytest.mark.parametrize("machine", sorted(identity.AUDIT_ARCH))
+def test_the_learners_filter_refuses_objects_that_outlive_a_step(machine: str) -> None:
+    program = identity.learner_filter_program(machine)
+    arch = identity.AUDIT_ARCH[machine]
+    refused = identity.RET_ERRNO | identity.EPERM
+    for name, number in identity.REFUSED_CALLS[machine].items():
+        assert run_filter(program, arch, number) == refused, name
+        assert run_filter(program, arch, number | identity.X32_BIT) == refused, f"x32 {name}"
+    for allowed in (0, 1, 2, 59, 56, 57, 231, 435):  # read write open execve clone fork exit_group clone3
+        if allowed not in identity.REFUSED_CALLS[machine].values():
+            assert run_filter(program, arch, allowed) == identity.RET_ALLOW
+    assert run_filter(program, 0x40000003, 117) == refused  # int 0x80 (i386 ABI): ipc(), or anything
 
 
 @pytest.mark.parametrize("runtime", ["", "kata", "RUNC", "runsc-debug", "io.containerd.runc.v2"])
@@ -118,7 +168,6 @@ def test_settings_refuse_unknown_runtimes(runtime: str) -> None:
 def test_settings_defaults_are_hardened() -> None:
     settings = SandboxSettings()
     assert settings.runtime == "runc"
-    assert settings.user == "61000:61000"
     assert settings.pool_size == 0
     assert settings.limits == RunLimits()
 

@@ -15,6 +15,7 @@ from docker.errors import APIError, ImageNotFound
 from sandbox import debootstrap
 from sandbox.errors import SandboxError, SandboxUnavailable
 from sandbox.images import (
+    ACCOUNTS_STEP,
     LABEL_BASE,
     LABEL_CONTENT_HASH,
     LABEL_VERSION,
@@ -135,12 +136,21 @@ def test_the_runner_dockerfile_builds_on_the_base_and_copies_each_tree(project: 
     assert plan.runner_dockerfile == (
         f"FROM {plan.base_tag}\n"
         "ENV LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 HOME=/tmp\n"
+        f"{ACCOUNTS_STEP}"
         "COPY opt/harness/ /opt/harness/\n"
         "COPY opt/sandbox/ /opt/sandbox/\n"
         "WORKDIR /work\n"
     )
     assert plan.base_tag == f"grader-base:{plan.base_hash[:12]}"
     assert plan.tag == f"{TEST_REPOSITORY}:{plan.content_hash[:12]}"
+
+
+def test_the_runner_layer_names_both_uids_and_strips_setuid_bits() -> None:
+    assert ACCOUNTS_STEP.startswith("RUN set -e; ")
+    assert "learner:x:61000:61000:" in ACCOUNTS_STEP and "grader:x:61001:61001:" in ACCOUNTS_STEP
+    for group in ("'learner:x:61000:' >> /etc/group", "'grader:x:61001:' >> /etc/group"):
+        assert group in ACCOUNTS_STEP
+    assert "find / -xdev -type f -perm /6000 -exec chmod ug-s {} +" in ACCOUNTS_STEP
 
 
 @pytest.mark.parametrize("directory", ["opt/sandbox", "/opt/../etc", "/opt/with space", "/"])
@@ -381,9 +391,9 @@ def test_auto_falls_back_to_debootstrap_when_the_registry_build_fails(
 
 
 def run_in(client: APIClient, image: str, command: list[str]) -> tuple[int, str]:
-    """Run `command` as uid 1000 without network in a fresh container; return exit code and output."""
+    """Run `command` as the learner uid without network in a fresh container; return exit code and output."""
     container = client.create_container(
-        image, command=command, user="1000:1000", labels={"org.grader.test": "images"},
+        image, command=command, user="61000:61000", labels={"org.grader.test": "images"},
         host_config=client.create_host_config(network_mode="none"),
     )
     try:
@@ -413,11 +423,13 @@ def test_builds_a_runner_image_that_runs_python_and_node(project: Path, docker_c
         assert not again.built and again.image_id == info.image_id
 
         code, output = run_in(docker_client, plan.tag, [
-            "sh", "-c", "id -u && test -r /opt/sandbox/entry.py && test ! -w /opt/sandbox/entry.py "
+            "sh", "-c", "id -u && id -un && id -gn && getent passwd grader | cut -d: -f3 "
+            "&& (find / -xdev -type f -perm /6000 2>/dev/null; true) | wc -l "
+            "&& test -r /opt/sandbox/entry.py && test ! -w /opt/sandbox/entry.py "
             "&& test ! -w /opt/harness && stat -c '%u %a' /opt/sandbox/entry.py /opt/harness/run.sh "
             "&& python3 /opt/sandbox/entry.py && pwd && echo $HOME $LANG"])
         assert code == 0, output
-        assert output.splitlines()[0] == "1000"
+        assert output.splitlines()[:5] == ["61000", "learner", "learner", "61001", "0"]  # no setuid left
         assert "0 644" in output and "entry " in output and "/work" in output and "/tmp C.UTF-8" in output
         imports = "import pytest, flask, bs4, html5lib, tinycss2"
         code, output = run_in(docker_client, plan.tag, ["python3", "-c", imports])

@@ -45,9 +45,25 @@ def test_files_arrive_in_nested_folders_byte_for_byte(sandbox: Sandbox, runner_i
         assert listed[path] == [hashlib.sha256(content).hexdigest(), "0o100644"]
 
 
-def test_the_program_runs_in_work_as_the_sandbox_user(sandbox: Sandbox, runner_image: str) -> None:
-    result = run(sandbox, runner_image, ["sh", "-c", "pwd; id -u; id -g; echo $HOME"])
-    assert result.stdout == b"/work\n61000\n61000\n/tmp\n"
+def test_the_program_runs_in_work_as_the_learner(sandbox: Sandbox, runner_image: str) -> None:
+    result = run(sandbox, runner_image, ["sh", "-c", "pwd; id -u; id -g; id -G; echo $HOME"])
+    assert result.stdout == b"/work\n61000\n61000\n61000\n/tmp\n"
+
+
+def test_scratch_folders_belong_to_their_uids(sandbox: Sandbox, runner_image: str) -> None:
+    """/work is the learner's; /tmp is shared and sticky; /checks is the grader's alone."""
+    owners = ("import os; print([(p, os.stat(p).st_uid, oct(os.stat(p).st_mode)) "
+              "for p in ('/work', '/tmp', '/checks')])")
+    result = run(sandbox, runner_image, ["python3", "-c", owners])
+    assert result.stdout_text() == (
+        "[('/work', 61000, '0o40755'), ('/tmp', 0, '0o41777'), ('/checks', 61001, '0o40700')]\n"
+    )
+
+
+def test_the_learners_files_are_theirs(sandbox: Sandbox, runner_image: str) -> None:
+    listing = "import os; print(sorted((p, os.stat(p).st_uid) for p in ('a.txt', 'sub', 'sub/b.txt')))"
+    result = run(sandbox, runner_image, ["python3", "-c", listing], files={"a.txt": b"a", "sub/b.txt": b"b"})
+    assert result.stdout == b"[('a.txt', 61000), ('sub', 61000), ('sub/b.txt', 61000)]\n"
 
 
 def test_stdin_arrives_byte_for_byte(sandbox: Sandbox, runner_image: str) -> None:

@@ -1,22 +1,26 @@
 """Does the guestbook keep its messages in guestbook.db? Signs once through the app, looks in the
 database file itself, then loads the app again in a new process (a restart) and reads the page.
-The learner's code runs only in child processes, which never get this script's verdict pipe."""
+
+This script runs as the grader; the learner's code runs only in programs the harness starts for it as
+the learner (`learner.run`), which never see this script's verdict pipe nor its files. So probe.py,
+which loads the learner's app, is handed to them as a program text."""
 
 import json
 import os
 import sqlite3
-import subprocess
-import sys
+
+import learner
 
 DATABASE = "guestbook.db"
+PROBE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe.py"), encoding="utf-8").read()
 
 
 def probe(action):
-    done = subprocess.run(
-        [sys.executable, "tests/probe.py", action], capture_output=True, text=True, timeout=8
-    )
+    done = learner.run(["python3", "-c", PROBE, action], timeout=8)
     lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
+    if done.timed_out:
+        return None, "Your app did not answer within 8 seconds."
+    if done.exit_code != 0 or not lines:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return None, f"Your app stopped with an error: {last}"
     try:
@@ -28,8 +32,8 @@ def probe(action):
 def stored_rows():
     if not os.path.exists(DATABASE):
         return None, f"After a message was sent, there is no {DATABASE} file next to app.py."
-    try:
-        with sqlite3.connect(DATABASE) as conn:
+    try:  # read-only: the file is the learner's
+        with sqlite3.connect(f"file:{DATABASE}?mode=ro", uri=True) as conn:
             return conn.execute("SELECT name, message FROM messages").fetchall(), None
     except sqlite3.Error as error:
         expected = "a table messages with the columns name and message"

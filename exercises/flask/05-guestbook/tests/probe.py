@@ -1,6 +1,5 @@
-"""Run by check_db.py in its own process: load the learner's app and use it once.
-
-Usage: probe.py sign|read. Prints one JSON line: the status code (and the page for `read`).
+"""Run by check_db.py as a learner program (`python3 -c PROBE sign|read`, in the learner's folder):
+load the learner's app and use it once. Prints one JSON line: the status code (and the page for `read`).
 """
 
 import json
