@@ -36,9 +36,11 @@ const ERROR_NAMES = ["Error", "TypeError", "RangeError", "ReferenceError", "Synt
 const WELL_KNOWN = ["iterator", "asyncIterator", "hasInstance", "toPrimitive", "toStringTag", "species",
   "isConcatSpreadable", "match", "matchAll", "replace", "search", "split", "unscopables"];
 const NUMBERS = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
+const ERROR_FIELDS = new Set(["cls", "name", "message", "stack", "props", "ref"]);
+const OWN_ERROR_FIELDS = new Set(["name", "message", "stack"]);
 
 // Taken before any learner code runs, so that a learner changing the built-ins cannot confuse us.
-const { create, defineProperty, freeze, getPrototypeOf, isFrozen, keys: ownKeysOf } = Object;
+const { create, defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf, isFrozen, keys: ownKeysOf } = Object;
 const { isArray } = Array;
 const { isDate, isMap, isNativeError, isPromise, isRegExp, isSet } = util.types;
 const uncurry = (fn) => Function.prototype.call.bind(fn);
@@ -59,6 +61,8 @@ const PROTOTYPES = {
 const ERRORS = Object.fromEntries(ERROR_NAMES.map((name) => [name, globalThis[name]]));
 const ERROR_PROTOTYPES = new Map(ERROR_NAMES.map((name) => [ERRORS[name].prototype, name]));
 const WELL_KNOWN_SYMBOLS = new Map(WELL_KNOWN.map((name) => [Symbol[name], name]));
+const WELL_KNOWN_NAMES = new Set(WELL_KNOWN);
+const FLAGS = new Set(["", "n", "f", "nf"]);
 
 class CodecError extends Error {
   constructor(detail) {
@@ -161,9 +165,12 @@ class Encoder {
       stack: text(() => error.stack, ""),
       props: [],
     };
-    const extra = ownKeysOf(error).filter((key) => !["name", "message", "stack"].includes(key));
+    const extra = new Set();
+    for (const key of ownKeysOf(error)) {
+      if (!OWN_ERROR_FIELDS.has(key)) extra.add(key);
+    }
     for (const key of ["cause", "errors"]) {
-      if (hasOwn(error, key) && !extra.includes(key)) extra.push(key);
+      if (hasOwn(error, key)) extra.add(key);
     }
     for (const key of extra) arrayPush(fields.props, [key, this.encode(error[key], depth + 1)]);
     const ref = this.hooks.errorRef(error);
@@ -177,12 +184,18 @@ function dataKind(value) {
   if (isArray(value)) return proto === PROTOTYPES.array ? "array" : null;
   if (isNativeError(value) || (proto !== null && ERROR_PROTOTYPES.has(builtinErrorProto(proto)))) return "error";
   if (isPromise(value)) return "promise";
-  if (proto === PROTOTYPES.object || proto === null) return "object";
+  if (proto === PROTOTYPES.object || proto === null) return isClassPrototype(value) ? null : "object";
   if (isMap(value)) return proto === PROTOTYPES.map ? "map" : null;
   if (isSet(value)) return proto === PROTOTYPES.set ? "set" : null;
   if (isDate(value)) return "date";
   if (isRegExp(value)) return "regexp";
   return null;
+}
+
+/** Whether `value` is a class's prototype (an own `constructor` that is a function): not data. */
+function isClassPrototype(value) {
+  const found = getOwnPropertyDescriptor(value, "constructor");
+  return found !== undefined && typeof found.value === "function";
 }
 
 /** The built-in error prototype `proto` leads to, or null. */
@@ -259,7 +272,7 @@ class Decoder {
         return Symbol(name(json[1], MAX_TEXT));
       case "k":
         arity(json, 2);
-        if (!WELL_KNOWN.includes(json[1])) throw new CodecError("an unknown symbol");
+        if (!WELL_KNOWN_NAMES.has(json[1])) throw new CodecError("an unknown symbol");
         return Symbol[json[1]];
       case "K":
         arity(json, 2);
@@ -312,14 +325,14 @@ class Decoder {
     const tag = json[0];
     if (json.length !== 2 && json.length !== 3) throw new CodecError("a container of the wrong shape");
     const flags = json.length === 3 ? json[2] : "";
-    if (typeof flags !== "string" || !/^n?f?$/.test(flags) || (flags.includes("n") && tag !== "o")) {
+    if (typeof flags !== "string" || !FLAGS.has(flags) || (flags[0] === "n" && tag !== "o")) {
       throw new CodecError("a container with bad flags");
     }
     const items = json[1];
     if (!isArray(items)) throw new CodecError("a container without items");
     let out;
     if (tag === "a") out = [];
-    else if (tag === "o") out = flags.includes("n") ? create(null) : {};
+    else if (tag === "o") out = flags[0] === "n" ? create(null) : {};
     else if (tag === "m") out = new Map();
     else out = new Set();
     arrayPush(this.containers, out);
@@ -336,7 +349,7 @@ class Decoder {
         else defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       }
     }
-    if (flags.includes("f")) freeze(out);
+    if (flags[flags.length - 1] === "f") freeze(out);
     return out;
   }
 
@@ -354,7 +367,7 @@ class Decoder {
     const fields = json[1];
     if (fields === null || typeof fields !== "object" || isArray(fields)) throw new CodecError("a bad error");
     for (const key of ownKeysOf(fields)) {
-      if (!["cls", "name", "message", "stack", "props", "ref"].includes(key)) throw new CodecError("a bad error");
+      if (!ERROR_FIELDS.has(key)) throw new CodecError("a bad error");
     }
     if (!isArray(fields.props)) throw new CodecError("an error without props");
     const props = [];
@@ -375,7 +388,7 @@ class Decoder {
   /** A built-in error's name, or an error class (a handle) decoded with the hooks. */
   errorClass(json, depth) {
     if (typeof json === "string") {
-      if (!ERROR_NAMES.includes(json)) throw new CodecError("an unknown error class");
+      if (!hasOwn(ERRORS, json)) throw new CodecError("an unknown error class");
       return json;
     }
     if (!isArray(json) || (json[0] !== "h" && json[0] !== "y")) throw new CodecError("a bad error class");
@@ -461,5 +474,5 @@ function plainish(value) {
 
 module.exports = {
   CodecError, Decoder, Encoder, ERRORS, ERROR_NAMES, MAX_NAME, builtinErrorName, copyInto, decodeKey,
-  encodeKey,
+  encodeKey, hasOwn,
 };

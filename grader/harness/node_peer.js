@@ -3,10 +3,10 @@
 // encoded with node_codec.js, the answer decoded, and the arrays, objects, Maps and Sets a call
 // was given are copied back, so that what a function did to them shows on the caller's side.
 
-const { CodecError, Decoder, Encoder, copyInto } = require("./node_codec.js");
+const { CodecError, Decoder, Encoder, copyInto, hasOwn } = require("./node_codec.js");
 
 const CONTAINER_TAGS = { a: "array", o: "object", m: "map", s: "set" };
-const ANSWER_KEYS = ["r", "ok", "err", "back"];
+const ANSWER_KEYS = new Set(["r", "ok", "err", "back"]);
 
 class Peer {
   /** channel: a node_channel.js Channel; hooks: the side's encoding and decoding hooks. */
@@ -43,10 +43,10 @@ class Peer {
 
   settle(answer, containers) {
     for (const key of Object.keys(answer)) {
-      if (!ANSWER_KEYS.includes(key)) throw new CodecError("an answer with an unknown field");
+      if (!ANSWER_KEYS.has(key)) throw new CodecError("an answer with an unknown field");
     }
-    const failed = Object.prototype.hasOwnProperty.call(answer, "err");
-    if (failed === Object.prototype.hasOwnProperty.call(answer, "ok")) throw new CodecError("a bad answer");
+    const failed = hasOwn(answer, "err");
+    if (failed === hasOwn(answer, "ok")) throw new CodecError("a bad answer");
     const decoder = new Decoder(this.hooks, containers);
     const value = decoder.decode(failed ? answer.err : answer.ok);
     if (answer.back !== undefined) {
@@ -54,12 +54,20 @@ class Peer {
         throw new CodecError("a bad copy of the arguments");
       }
       const fresh = answer.back.map((json) => {
-        if (!Array.isArray(json) || !Object.prototype.hasOwnProperty.call(CONTAINER_TAGS, json[0])) {
+        if (json === null) return null; // not sent: the list of values itself, made for the call
+        if (!Array.isArray(json) || !hasOwn(CONTAINER_TAGS, json[0])) {
           throw new CodecError("a bad copy of an argument");
         }
         return decoder.decode(json);
       });
-      fresh.forEach((value, i) => copyInto(containers[i], value));
+      fresh.forEach((value, i) => {
+        try {
+          if (value !== null) copyInto(containers[i], value);
+        } catch (error) {
+          if (error instanceof CodecError) throw error;
+          // one of ours that cannot change (sealed, or with a read-only length): it stays as it was
+        }
+      });
     }
     if (failed) throw value;
     return value;
@@ -114,7 +122,9 @@ class Peer {
       const refs = containers ? new Map(containers.map((container, i) => [container, i])) : null;
       const encoder = new Encoder(this.hooks, refs);
       const fields = failed ? { err: encoder.encode(value) } : { ok: encoder.encode(value) };
-      if (containers) fields.back = containers.map((c) => encoder.contents(c, containerKind(c), 0));
+      if (containers) {
+        fields.back = containers.map((c, i) => (i === 0 ? null : encoder.contents(c, containerKind(c), 0)));
+      }
       reply(fields);
     } catch (error) {
       reply({ err: new Encoder(this.hooks).encode(crossingProblem(error)) });
