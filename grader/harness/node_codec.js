@@ -27,8 +27,8 @@
 
 const util = require("util");
 
-const MAX_DEPTH = 100;
-const MAX_NODES = 200000;
+const MAX_DEPTH = 1000;
+const MAX_NODES = 1000000;
 const MAX_NAME = 200;
 const MAX_TEXT = 100000;
 const ERROR_NAMES = ["Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError",

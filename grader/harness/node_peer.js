@@ -143,7 +143,7 @@ function crossing(encode) {
 
 function crossingProblem(error) {
   if (!(error instanceof CodecError) && !(error && error.reason === "too-large")) return error;
-  return new TypeError(`This value cannot be passed to the other process: ${error.message}.`);
+  return new TypeError(`This value cannot cross between your code and the tests: ${error.message}.`);
 }
 
 function containerKind(container) {

@@ -221,6 +221,12 @@ def describe_body_learner(run: Run) -> None:
     assert event["error"] == "TypeError" and "stack.js:6" in event["stack"]
 
 
+def too_deep(run: Run) -> None:
+    assert message(run, "fails: a value nested deeper than the codec carries") == (
+        "This value cannot cross between your code and the tests: nested more than 1000 levels deep."
+    )
+
+
 BREAKING_WRITES = ("garbage", "huge", "forgedAnswer")
 EXPECTED: dict[RunId, Callable[[Run], None]] = {
     ("exits", "exit-mid-call.test.js"): exit_mid_call,
@@ -232,6 +238,8 @@ EXPECTED: dict[RunId, Callable[[Run], None]] = {
     **{("socket-writes", f"{name}.test.js"): broken_by_writes for name in BREAKING_WRITES},
     ("socket-writes", "parent.test.js"): nothing_forged,
     ("outside", "after-hook.test.js"): outside("suite", "hookFailed", "tests"),
+    ("outside", "file-hook.test.js"): outside("file", "hookFailed", "tests"),
+    ("values", "values.test.js"): too_deep,
     ("outside", "describe-body-tests.test.js"): outside("suite", "testCodeFailure", "tests"),
     ("outside", "describe-body-learner.test.js"): describe_body_learner,
     ("outside", "missing-helper.test.js"): load_failed("Error", "tests"),
@@ -271,3 +279,13 @@ def test_every_shipped_test_file_is_run() -> None:
         for side in ("solution", "starter"):
             files = [test for case, test in RUN_IDS if case == f"{slug}-{side}"]
             assert files and len(files) == len(list((JAVASCRIPT / slug / "tests").glob("*.test.js")))
+
+
+def test_the_shipped_exercises_share_one_helper() -> None:
+    helpers = {(JAVASCRIPT / slug / "tests" / "check.js").read_bytes() for slug in SHIPPED}
+    assert len(helpers) == 1
+    for slug in SHIPPED:
+        for check in load_exercise(JAVASCRIPT / slug).checks:
+            assert getattr(check, "support", None) == ("tests/check.js",), (slug, check.id)
+        for test_file in (JAVASCRIPT / slug / "tests").glob("*.test.js"):
+            assert "function show(" not in test_file.read_text(), test_file
