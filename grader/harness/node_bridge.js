@@ -29,6 +29,9 @@ const reportFd = process.env.GRADER_REPORT_FD ? Number(process.env.GRADER_REPORT
 const learnerFiles = (process.env.GRADER_LEARNER_FILES || "").split("\n").filter(Boolean);
 const virtualPaths = new Map(learnerFiles.map((file) => [path.join(testRoot, file), file]));
 const BRIDGED = Symbol("bridged learner module");
+const UNREADABLE = "Your code gave back something the tests could not read";
+const WHILE_USED = "while the tests were using it";
+const AFTER_THE_CALL = "in code that ran after the tests' call had finished (a timer or a promise)";
 
 const faults = new WeakMap(); // an error that is the learner's doing -> why: "threw", "ended", "unreadable"
 let connection = null;
@@ -44,19 +47,19 @@ function learnerFault(why, message) {
 /** The error a test sees when the channel broke: whose doing it was is always the learner's. */
 function faultFor(broken) {
   if (broken.reason === "too-large") {
-    return new TypeError(`The tests tried to pass a value that is too large to your code (${broken.message}).`);
+    return new TypeError(`The tests tried to pass your code a value that is too large (${broken.message}).`);
   }
   if (broken.reason === "unreadable") {
-    return learnerFault("unreadable", `Your code gave back something the tests could not read (${broken.message}).`);
+    return learnerFault("unreadable", `${UNREADABLE} (${broken.message}).`);
   }
   const notice = connection && connection.notice;
   if (notice && notice.n === "exit") {
-    return learnerFault("ended", `Your code ended the program with process.exit(${notice.code}) while the tests were using it.`);
+    return learnerFault("ended", `Your code ended the program with process.exit(${notice.code}) ${WHILE_USED}.`);
   }
   if (notice && notice.n === "crash") {
-    return learnerFault("ended", `Your code stopped with ${notice.error}, in code that ran after the tests' call had finished (a timer or a promise).`);
+    return learnerFault("ended", `Your code stopped with ${notice.error}, ${AFTER_THE_CALL}.`);
   }
-  return learnerFault("ended", "Your code's program stopped while the tests were using it (did it call process.exit()?).");
+  return learnerFault("ended", `Your code's program stopped ${WHILE_USED} (did it call process.exit()?).`);
 }
 
 /** Run a request; what goes wrong on the channel becomes an error that says it is the learner's. */
