@@ -36,15 +36,17 @@ PARAMETERS = re.compile(r"\[.*\]$")
 
 
 class PytestCheck(CheckSpec):
-    """`tests:` lists test files in the exercise folder; `points` are split evenly over their tests."""
+    """`tests:` lists test files in the exercise folder; `points` are split evenly over their tests.
+    `support:` lists files the tests may import or read (helpers, data), shipped beside them."""
 
     kind: Literal["pytest"] = "pytest"
     tests: Annotated[tuple[RelativePath, ...], AfterValidator(non_empty)]
+    support: tuple[RelativePath, ...] = ()
 
     label: ClassVar[str] = "Unit tests"
 
     def support_files(self) -> tuple[str, ...]:
-        return self.tests
+        return (*self.tests, *self.support)
 
     def steps(self, ctx: GradingContext) -> list[Step]:
         params = {"tests": list(self.tests), "learner_files": list(ctx.exercise.files)}

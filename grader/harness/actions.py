@@ -90,25 +90,13 @@ def run_pytest(params, timeout_s, cap):
     return run_bridged(LEARNER_SERVER, argv, env, params["learner_files"], timeout_s, cap)
 
 
-def node_bridge_installed():
-    return os.path.exists(NODE_BRIDGE) and os.path.exists(NODE_LEARNER_SERVER)
-
-
 def run_node_test(params, timeout_s, cap):
-    test = f"{CHECKS}/{params['test']}"
+    """`node:test` files that `require` the learner's module: through the Node.js bridge (the learner's
+    server, learner_node.js; the tests' preload, node_bridge.js)."""
+    argv = ["node", "--require", NODE_BRIDGE, *NODE_REPORTER, f"{CHECKS}/{params['test']}"]
+    env = {"GRADER_TEST_ROOT": CHECKS, "GRADER_REPORT_FD": "3"}
     learner_files = params.get("learner_files", [])
-    if node_bridge_installed():
-        argv = ["node", "--require", NODE_BRIDGE, *NODE_REPORTER, test]
-        env = {"GRADER_TEST_ROOT": CHECKS}
-        return run_bridged(("node", NODE_LEARNER_SERVER), argv, env, learner_files, timeout_s, cap)
-    # Without the bridge: `require('../loops.js')` from the test folder must find the learner's file.
-    for path in learner_files:
-        link = os.path.join(CHECKS, path)
-        if not os.path.lexists(link):
-            os.makedirs(os.path.dirname(link), exist_ok=True)
-            os.symlink(os.path.join(WORK, path), link)
-    child = Child(["node", *NODE_REPORTER, test], environment(), report=True, role="grader")
-    return run_child(child, timeout_s, cap)
+    return run_bridged(("node", NODE_LEARNER_SERVER), argv, env, learner_files, timeout_s, cap)
 
 
 DOM_RUNNER = ("node", f"{HARNESS}/dom_runner.js")

@@ -24,7 +24,8 @@ from tests.helpers.docs import (
 )
 
 README_MAX_LINES = 200
-PENDING = frozenset({"docs/grading-boundary.md"})
+PENDING: frozenset[str] = frozenset()
+"""Guides another branch is writing, which may be linked before they land (none now)."""
 """Guides written on another branch: a link to one may point nowhere until that branch is merged (then
 it is checked like any other). Remove a name once its file is in the tree."""
 TOP_FOLDERS = ("cli", "ops", "web", "service", "store", "config", "grader", "sandbox", "exercises", "scripts",

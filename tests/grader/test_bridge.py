@@ -2,7 +2,7 @@
 functions and unittest classes, the learner's classes, instances, generators and exceptions, lists
 and dicts changed in place, functions called back, printing, files in tmp_path, skipped tests.
 
-The `bridge/toolbox` exercise uses each of them (tests/fixtures/exercises/bridge/toolbox/tests)."""
+The `bridge/toolbox` exercise uses each of them (tests/data/exercises/bridge/toolbox/tests)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from grader.grading import grade_submission
 from grader.result import CheckResult, Result
 from grader.runner import SandboxRunner
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 pytestmark = pytest.mark.docker
 

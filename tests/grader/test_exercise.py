@@ -74,6 +74,18 @@ def test_a_node_exercise_loads() -> None:
     assert [(c.id, c.support_files()) for c in exercise.checks] == [("node-1", ("tests/leap.test.js",))]
 
 
+def test_pytest_support_files_ship_with_the_tests_and_must_exist(tmp_path: Path) -> None:
+    yaml = MINIMAL + "    support: [tests/helpers.py, tests/data.csv]\n"
+    folder = make_exercise(tmp_path, yaml, {"tests/helpers.py": "X = 1\n", "tests/data.csv": "a,b\n"})
+    (check,) = load_exercise(folder).checks
+    assert check.support_files() == ("tests/test_two_fer.py", "tests/helpers.py", "tests/data.csv")
+    (folder / "tests" / "data.csv").unlink()
+    assert problems(folder) == [
+        "track/ex/exercise.yaml:8:33: checks.0.support.1: "
+        "file 'tests/data.csv' not found in the exercise folder"
+    ]
+
+
 def test_an_exercise_is_frozen() -> None:
     exercise = load_exercise(SMALL / "javascript" / "leap")
     with pytest.raises(ValueError):

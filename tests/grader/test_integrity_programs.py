@@ -4,23 +4,15 @@ JavaScript tests that `require` the learner's file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from grader.grading import grade_submission
 from grader.result import Result, for_learner
 from grader.runner import SandboxRunner
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 pytestmark = pytest.mark.docker
 
-HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness"
-NODE_BRIDGE = (HARNESS / "node_bridge.js").exists() and (HARNESS / "learner_node.js").exists()
-WITHOUT_NODE_BRIDGE = pytest.mark.xfail(
-    not NODE_BRIDGE, strict=True,
-    reason="the Node.js bridge is not in the image yet: the learner's file runs inside the test process",
-)
 
 
 def grade(runner: SandboxRunner, key: str, files: dict[str, str]) -> Result:
@@ -171,7 +163,6 @@ module.exports = { toFahrenheit, toCelsius };
 """
 
 
-@WITHOUT_NODE_BRIDGE
 @pytest.mark.parametrize("source", [NODE_ASSERT_PATCH, NODE_REPORT_FORGERY], ids=["node-assert", "report-fd"])
 def test_javascript_cannot_patch_tests_or_write_reports(runtime_runner: SandboxRunner, source: str) -> None:
     """With the bridge, the learner's file runs in a server of its own (learner uid); the tests and

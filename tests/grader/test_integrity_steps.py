@@ -17,7 +17,7 @@ import pytest
 from grader.grading import grade_submission
 from grader.result import Result, for_learner
 from grader.runner import SandboxRunner
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 pytestmark = pytest.mark.docker
 

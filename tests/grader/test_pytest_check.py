@@ -10,7 +10,7 @@ import pytest
 
 from grader.checks.base import GradingContext, StepOutput
 from grader.result import CheckResult
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 EXERCISE = fixture_exercise("pytest/shout")
 CHECK = EXERCISE.checks[0]

