@@ -87,7 +87,8 @@ def stopped_message(output: StepOutput, time_s: float, memory_mb: int, output_ki
     return None
 
 
-HARNESS_PATHS = ("/opt/harness/", "/opt/sandbox/", "/usr/lib/python3", "node:internal", "/usr/share/nodejs/")
+HARNESS_PATHS = ("/opt/harness/", "/opt/sandbox/", "/usr/lib/python3", "node:internal", "/usr/share/nodejs/",
+                 "<frozen importlib")
 
 
 def learner_output(text: str, limit: int = 3000) -> str:

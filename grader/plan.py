@@ -86,7 +86,8 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     step_files: dict[str, dict[str, dict[str, bytes]]] = {}
     for check in exercise.checks:
         check_steps = check.steps(ctx)
-        (hidden if check.hidden else visible).extend(check_steps)
+        for step in check_steps:
+            (hidden if check.hidden or step.hidden else visible).append(step)
         support = {path: exercise.support_file_bytes(path) for path in check.support_files()}
         for step in check_steps:
             step_files[step.id] = {check.support_place: support} if support else {}

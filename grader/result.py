@@ -31,6 +31,9 @@ class TestOutcome:
     name: str
     status: TestStatus
     message: str = ""
+    hidden: bool = False
+    """A hidden row of a visible check (a `calls` table): learners see its name and verdict only. In the
+    JSON only when true."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,16 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """The result format 1, as JSON-ready data (everything, hidden checks included)."""
-        return {"format": RESULT_FORMAT, **asdict(self)}
+        data = asdict(self)
+        for check in data["checks"]:
+            for test in check["tests"]:
+                if not test["hidden"]:
+                    del test["hidden"]
+        return {"format": RESULT_FORMAT, **data}
 
 
 HIDDEN_MESSAGE = "This is a hidden check: only its verdict is shown."
+HIDDEN_TEST_MESSAGE = "This is a hidden test: only its verdict is shown."
 NOT_COUNTED = "Not counted: the instructor skipped this test"
 
 
@@ -88,8 +97,18 @@ def for_learner(result: dict[str, Any]) -> dict[str, Any]:
     """A stored result as a learner may see it: hidden checks keep their title, verdict and hint,
     never their inputs, expectations, output, test details or pictures."""
     shown = dict(result)
-    shown["checks"] = [_hide(check) if check.get("hidden") else check for check in result.get("checks", [])]
+    shown["checks"] = [_hide(check) if check.get("hidden") else _hide_tests(check)
+                       for check in result.get("checks", [])]
     return shown
+
+
+def _hide_tests(check: dict[str, Any]) -> dict[str, Any]:
+    """A visible check whose hidden tests keep only their name and verdict."""
+    tests = check.get("tests") or []
+    if not any(isinstance(test, dict) and test.get("hidden") for test in tests):
+        return check
+    hidden = [{**test, "message": HIDDEN_TEST_MESSAGE} if test.get("hidden") else test for test in tests]
+    return {**check, "tests": hidden}
 
 
 def _hide(check: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from grader.checks.base import CheckSpec
 from grader.checks.browser import BrowserCheck
+from grader.checks.calls import CallsCheck
 from grader.checks.css import CssCheck
 from grader.checks.dom import DomCheck
 from grader.checks.html import HtmlCheck
@@ -19,6 +20,7 @@ from grader.errors import describe, suggestion
 
 KINDS: dict[str, type[CheckSpec]] = {
     "browser": BrowserCheck,
+    "calls": CallsCheck,
     "css": CssCheck,
     "dom": DomCheck,
     "html": HtmlCheck,

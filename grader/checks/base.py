@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.result import CheckResult, Picture
 
-StepAction = Literal["exec", "script", "pytest", "node-test", "dom", "http", "browser"]
+StepAction = Literal["exec", "script", "pytest", "node-test", "dom", "http", "browser", "calls"]
 StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal"]
 
 
@@ -66,6 +66,9 @@ class Step:
     params: Mapping[str, Any]
     timeout_s: float
     needs: StepNeeds = field(default_factory=StepNeeds)
+    hidden: bool = False
+    """Run with the hidden checks' steps (after every visible one), also when its check is visible: the
+    hidden rows of a `calls` table."""
 
 
 @dataclass(frozen=True)

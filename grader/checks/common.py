@@ -32,7 +32,7 @@ def make_result(
         message=cap_text(message, 2000),
         hint=check.hint if status != "pass" else None,
         output=cap_text(output),
-        tests=tuple(TestOutcome(t.name[:200], t.status, cap_text(t.message, 2000)) for t in tests),
+        tests=tuple(TestOutcome(t.name[:200], t.status, cap_text(t.message, 2000), t.hidden) for t in tests),
         hidden=check.hidden,
     )
 

@@ -66,16 +66,17 @@ def run_script(params, timeout_s, cap):
         return script.collect(deadline, cap, services={service_end.fileno(): runs.on_readable})
 
 
-def run_bridged(learner_argv, test_argv, test_env, learner_files, timeout_s, cap):
+def run_bridged(learner_argv, test_argv, test_env, learner_files, timeout_s, cap, stdin=b""):
     """Tests that call the learner's code: the learner's server (learner uid, the socket on fd 3) and
-    the test process (grader uid, the socket on fd 4, its report on fd 3)."""
+    the test process (grader uid, the socket on fd 4, its report on fd 3, `stdin` on its stdin)."""
     deadline = time.monotonic() + timeout_s
     files = {"GRADER_LEARNER_FILES": "\n".join(learner_files)}
     learner_end, test_end = socket.socketpair()
     with learner_end, test_end:
         server = Running(Child(learner_argv, environment(files), fds={3: learner_end.fileno()}))
         env = environment({**files, **test_env, "GRADER_BRIDGE_FD": str(BRIDGE_FD)})
-        tests = Running(Child(test_argv, env, report=True, role="grader", fds={BRIDGE_FD: test_end.fileno()}))
+        tests = Running(Child(test_argv, env, stdin, report=True, role="grader",
+                              fds={BRIDGE_FD: test_end.fileno()}))
     return tests.collect(deadline, cap, others=[server])
 
 
@@ -97,6 +98,18 @@ def run_node_test(params, timeout_s, cap):
     env = {"GRADER_TEST_ROOT": CHECKS, "GRADER_REPORT_FD": "3"}
     learner_files = params.get("learner_files", [])
     return run_bridged(("node", NODE_LEARNER_SERVER), argv, env, learner_files, timeout_s, cap)
+
+
+CALLS_CLIENT = ("python3", "-I", "-S", f"{HARNESS}/calls_client.py")
+
+
+def run_calls(params, timeout_s, cap):
+    """A `calls` check's table: the learner's server holds their module (learner uid), and our client
+    (grader uid) asks it to make each call, reporting what came back by value. The calls were parsed
+    on the host; the expected values stay there."""
+    learner = LEARNER_SERVER if params["language"] == "python" else ("node", NODE_LEARNER_SERVER)
+    stdin = json.dumps(params).encode()
+    return run_bridged(learner, CALLS_CLIENT, {}, params["learner_files"], timeout_s, cap, stdin)
 
 
 DOM_RUNNER = ("node", f"{HARNESS}/dom_runner.js")
@@ -170,6 +183,7 @@ ACTIONS = {
     "dom": run_dom,
     "http": run_http,
     "browser": run_browser,
+    "calls": run_calls,
 }
 
 

@@ -17,7 +17,7 @@ from grader.exercise import ExerciseYaml
 from tests.helpers.docs import DOCS
 
 GUIDE = DOCS / "authoring.md"
-KIND_ORDER = ("pytest", "io", "node", "script", "html", "css", "dom", "http", "browser")
+KIND_ORDER = ("pytest", "io", "node", "calls", "script", "html", "css", "dom", "http", "browser")
 """The order of the guide's sections; a nested model (an html assertion, say) is documented in the
 first section that uses it."""
 

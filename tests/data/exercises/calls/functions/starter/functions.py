@@ -1,0 +1,6 @@
+def double(number):
+    pass
+
+
+def greet(name):
+    pass

@@ -1,0 +1,4 @@
+function double(n) {
+}
+
+module.exports = { double };

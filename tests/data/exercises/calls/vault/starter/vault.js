@@ -1,0 +1,5 @@
+function answer(number) {
+  return "";
+}
+
+module.exports = { answer };

@@ -1,0 +1,2 @@
+def answer(number):
+    return ""

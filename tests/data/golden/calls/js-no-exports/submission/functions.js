@@ -1,0 +1,5 @@
+function double(n) {
+  return n * 2;
+}
+
+module.exports = { twice: double, greet: "Hello" };

@@ -1,0 +1,7 @@
+def double(number):
+    return number * 2
+
+
+def greet(name):
+    while True:
+        pass
