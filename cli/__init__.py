@@ -41,6 +41,7 @@ class CommandEntry:
 COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("run", "grader.cli:run", "Grade a submission folder against an exercise."),
     CommandEntry("validate", "grader.cli:validate", "Check that exercises are sound."),
+    CommandEntry("new", "grader.cli:new", "Make a new exercise, sound as written, to change into your own."),
     CommandEntry("images", "grader.cli:images", "The runner image every submission runs in."),
     CommandEntry("doctor", "grader.cli:doctor", "Prove on this host that the sandbox holds."),
     CommandEntry("serve", "web.serve:serve", "Run the classroom site (and a grading worker)."),

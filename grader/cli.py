@@ -1,4 +1,4 @@
-"""The grading commands: run, validate, images, doctor. They need no database, site or queue; the
+"""The grading commands: run, validate, new, images, doctor. They need no database, site or queue; the
 `grader` command (cli/) assembles them with the others and hands them the grading settings."""
 
 from __future__ import annotations
@@ -58,11 +58,16 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--watch", is_flag=True,
+              help="Keep watching: validate again each exercise whose files are saved, and say what changed.")
+def validate(paths: tuple[Path, ...], watch: bool) -> None:
     """Check every exercise under PATHS (default: the exercises folder). Exit 1 if any fails."""
     from grader.validate import find_exercise_folders, validate_exercise
 
     config = grading_settings()
+    if watch:
+        _watch(list(paths or (config.exercises,)), config)
+        return
     folders = find_exercise_folders(paths or (config.exercises,))
     if not folders:
         click.echo("No exercise found (an exercise is a folder with an exercise.yaml).", err=True)
@@ -91,6 +96,61 @@ def validate(paths: tuple[Path, ...]) -> None:
             click.echo(f"ok   {key}")
     click.echo(f"{len(reports) - failed} of {len(reports)} exercises are sound.")
     sys.exit(EXIT_FAIL if failed else EXIT_PASS)
+
+
+def _watch(roots: list[Path], config: GradingSettings) -> None:
+    """`grader validate --watch`: until Ctrl-C."""
+    import threading
+
+    from grader.validate import validate_exercise
+    from grader.watch import watch
+
+    runner = SandboxRunner(config.sandbox, ReferenceStore(config.references))
+
+    def check(folder: Path) -> tuple[str, list[str]]:
+        key = f"{folder.parent.name}/{folder.name}"
+        try:
+            exercise = load_exercise(folder, folder.parent.parent)
+        except ExerciseInvalid as error:
+            return key, [str(mistake) for mistake in error.errors]
+        try:
+            verdict = validate_exercise(exercise, runner)
+        except SandboxError as error:
+            return key, [f"could not grade: {error}"]
+        return verdict.exercise, list(verdict.problems)
+
+    stop = threading.Event()
+    try:
+        watch(roots, check, lambda line: click.echo(line), stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        runner.close()
+
+
+@click.command("new")
+@click.argument("key", metavar="TRACK/SLUG")
+@click.option("--kind", type=click.Choice(["io", "pytest", "node", "page", "flask"]), required=True,
+              help="io: a program that reads input; pytest: Python functions; node: JavaScript functions; "
+                   "page: a web page; flask: a Flask app.")
+@click.option("--title", default=None, help="The exercise's title [default: made from SLUG].")
+@click.option("--into", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The exercises folder [default: GRADER_EXERCISES].")
+def new(key: str, kind: str, title: str | None, root: Path | None) -> None:
+    """Make the exercise TRACK/SLUG, sound as written, to change into your own."""
+    from grader.scaffold import ScaffoldError, new_exercise
+
+    folder = (root or grading_settings().exercises).resolve()
+    try:
+        made = new_exercise(folder, key, kind, title)  # type: ignore[arg-type]
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Made {made.folder}:")
+    for name in made.files:
+        click.echo(f"  {name}")
+    for changed in made.changed:
+        click.echo(f"Listed it in {changed}.")
+    click.echo(f"Now change it to make it yours; keep it sound with: grader validate --watch {made.folder}")
 
 
 @click.group()

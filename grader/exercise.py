@@ -17,6 +17,7 @@ from grader import layout
 from grader.checks import UnknownCheckKind, check_class
 from grader.checks.base import CheckSpec
 from grader.errors import ContentError, ExerciseInvalid, describe, non_empty, validation_errors
+from grader.examples import read_expectations
 from grader.paths import FolderPath, LearnerPath, folder_sha256, inside, read_files
 from grader.yamlsource import YamlDocument, read_yaml
 
@@ -68,6 +69,8 @@ class Exercise(ExerciseFields):
     track: str
     sha256: str
     instructions_markdown: str
+    wrong_expectations: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """Per wrong submission with an expect.yaml: the checks that must not pass (grader/examples.py)."""
 
     @property
     def key(self) -> str:
@@ -80,11 +83,18 @@ class Exercise(ExerciseFields):
         return read_files(self.folder / self.solution, self.folder)
 
     def wrong_submissions(self) -> dict[str, dict[str, bytes]]:
-        """Known-wrong submissions under `wrong/`, by folder name."""
-        return {
-            name: read_files(self.folder / layout.WRONG / name, self.folder)
-            for name in layout.wrong_submission_names(self.folder)
-        }
+        """Known-wrong submissions under `wrong/`, by folder name (their expect.yaml left out)."""
+        names = layout.example_names(self.folder, layout.WRONG)
+        return {name: self._example(layout.WRONG, name) for name in names}
+
+    def right_submissions(self) -> dict[str, dict[str, bytes]]:
+        """Other right submissions under `right/`, by folder name."""
+        names = layout.example_names(self.folder, layout.RIGHT)
+        return {name: self._example(layout.RIGHT, name) for name in names}
+
+    def _example(self, top: str, name: str) -> dict[str, bytes]:
+        files = read_files(self.folder / top / name, self.folder)
+        return {path: data for path, data in files.items() if path != layout.EXPECT_FILE}
 
     def support_file_bytes(self, path: str) -> bytes:
         """A file of the exercise folder (a check's support or expectation file).
@@ -133,6 +143,9 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
     instructions, problem = layout.resolve_instructions(folder, usable.get("instructions", ""))
     if problem is not None:
         errors.append(doc.error(("instructions",), problem))
+    expectations, expectation_errors = read_expectations(
+        folder, display_name(folder, root), {check.id or "": check for check in checks.values()})
+    errors += expectation_errors
     if errors or header is None:
         raise ExerciseInvalid(errors)
     return Exercise.model_validate(
@@ -144,6 +157,7 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
             "track": folder.parent.name,
             "sha256": folder_sha256(folder),
             "instructions_markdown": instructions,
+            "wrong_expectations": expectations,
         }
     )
 

@@ -13,6 +13,9 @@ from grader.yamlsource import Location
 
 Problem = tuple[Location, str]
 WRONG = "wrong"
+RIGHT = "right"
+EXPECT_FILE = "expect.yaml"
+"""In a wrong submission's folder: what it must get from `grader validate` (grader/examples.py)."""
 
 
 def folder_label(name: str) -> str:
@@ -21,10 +24,12 @@ def folder_label(name: str) -> str:
 
 
 def submission_problems(
-    folder: Path, name: str, files: Sequence[str | None], key: str | None, *, complete: bool
+    folder: Path, name: str, files: Sequence[str | None], key: str | None, *, complete: bool,
+    besides: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """A folder of learner files (starter, solution or a wrong one): only the exercise's `files:`, no
-    link leaving the exercise folder and, when `complete`, every one of `files:`."""
+    """A folder of learner files (starter, solution, a right or a wrong one): only the exercise's
+    `files:` (and the `besides` files, which are not submitted), no link leaving the exercise folder
+    and, when `complete`, every one of `files:`."""
     label = folder_label(name)
     where: Location = () if key is None else (key,)
     top = inside(folder, label)
@@ -39,7 +44,7 @@ def submission_problems(
     problems += [
         (("files",), f"{label}{path} is not one of the exercise's files")
         for path in present
-        if path not in files
+        if path not in files and path not in besides
     ]
     if complete:
         problems += [
@@ -50,32 +55,38 @@ def submission_problems(
     return problems
 
 
-def wrong_problems(folder: Path, files: Sequence[str | None]) -> list[Problem]:
-    """`wrong/` is optional: a folder of folders, each one known-wrong submission."""
-    wrong = folder / WRONG
-    if not wrong.exists() and not wrong.is_symlink():
-        return []
-    if wrong.is_symlink() or not wrong.is_dir():
-        return [((), f"'{WRONG}' should be a folder of wrong submissions, each in its own folder")]
+def example_problems(folder: Path, files: Sequence[str | None]) -> list[Problem]:
+    """`right/` and `wrong/` are optional: folders of folders, each one known submission. A right one
+    must provide every file (it must earn full marks); a wrong one may hold an expect.yaml."""
     problems: list[Problem] = []
-    for entry in sorted(wrong.iterdir()):
-        if ignored(entry.name):
+    for top, complete, besides in ((RIGHT, True, frozenset()), (WRONG, False, frozenset({EXPECT_FILE}))):
+        examples = folder / top
+        if not examples.exists() and not examples.is_symlink():
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            problems += submission_problems(folder, f"{WRONG}/{entry.name}", files, None, complete=False)
-        else:
-            problems.append(((), f"{WRONG}/{entry.name} should be a folder holding one wrong submission"))
+        if examples.is_symlink() or not examples.is_dir():
+            kind = "right" if top == RIGHT else "wrong"
+            problems.append(((), f"'{top}' should be a folder of {kind} submissions, each in its own folder"))
+            continue
+        for entry in sorted(examples.iterdir()):
+            if ignored(entry.name):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                problems += submission_problems(folder, f"{top}/{entry.name}", files, None, complete=complete,
+                                                besides=besides)
+            else:
+                kind = "right" if top == RIGHT else "wrong"
+                problems.append(((), f"{top}/{entry.name} should be a folder holding one {kind} submission"))
     return problems
 
 
-def wrong_submission_names(folder: Path) -> list[str]:
-    """The names of the wrong submissions under `wrong/`."""
-    wrong = folder / WRONG
-    if not wrong.is_dir() or wrong.is_symlink():
+def example_names(folder: Path, top: str) -> list[str]:
+    """The names of the known submissions under `right/` or `wrong/`."""
+    examples = folder / top
+    if not examples.is_dir() or examples.is_symlink():
         return []
     return [
         entry.name
-        for entry in sorted(wrong.iterdir())
+        for entry in sorted(examples.iterdir())
         if not ignored(entry.name) and entry.is_dir() and not entry.is_symlink()
     ]
 
@@ -142,8 +153,8 @@ def file_problems(
         for key, name in (("starter", starter), ("solution", solution)):
             if name is not None:
                 problems += submission_problems(folder, name, files, key, complete=key == "solution")
-        problems += wrong_problems(folder, files)
-    private = (folder_label(solution or "solution"), WRONG + "/")
+        problems += example_problems(folder, files)
+    private = (folder_label(solution or "solution"), WRONG + "/", RIGHT + "/")
     for index, check in checks.items():
         where = ("checks", index)
         if files is not None:

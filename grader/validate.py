@@ -1,5 +1,6 @@
-"""`grader validate`: an exercise is sound when its solution earns full marks, its starter and every
-known-wrong submission earn less, and every check gives the same verdict twice in a row."""
+"""`grader validate`: an exercise is sound when its solution and every other right submission earn full
+marks, its starter and every known-wrong submission earn less (failing the checks its expect.yaml
+names), and every check gives the same verdict twice in a row."""
 
 from __future__ import annotations
 
@@ -54,16 +55,24 @@ def _grade_twice(
 
 def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
     problems: list[str] = []
-    solution = _grade_twice(exercise, "solution", exercise.read_solution(), runner, problems)
-    if solution is not None and solution.status != "pass":
-        problems.append(f"solution: does not earn full marks: {_summary(solution)}")
+    solutions = {"solution": exercise.read_solution()}
+    solutions.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
+    for name, files in solutions.items():
+        result = _grade_twice(exercise, name, files, runner, problems)
+        if result is not None and result.status != "pass":
+            problems.append(f"{name}: does not earn full marks: {_summary(result)}")
     submissions = {"starter": exercise.read_starter()}
     submissions.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
     for name, files in submissions.items():
         result = _grade_twice(exercise, name, files, runner, problems)
         if result is not None and result.status == "pass":
             problems.append(f"{name}: earns full marks, but it should not")
-    return Verdict(exercise.key, tuple(problems), 2 * (1 + len(submissions)))
+        wrong = name.removeprefix("wrong/")
+        if result is not None and name != wrong:
+            passing = {check.id for check in result.checks if check.status == "pass"}
+            missed = [check for check in exercise.wrong_expectations.get(wrong, ()) if check in passing]
+            problems += [f"{name}: {check} passes, but its expect.yaml says it fails" for check in missed]
+    return Verdict(exercise.key, tuple(problems), 2 * (len(solutions) + len(submissions)))
 
 
 def find_exercise_folders(paths: tuple[Path, ...] | list[Path]) -> list[Path]:

@@ -280,6 +280,27 @@ def test_wrong_submissions_are_folders_of_learner_files(tmp_path: Path) -> None:
     ]
 
 
+def test_right_submissions_are_complete_and_an_expect_yaml_names_checks(tmp_path: Path) -> None:
+    folder = make_exercise(tmp_path, files={
+        "right/partial/notes.txt": "",
+        "right/loose.py": "",
+        "wrong/typo/two_fer.py": "",
+        "wrong/typo/expect.yaml": "note: A typo.\nfails: [pytest-1, nope]\n",
+        "wrong/other/two_fer.py": "",
+        "wrong/other/expect.yaml": "- just a list\n",
+        "wrong/third/two_fer.py": "",
+        "wrong/third/expect.yaml": "severe: true\n",
+    })
+    assert problems(folder) == [
+        "track/ex/exercise.yaml:1:1: right/loose.py should be a folder holding one right submission",
+        "track/ex/exercise.yaml:4:8: files: right/partial/notes.txt is not one of the exercise's files",
+        "track/ex/exercise.yaml:4:9: files.0: right/partial/ does not provide 'two_fer.py'",
+        "track/ex/wrong/other/expect.yaml:1:1: expected a mapping (note:, fails:), got a list",
+        "track/ex/wrong/third/expect.yaml:1:1: unknown key 'severe'",
+        "track/ex/wrong/typo/expect.yaml:2:19: fails.1: no check 'nope' (the checks: pytest-1)",
+    ]
+
+
 # --- instructions ----------------------------------------------------------------------------------
 
 

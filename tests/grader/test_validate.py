@@ -5,6 +5,7 @@ runs in test_cli.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+import shutil
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,7 @@ def script(monkeypatch: pytest.MonkeyPatch, exercise: Exercise, by_name: Outcome
     """Make grading return, for each submission (by the name validate gives it), these results in order."""
     names = {"solution": exercise.read_solution(), "starter": exercise.read_starter()}
     names.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
+    names.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
     queues: dict[str, Iterator[Result | Exception]] = {name: iter(items) for name, items in by_name.items()}
 
     def graded(ex: Exercise, files: Mapping[str, bytes], runner: SandboxRunner) -> Result:
@@ -109,6 +111,38 @@ def test_refused_and_ungradable_submissions(monkeypatch: pytest.MonkeyPatch, exe
         "solution: could not be graded: The Docker engine is not reachable",
         "starter: refused: two_fer.py is 300 KiB; a file may be at most 256 KiB",
     )
+
+
+@pytest.fixture
+def with_examples(tmp_path: Path) -> Exercise:
+    """two-fer with a right submission, and an expect.yaml for one of its wrong ones."""
+    folder = tmp_path / "python" / "two-fer"
+    shutil.copytree(TWO_FER, folder)
+    (folder / "right" / "concatenated").mkdir(parents=True)
+    (folder / "right" / "concatenated" / "two_fer.py").write_text(
+        "def two_fer(name='you'):\n    return 'One for ' + name + ', one for me.'\n")
+    (folder / "wrong" / "no-name" / "expect.yaml").write_text("note: Forgets the name.\nfails: [pytest-1]\n")
+    return load_exercise(folder, tmp_path)
+
+
+def test_a_right_submission_must_earn_full_marks_and_a_wrong_one_fail_what_it_expects(
+    monkeypatch: pytest.MonkeyPatch, with_examples: Exercise
+) -> None:
+    assert with_examples.wrong_expectations == {"no-name": ("pytest-1",)}
+    assert "expect.yaml" not in with_examples.wrong_submissions()["no-name"]  # never submitted
+    script(monkeypatch, with_examples, {
+        "solution": [result(10), result(10)],
+        "right/concatenated": [result(7.5), result(7.5)],
+        "starter": [result(0), result(0)],
+        "wrong/no-name": [result(10, status="fail", check_status="pass")] * 2,
+        "wrong/says-hello": [result(0), result(0)],
+    })
+    verdict = validate_exercise(with_examples, RUNNER)
+    assert verdict.problems == (
+        "right/concatenated: does not earn full marks: 7.5/10; not passing: pytest-1 (fail: 3 of 4 tests passed)",
+        "wrong/no-name: pytest-1 passes, but its expect.yaml says it fails",
+    )
+    assert verdict.runs == 10
 
 
 def test_find_exercise_folders(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+print("Hello, " + input("What is your name? ") + "!")

@@ -1,0 +1,1 @@
+# Ask for a name with input(), then print a greeting that uses it.

@@ -1,0 +1,2 @@
+input("What is your name? ")
+print("Hello, Ann!")

@@ -1,0 +1,3 @@
+const double = (number) => number + number;
+
+module.exports = { double };

@@ -1,0 +1,5 @@
+function double(number) {
+  // Give back the number times two.
+}
+
+module.exports = { double };

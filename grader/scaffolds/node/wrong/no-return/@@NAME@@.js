@@ -1,0 +1,5 @@
+function double(number) {
+  number * 2;
+}
+
+module.exports = { double };

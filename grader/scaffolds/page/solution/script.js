@@ -1,0 +1,3 @@
+document.querySelector("#greet").addEventListener("click", () => {
+  document.querySelector("#message").textContent = "Hello!";
+});

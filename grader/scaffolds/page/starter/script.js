@@ -1,0 +1,1 @@
+// When the button is clicked, write Hello! in the message paragraph.

@@ -1,0 +1,3 @@
+def double(number):
+    # Give back the number times two.
+    pass

@@ -1,0 +1,2 @@
+def double(number):
+    print(number * 2)
