@@ -29,6 +29,7 @@ from grader.grading import grade_submission
 from grader.intake import SubmissionRejected
 from grader.result import Result
 from grader.runner import SandboxRunner
+from grader.versions import VersionMissing, VersionStore
 from service.scheduler import Claim
 from store import submission_events
 from store.changes import publish
@@ -77,10 +78,12 @@ class GradingJob:
 
     def __init__(self, sessions: sessionmaker[Session], runner: SandboxRunner, exercises: Path,
                  policy: RetryPolicy, stopping: threading.Event,
-                 engine_disturbed: Callable[[float], bool] = lambda since: False) -> None:
+                 engine_disturbed: Callable[[float], bool] = lambda since: False,
+                 versions: VersionStore | None = None) -> None:
         self.sessions = sessions
         self.runner = runner
         self.exercises = exercises.resolve()
+        self.versions = versions
         self.policy = policy
         self.stopping = stopping
         self.engine_disturbed = engine_disturbed
@@ -93,8 +96,11 @@ class GradingJob:
                 return self._end_in_error(claim, failed, f"Could not be graded after {failed} attempts; "
                                           f"the last problem: {message}")
             try:
-                exercise = self._exercise(claim.exercise_key)
+                exercise = self._exercise(claim.exercise_key, claim.exercise_sha256)
                 files = {path: str(text).encode() for path, text in claim.files.items()}
+            except VersionMissing as error:
+                return self._end_in_error(claim, failed, f"The version of {claim.exercise_key} this attempt "
+                                          f"is graded on cannot be found, so nothing was graded: {error}")
             except (ExerciseInvalid, ValueError) as error:
                 return self._end_in_error(claim, failed, f"The exercise {claim.exercise_key} cannot be "
                                           f"loaded, so nothing was graded: {error}")
@@ -119,7 +125,11 @@ class GradingJob:
             if failed < self.policy.attempts and self.stopping.wait(self.policy.delay(failed)):
                 return self._release(claim)
 
-    def _exercise(self, key: str) -> Exercise:
+    def _exercise(self, key: str, sha256: str = "") -> Exercise:
+        """The version `sha256` of `key` (kept, or still the folder's); the folder's when none is named
+        (attempts made before versions were kept)."""
+        if sha256 and self.versions is not None:
+            return self.versions.load(key, sha256, self.exercises)
         return exercise_for_key(self.exercises, key)
 
     def _finish(self, claim: Claim, attempts: int, result: Result) -> Outcome:

@@ -56,6 +56,7 @@ class Claim:
     worker: str
     started_at: datetime
     regrade: bool = False  # an instructor's re-grade of a graded attempt (store.regrades)
+    exercise_sha256: str = ""  # the version to grade it on (grader.versions); empty: the folder's
 
 
 @dataclass(frozen=True)
@@ -160,12 +161,12 @@ def _claim_once(session: Session, worker: str) -> Claim | None | object:
         return _TAKEN
     row = session.execute(
         select(Submission.exercise_key, Submission.files, Submission.attempts,
-               Submission.regrade_requested_at).where(Submission.id == pick)
+               Submission.regrade_requested_at, Submission.exercise_sha256).where(Submission.id == pick)
     ).one()
     publish(session, f"submission:{pick}")  # the learner's page shows "being graded now"
     session.commit()
     return Claim(pick, owner[pick], row.exercise_key, row.files or {}, row.attempts, worker, started,
-                 row.regrade_requested_at is not None)
+                 row.regrade_requested_at is not None, row.exercise_sha256 or "")
 
 
 def queue_position(session: Session, submission_id: int) -> int | None:

@@ -20,6 +20,7 @@ import click
 from config import Settings
 from grader.browser.references import ReferenceStore
 from grader.runner import SandboxRunner
+from grader.versions import VersionStore
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
 from service.queue import make_queue
@@ -27,6 +28,7 @@ from service.run_lane import RunLane
 from service.scheduler import claim_next
 from service.supervision import Housekeeping, worker_name
 from store.db import make_engine, session_factory, upgrade_database
+from store.publishing import VERSIONS_FOLDER
 
 log = logging.getLogger("service.worker")
 POLL_MIN_S = 0.05
@@ -56,7 +58,8 @@ class Worker:
             graceful_signal="TERM", shutdown_timeout=SHUTDOWN_TIMEOUT_S,
         )
         self.job = GradingJob(self.sessions, self.runner, settings.exercises, policy,
-                              self.consumer.stop_flag, self.watch.disturbed_since)
+                              self.consumer.stop_flag, self.watch.disturbed_since,
+                              VersionStore(settings.instance / VERSIONS_FOLDER))
         self.housekeeping = Housekeeping(self.name, slots, self.sessions, self.queue, self.watch)
         self.run_lane = RunLane(self.sessions, self.runner, settings.exercises, self.name, run_slots,
                                 self.consumer.stop_flag)

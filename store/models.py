@@ -17,6 +17,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Role = Literal["admin", "instructor", "learner"]
@@ -92,7 +93,10 @@ class Cohort(Base):
 
 
 class ExerciseRow(Base):
-    """An exercise of the catalogue as last synced from the exercises folder."""
+    """An exercise of the catalogue as last synced from the exercises folder, and the version of it
+    learners see. The folder's content (`sha256`, `valid`, `problems`, `title`) is a draft until an
+    instructor publishes it (store.publishing): learners see only `published_sha256`, kept by content in
+    the instance folder (grader.versions)."""
 
     __tablename__ = "exercises"
 
@@ -106,6 +110,41 @@ class ExerciseRow(Base):
     valid: Mapped[bool] = mapped_column(default=True)
     problems: Mapped[str] = mapped_column(Text, default="")
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    published_version: Mapped[int] = mapped_column(default=0, server_default="0")  # 0: never published
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def published(self) -> bool:
+        return bool(self.published_sha256)
+
+    @property
+    def draft(self) -> bool:
+        """The folder holds a sound exercise that learners do not see yet (new, or changed)."""
+        return self.valid and self.sha256 != self.published_sha256
+
+
+class ExerciseVersion(Base):
+    """A version of an exercise as published, numbered from 1 per exercise: who published it, when,
+    and what changed (the note). The files are kept by their `sha256` (grader.versions)."""
+
+    __tablename__ = "exercise_versions"
+    __table_args__ = (
+        UniqueConstraint("key", "number", name="uq_exercise_versions_key_number"),
+        Index("ix_exercise_versions_key_sha", "key", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                        default=None)
+
+    published_by: Mapped[User | None] = relationship()
 
 
 class Submission(Base):
@@ -141,6 +180,12 @@ class Submission(Base):
     # The newer attempt that replaced this one while it waited (status "superseded"); a plain id, like
     # an audit entry's target: the row it names may be deleted.
     superseded_by: Mapped[int | None] = mapped_column(default=None)
+    # The version of the exercise this attempt is graded on (its files' sha256, grader.versions): the
+    # one learners saw when it was sent, until an instructor grades it again on a newer one. Empty for
+    # attempts made before versions were kept: they are graded on the exercises folder as it is.
+    exercise_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # An instructor trying an exercise as a learner (web.authoring): never a learner's attempt.
+    preview: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     user: Mapped[User] = relationship()
 
@@ -172,6 +217,8 @@ class Regrade(Base):
     previous_started_at: Mapped[datetime | None] = mapped_column(default=None)
     previous_finished_at: Mapped[datetime | None] = mapped_column(default=None)
     previous_error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    # The version the attempt was graded on before (Submission.exercise_sha256); None: not changed.
+    previous_exercise_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
     by: Mapped[User | None] = relationship()
 

@@ -28,9 +28,12 @@ def can_regrade(submission: Submission) -> bool:
     return submission.status in REGRADABLE and submission.regrade_requested_at is None
 
 
-def request_regrade(session: Session, submission: Submission, by_user_id: int | None, reason: str) -> Regrade:
+def request_regrade(session: Session, submission: Submission, by_user_id: int | None, reason: str,
+                    exercise_sha256: str | None = None) -> Regrade:
     """Queue `submission` (a learner attempt that `can_regrade`) to be graded again, keeping the grading
-    it holds in its history. The caller commits, then tells the workers.
+    it holds in its history. With `exercise_sha256`, it is graded on that version of the exercise (the
+    published one), and gets back the version it had if it cannot be. The caller commits, then tells the
+    workers.
 
     Raises:
         ValueError: the attempt is still waiting for its grading, or already being graded again.
@@ -45,8 +48,11 @@ def request_regrade(session: Session, submission: Submission, by_user_id: int | 
         previous_max_score=submission.max_score, previous_failed_checks=list(submission.failed_checks or []),
         previous_counts=submission.counts, previous_started_at=submission.started_at,
         previous_finished_at=submission.finished_at, previous_error_message=submission.error_message,
+        previous_exercise_sha256=submission.exercise_sha256 if exercise_sha256 else None,
     )
     session.add(row)
+    if exercise_sha256:
+        submission.exercise_sha256 = exercise_sha256
     submission.status = "queued"
     submission.regrade_requested_at = now
     submission.attempts = 0  # the retry policy starts afresh: these are the infrastructure's tries
@@ -67,8 +73,11 @@ def pending_regrade(session: Session, submission_id: int) -> Regrade | None:
 
 def restored_grading(regrade: Regrade) -> dict[str, Any]:
     """The columns that give an attempt back the grading `regrade` replaced (when it could not be
-    graded again)."""
+    graded again), and the version of the exercise it was graded on."""
+    version = {} if regrade.previous_exercise_sha256 is None else {
+        "exercise_sha256": regrade.previous_exercise_sha256}
     return {
+        **version,
         "status": regrade.previous_status, "result": regrade.previous_result, "score": regrade.previous_score,
         "max_score": regrade.previous_max_score, "failed_checks": list(regrade.previous_failed_checks or []),
         "counts": regrade.previous_counts, "started_at": regrade.previous_started_at,

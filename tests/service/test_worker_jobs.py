@@ -247,3 +247,44 @@ def test_a_grading_end_names_its_failed_checks(harness: Harness) -> None:
     assert harness.run(failing) == "done"  # type: ignore[arg-type]
     failed = [(check["id"], check["status"]) for check in harness.row().failed_checks]
     assert failed == [("c1", "fail"), ("c2", "timeout")]
+
+
+
+def test_an_attempt_is_graded_on_the_version_it_was_sent_on(
+    sessions: sessionmaker[Session], exercises: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder changed after the attempts were sent: the kept version grades each, not the folder;
+    one made before versions were kept is graded on the folder; a version no longer kept anywhere
+    ends the attempt as could-not-be-graded, saying so."""
+    from grader.exercise import load_exercise
+    from grader.versions import VersionStore
+
+    store = VersionStore(tmp_path / "versions")
+    sent_on = load_exercise(exercises / "python" / "two-fer", exercises)
+    store.keep(sent_on)
+    yaml_file = exercises / "python" / "two-fer" / "exercise.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("title: Two-fer", "title: Two-fer, changed"))
+    graded: list[str] = []
+
+    def grade(exercise: Any, files: Any, runner: Any) -> Result:
+        graded.append(exercise.title)
+        return Result(exercise.key, "pass", 11.0, 11.0, 0.1)
+
+    monkeypatch.setattr(service.grading_job, "grade_submission", grade)
+    job = GradingJob(sessions, None, exercises, FAST, threading.Event(),  # type: ignore[arg-type]
+                     versions=store)
+    (ann,) = add_learners(sessions, 1)
+    outcomes = []
+    for pin in (sent_on.sha256, "", "0" * 64):
+        submission = submit(sessions, ann)
+        with sessions() as session:
+            session.execute(update(Submission).where(Submission.id == submission).values(exercise_sha256=pin))
+            session.commit()
+            claim = claim_next(session, "host:boot:1:abc")
+        assert claim is not None and claim.exercise_sha256 == pin
+        outcomes.append(job.run(claim))
+    assert outcomes == ["done", "done", "error"]
+    assert graded == ["Two-fer", "Two-fer, changed"]
+    with sessions() as session:
+        last = session.scalars(select(Submission).order_by(Submission.id.desc())).first()
+        assert last is not None and "cannot be found" in (last.error_message or "")

@@ -1,7 +1,7 @@
 """portfolios, their reviewed exports, and learners transferred from another site
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-06 13:43:32.365940
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.models
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
