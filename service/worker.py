@@ -20,7 +20,6 @@ import click
 from config import Settings
 from grader.browser.references import ReferenceStore
 from grader.runner import SandboxRunner
-from grader.versions import VersionStore
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
 from service.queue import make_queue
@@ -28,7 +27,7 @@ from service.run_lane import RunLane
 from service.scheduler import claim_next
 from service.supervision import Housekeeping, worker_name
 from store.db import make_engine, session_factory, upgrade_database
-from store.publishing import VERSIONS_FOLDER
+from store.publishing import version_store
 
 log = logging.getLogger("service.worker")
 POLL_MIN_S = 0.05
@@ -59,7 +58,7 @@ class Worker:
         )
         self.job = GradingJob(self.sessions, self.runner, settings.exercises, policy,
                               self.consumer.stop_flag, self.watch.disturbed_since,
-                              VersionStore(settings.instance / VERSIONS_FOLDER))
+                              version_store(settings.instance))
         self.housekeeping = Housekeeping(self.name, slots, self.sessions, self.queue, self.watch)
         self.run_lane = RunLane(self.sessions, self.runner, settings.exercises, self.name, run_slots,
                                 self.consumer.stop_flag)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,11 @@ from store.regrades import can_regrade, request_regrade
 log = logging.getLogger(__name__)
 VERSIONS_FOLDER = "exercise-versions"
 NOTE_MAX = 500
+
+
+def version_store(instance: Path) -> VersionStore:
+    """Where a site keeps the versions of its exercises: in its instance folder (backed up with it)."""
+    return VersionStore(instance / VERSIONS_FOLDER)
 
 
 class PublishError(ValueError):

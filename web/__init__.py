@@ -13,7 +13,9 @@ from web import (
     admin,
     api,
     auth,
+    authoring,
     classroom,
+    content_editor,
     context,
     database,
     events,
@@ -62,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.init_app(app)
     runs.init_app(app)
     blueprints = (learner.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
-                  roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
+                  authoring.bp, content_editor.bp, roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)

@@ -7,7 +7,9 @@ from flask import Flask, current_app
 
 from config import Settings
 from grader.catalog import CatalogScan
+from grader.versions import VersionStore
 from service.queue import GradingQueue, make_queue
+from store import publishing
 from store.catalog_sync import CatalogCache
 from web.database import db
 
@@ -36,6 +38,18 @@ def grading_queue() -> GradingQueue:
 
 
 def catalog() -> CatalogScan:
-    """The exercises folder as loaded by this process, reloaded when a sync changed it."""
+    """What learners see: the published version of each exercise (store.publishing), reloaded by this
+    process when a sync or a publication changed it."""
+    cache: CatalogCache = current_app.extensions[CATALOG]
+    return cache.published(db(), settings().exercises, version_store())
+
+
+def draft_catalog() -> CatalogScan:
+    """The exercises folder as it was last read: the drafts instructors work on."""
     cache: CatalogCache = current_app.extensions[CATALOG]
     return cache.get(db(), settings().exercises)
+
+
+def version_store() -> VersionStore:
+    """Where the published (and previewed) versions of exercises are kept."""
+    return publishing.version_store(settings().instance)

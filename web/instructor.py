@@ -25,7 +25,7 @@ from store.models import Submission, User, audit
 from web import security
 from web.auth import role_required
 from web.class_activity import UnknownCohort, cohort_members
-from web.context import catalog, settings
+from web.context import catalog, settings, version_store
 from web.database import db
 from web.learner import render_submission
 from web.overrides import OverrideForm, can_override, change_score, override_for, overrides_for
@@ -96,7 +96,7 @@ def catalogue() -> str:
     scan = catalog()
     track_problems = {key: errors for key, errors in scan.problems.items() if "/" not in key}
     return render_template(
-        "instructor/catalogue.html", rows=catalogue_rows(db(), valid_only=False),
+        "instructor/catalogue.html", rows=catalogue_rows(db(), published_only=False),
         track_problems=track_problems, root=settings().exercises,
     )
 
@@ -104,7 +104,7 @@ def catalogue() -> str:
 @bp.route("/catalogue/sync", methods=["POST"])
 @staff_only
 def catalogue_sync() -> Response:
-    report = sync_catalog(db(), settings().exercises)
+    report = sync_catalog(db(), settings().exercises, version_store())
     audit(db(), g.user.id, "catalogue.sync", "exercises", report.__dict__, security.client_ip())
     db().commit()
     flash(f"Catalogue read again: {report.valid} exercises ready, {report.invalid} with problems.", "info")

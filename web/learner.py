@@ -170,7 +170,8 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
         if wants_json():
             return jsonify(problems=refused.problems), 422  # type: ignore[return-value]
         return render_exercise(exercise, files, refused.problems, 422)
-    submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
+    submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued",
+                            exercise_sha256=exercise.sha256)  # graded on the version the learner saw
     session.add(submission)
     session.flush()
     submission_events.record_change(session, submission)  # the live classroom view hears of it

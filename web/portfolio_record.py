@@ -21,8 +21,8 @@ RECORD_FORMAT = "completion/1"
 
 
 def curriculum_version(rows: list[ExerciseRow]) -> str:
-    """12 hex digits naming the curriculum as synced: every exercise's key and content hash."""
-    lines = sorted(f"{row.key}:{row.sha256}" for row in rows if row.valid)
+    """12 hex digits naming the curriculum learners see: every published exercise's key and version."""
+    lines = sorted(f"{row.key}:{row.published_sha256}" for row in rows if row.published)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
 
 
@@ -30,7 +30,7 @@ def completion_record(session: Session, user: User, site_name: str, key_fingerpr
                       pieces: list[str]) -> dict[str, Any]:
     """The record of `user`'s work as it stands now (JSON-ready: the payload to sign)."""
     rows = exercise_rows(session)
-    valid = [row for row in session.scalars(select(ExerciseRow).where(ExerciseRow.valid.is_(True)))]
+    valid = list(session.scalars(select(ExerciseRow).where(ExerciseRow.published_sha256 != "")))
     exercises = []
     for key, (attempt, score) in best_attempts(session, user.id).items():
         row = rows.get(key)

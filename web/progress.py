@@ -142,18 +142,18 @@ def standings(session: Session, user_ids: Iterable[int]) -> dict[tuple[int, str]
     return {key: standing_of(tries) for key, tries in grouped.items()}
 
 
-def catalogue_rows(session: Session, valid_only: bool = True) -> list[ExerciseRow]:
-    """The synced exercises in teaching order."""
+def catalogue_rows(session: Session, published_only: bool = True) -> list[ExerciseRow]:
+    """The synced exercises in teaching order: those learners see (published), or every one."""
     query = select(ExerciseRow).order_by(ExerciseRow.position, ExerciseRow.key)
-    if valid_only:
-        query = query.where(ExerciseRow.valid.is_(True))
+    if published_only:
+        query = query.where(ExerciseRow.published_sha256 != "")
     return list(session.scalars(query))
 
 
 def latest_submission(session: Session, user_id: int, key: str) -> Submission | None:
     query = (
         select(Submission)
-        .where(Submission.user_id == user_id, Submission.exercise_key == key)
+        .where(Submission.user_id == user_id, Submission.exercise_key == key, Submission.preview.is_(False))
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(1)
     )
@@ -178,7 +178,7 @@ def history(session: Session, user_id: int, key: str, limit: int = 50) -> list[S
     query = (
         select(Submission)
         .options(defer(Submission.files), defer(Submission.result))
-        .where(Submission.user_id == user_id, Submission.exercise_key == key)
+        .where(Submission.user_id == user_id, Submission.exercise_key == key, Submission.preview.is_(False))
         .order_by(Submission.created_at.desc(), Submission.id.desc())
         .limit(limit)
     )

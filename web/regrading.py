@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from store.models import Submission, audit
+from store.models import ExerciseRow, Submission, audit
 from store.regrades import REASON_MAX, REGRADABLE, can_regrade, request_regrade
 from web import security
 from web.auth import role_required
@@ -20,6 +20,12 @@ from web.database import db
 from web.submissions import notify_workers
 
 bp = Blueprint("regrading", __name__, url_prefix="/teach")
+
+
+def published_sha256(key: str) -> str | None:
+    """The version attempts at `key` are graded on again: the published one (None: none, keep theirs)."""
+    row = db().scalar(select(ExerciseRow).where(ExerciseRow.key == key))
+    return row.published_sha256 if row is not None and row.published else None
 staff_only = role_required("instructor", "admin")
 
 
@@ -53,7 +59,7 @@ def regrade_one(submission_id: int) -> Response:
         flash("Nothing was queued: write why this attempt is graded again.", "error")
         return redirect(url_for("learner.submission_page", submission_id=attempt.id, _anchor="regrade"))
     reason = form.reason.data or ""
-    request_regrade(db(), attempt, g.user.id, reason)
+    request_regrade(db(), attempt, g.user.id, reason, exercise_sha256=published_sha256(attempt.exercise_key))
     audit(db(), g.user.id, "submission.regrade", f"submission:{attempt.id}", {"reason": reason},
           security.client_ip())
     db().commit()
@@ -75,10 +81,11 @@ def regrade_exercise(track: str, slug: str) -> Response:
     reason = form.reason.data or ""
     attempts = db().scalars(
         select(Submission).where(Submission.exercise_key == key, Submission.status.in_(REGRADABLE),
-                                 Submission.regrade_requested_at.is_(None))
+                                 Submission.regrade_requested_at.is_(None), Submission.preview.is_(False))
     ).all()
+    published = published_sha256(key)
     for attempt in attempts:
-        request_regrade(db(), attempt, g.user.id, reason)
+        request_regrade(db(), attempt, g.user.id, reason, exercise_sha256=published)
     audit(db(), g.user.id, "exercise.regrade", key, {"count": len(attempts), "reason": reason},
           security.client_ip())
     db().commit()

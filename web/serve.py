@@ -17,6 +17,7 @@ import click
 from config import Settings
 from store.catalog_sync import sync_catalog
 from store.db import make_engine, session_factory, upgrade_database
+from store.publishing import version_store
 from web.demo import announcement, ensure_demo_accounts
 
 THREADS = 8
@@ -57,11 +58,14 @@ def prepare(settings: Settings, demo: bool) -> str:
     """Migrate, sync the catalogue, make the demo accounts; what to print about it."""
     upgrade_database(settings.database_url)
     with session_factory(make_engine(settings.database_url))() as session:
-        report = sync_catalog(session, settings.exercises)
+        report = sync_catalog(session, settings.exercises, version_store(settings.instance))
         made, existing = ensure_demo_accounts(session) if demo else ([], [])
         session.commit()
     lines = [f"Catalogue: {report.valid} exercises ready, {report.invalid} with problems "
              f"({settings.exercises})."]
+    if report.drafts:
+        lines.append(f"{report.drafts} exercises are drafts that learners do not see yet: publish them on "
+                     "the Catalogue page, or with `grader exercises publish --all`.")
     if demo:
         lines.append(announcement(made, existing))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from flask import abort, g
 from grader.result import for_learner
 from service.scheduler import queue_position
 from store.models import GradeOverride, Regrade, Submission
+from store.publishing import VersionLabel, version_label
 from store.regrades import history_of
 from web.context import grading_queue
 from web.database import db
@@ -43,6 +44,7 @@ class SubmissionView:
     staff: bool
     override: GradeOverride | None = None  # an instructor's score for this attempt
     regrades: tuple[Regrade, ...] = ()  # its re-grades, oldest first (store.regrades)
+    version: VersionLabel | None = None  # the version of the exercise it was graded on
 
     @property
     def score(self) -> float | None:
@@ -90,18 +92,21 @@ class SubmissionView:
             "result": self.result,
             "error": self.error_text if sub.status == "error" else None,
             "superseded_by": sub.superseded_by,
+            "exercise_version": self.version.number if self.version else None,
         }
 
 
 def submission_view(submission: Submission) -> SubmissionView:
-    """What the current user may see of `submission` (hidden checks stay hidden from learners)."""
-    staff = g.user is not None and g.user.role in STAFF
+    """What the current user may see of `submission` (hidden checks stay hidden from learners). An
+    instructor's preview attempt shows as a learner sees it: that is what it is for."""
+    staff = g.user is not None and g.user.role in STAFF and not submission.preview
     result = submission.result
     if result is not None and not staff:
         result = for_learner(result)
     position = queue_position(db(), submission.id) if submission.status == "queued" else None
     regrades = tuple(history_of(db(), [submission.id]).get(submission.id, ()))
-    return SubmissionView(submission, result, position, staff, override_for(db(), submission), regrades)
+    return SubmissionView(submission, result, position, staff, override_for(db(), submission), regrades,
+                          version_label(db(), submission))
 
 
 def notify_workers(submission_ids: Iterable[int]) -> None:
