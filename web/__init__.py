@@ -20,7 +20,6 @@ from web import (
     first_login,
     instructor,
     learner,
-    live_events,
     pictures,
     portfolio,
     portfolio_review,
@@ -61,8 +60,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     events.init_app(app, database.engine(app), settings.event_streams)
     api.init_app(app)
     runs.init_app(app)
-    blueprints = (learner.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
-                  roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
+    classroom.init_app(app)
+    blueprints = (learner.bp, preview.bp, instructor.bp, regrading.bp, roster.bp, admin.bp, portfolio.bp,
+                  portfolio_review.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)

@@ -26,8 +26,8 @@ from grader.exercise import Exercise
 from grader.intake import SubmissionRejected, check_submission
 from grader.tryout import runnable
 from service.scheduler import cooldown_remaining
-from store import submission_events
 from store.catalog_sync import find_exercise
+from store.changes import publish_attempt
 from store.models import Draft, Run, Submission, audit, utcnow
 from store.regrades import can_regrade
 from web import preview, security
@@ -167,7 +167,7 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
     session.flush()
-    submission_events.record_change(session, submission)  # the live classroom view hears of it
+    publish_attempt(session, submission.id, submission.user_id)  # the classroom views hear of it
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
           {"exercise": exercise.key}, security.client_ip())
     draft = save_draft(exercise, files)
