@@ -20,6 +20,7 @@ from web import (
     first_login,
     instructor,
     learner,
+    nav,
     pictures,
     portfolio,
     portfolio_review,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     render.init_app(app)
     first_login.init_app(app)
+    nav.init_app(app)
     events.init_app(app, database.engine(app), settings.event_streams)
     api.init_app(app)
     runs.init_app(app)

@@ -36,6 +36,7 @@ from web.auth import login_required
 from web.code_diff import diff_files
 from web.context import catalog, settings
 from web.database import db
+from web.nav import staff_section
 from web.overrides import OverrideForm, can_override, overrides_for
 from web.progress import NOT_STARTED, history, latest_submission, previous_attempt, standings
 from web.regrading import RegradeForm
@@ -249,9 +250,10 @@ def render_submission(submission: Submission, override_form: OverrideForm | None
         before = previous_attempt(db(), submission)
         if before is not None:
             staff.update(previous=before, changes=diff_files(before.files or {}, submission.files or {}))
+    others = view.staff and submission.user_id != g.user.id  # staff's own attempts are their exercises
     page = render_template(
         "learner/submission.html", view=view, exercise=exercise, preview_url=url, override_form=override_form,
-        **staff,
+        nav_section=staff_section() if others else "exercises", **staff,
     )
     return page, status
 
