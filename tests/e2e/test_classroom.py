@@ -31,6 +31,7 @@ from tests.helpers.classroom import (
     seed_class,
     write_catalogue,
 )
+from tests.helpers.workbench import set_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 GRADING_MS = 120_000  # the first grading may wait for the worker's start-up checks
@@ -182,6 +183,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     page.click("a[data-live]:has-text('progress')")  # the instructor's own order, kept by live updates
     page.locator(".sorts a[aria-current]:has-text('progress')").wait_for()
     page.evaluate("window.stillTheSamePage = true")
+    assert page.get_attribute("#classroom", "data-topic") == f"cohort:{classroom.cohort}"  # the site's channel
     dana = page.locator(f'tr[data-learner="{classroom.learners[STUCK]}"] td.track-cell').first
     assert dana.locator(".nums").inner_text().startswith("3/20")
     assert page.locator(".help-entry", has_text="Dana Reyes").count() == 1
@@ -189,7 +191,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(learner, classroom.site, STUCK, PASSWORD)
     learner.goto(f"{classroom.site.url}/exercises/{STUCK_EXERCISE}")
-    learner.fill("#file-0", RIGHT)
+    set_code(learner, RIGHT)  # the workbench's editor (CodeMirror), as the learner types
     learner.click("text=Send for grading")
     learner.locator("#result-panel >> text=All checks passed!").wait_for(timeout=GRADING_MS)
 
