@@ -183,7 +183,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     page.click("a[data-live]:has-text('progress')")  # the instructor's own order, kept by live updates
     page.locator(".sorts a[aria-current]:has-text('progress')").wait_for()
     page.evaluate("window.stillTheSamePage = true")
-    assert page.get_attribute("#classroom", "data-topic") == f"cohort:{classroom.cohort}"  # the site's channel
+    assert page.get_attribute("#classroom", "data-topic") == f"cohort:{classroom.cohort}"  # on /events
     dana = page.locator(f'tr[data-learner="{classroom.learners[STUCK]}"] td.track-cell').first
     assert dana.locator(".nums").inner_text().startswith("3/20")
     assert page.locator(".help-entry", has_text="Dana Reyes").count() == 1
