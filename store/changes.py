@@ -13,10 +13,12 @@ for the rows after the last id they saw. Topics are `kind:key` strings:
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from store.models import Change, User, cohort_members
+from store.models import Change, User, cohort_members, utcnow
 
 KEEP = 5000
 """Rows kept: a reader that fell further behind than this re-reads the state it watches anyway."""
@@ -59,7 +61,13 @@ def version_of(session: Session, topic: str) -> str:
     return f"{int(newest or 0)}.{int(count)}"
 
 
-def changes_after(session: Session, after: int, limit: int = 1000) -> list[tuple[int, str]]:
-    """(id, topic) of the changes after id `after`, oldest first."""
-    query = select(Change.id, Change.topic).where(Change.id > after).order_by(Change.id).limit(limit)
+def changes_after(session: Session, after: int, limit: int = 1000, lookback: int = 0,
+                  late_s: float = 0.0) -> list[tuple[int, str]]:
+    """(id, topic) of the changes after id `after`, oldest first; with those of the last `late_s` seconds
+    among the `lookback` ids up to `after`. Ids are handed out before commit: on PostgreSQL a change can
+    commit after a newer one was read, so a reader reads the last few again and skips those it knows."""
+    found = Change.id > after
+    if lookback > 0:
+        found |= (Change.id > after - lookback) & (Change.at >= utcnow() - timedelta(seconds=late_s))
+    query = select(Change.id, Change.topic).where(found).order_by(Change.id).limit(limit)
     return [(int(row.id), str(row.topic)) for row in session.execute(query)]
