@@ -154,7 +154,8 @@ def pushed_state(key: str) -> dict[str, Any] | None:
     does not exist."""
     if g.user.role not in STAFF:
         return None
-    if key != "all" and (not key.isdigit() or db().get(Cohort, int(key)) is None or str(int(key)) != key):
+    cohort_id = events.row_id(key)
+    if key != "all" and (cohort_id is None or db().get(Cohort, cohort_id) is None):
         return None
     return {"version": version_of(db(), f"cohort:{key}")}
 

@@ -1,19 +1,21 @@
-"""The site's push channel (web/events.py) when changes commit out of order: ids are handed out before
-commit, so on PostgreSQL a change can become visible after a newer one was read. It is pushed anyway,
-once (the topics' own tests are in test_workbench.py and test_classroom_push.py)."""
+"""The site's push channel (web/events.py): changes that commit out of order (ids are handed out before
+commit, so on PostgreSQL a change can become visible after a newer one was read) are pushed anyway,
+once; keys that name no row are `gone`, never an error. The topics' own tests are in test_workbench.py
+and test_classroom_push.py."""
 
 from __future__ import annotations
 
 import threading
 import time
 
+import pytest
 from flask import Flask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from store.changes import publish
 from store.models import Change
-from tests.helpers.events import follow
+from tests.helpers.events import follow, stream_events
 from tests.helpers.site import Browser
 from web.database import engine
 from web.events import ChangeWatcher
@@ -64,3 +66,10 @@ def test_the_watcher_tells_a_late_change_once(app: Flask, db_session: Session) -
     db_session.commit()
     at, changed = watcher.wait({"cohort:all", "run:2"}, at, WAIT_S)
     assert changed == {"run:2"}  # read again while it is recent, never told again
+
+
+@pytest.mark.parametrize("kind", ["submission", "run", "cohort"])
+@pytest.mark.parametrize("key", ["99999999999999999999999", "012", "-1", "1.0", "\uff11", "1 "])
+def test_a_key_that_names_no_row_is_gone(as_ines: Browser, kind: str, key: str) -> None:
+    topic = f"{kind}:{key}"
+    assert stream_events(as_ines, topic) == [("gone", {"topic": topic}), ("end", {})]
