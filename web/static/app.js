@@ -591,18 +591,22 @@
     });
 
     if (window.EventSource) {
-      var lost = null; // the stream ends every few seconds on purpose: only a long gap is news
+      // The stream ends every few seconds on purpose: only 6 s without getting it back is news (and
+      // every failed try to reconnect does not start those 6 s again).
+      var lost = null;
       var stopped = function (text) { live = false; clearTimeout(lost); show(text, "off"); };
       watchTopic(root.getAttribute("data-events"), root.getAttribute("data-topic"), {
         open: function () {
           live = true;
           clearTimeout(lost);
+          lost = null;
           show(LIVE, "on");
         },
         trouble: function () {
           live = false;
-          clearTimeout(lost);
-          lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
+          if (lost === null) {
+            lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
+          }
         },
         state: function (now) {
           if (now.version === seen) { return; } // what the panels show already
