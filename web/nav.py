@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, request, session
 from werkzeug.exceptions import HTTPException
 
-from web.auth import STAFF
+from web.auth import STAFF, wants_json
 
 BY_BLUEPRINT = {"learner": "exercises", "portfolio": "portfolio", "classroom": "class", "roster": "learners",
                 "portfolio_review": "exports", "admin": "admin"}
@@ -51,8 +51,10 @@ def _linked_from() -> str | None:
 
 
 def remember_staff_section() -> None:
-    """Keep the staff section a staff member is in (the session changes only when it does)."""
-    if request.method != "GET" or g.get("user") is None or g.user.role not in STAFF:
+    """Keep the staff section a staff member is in (the session changes only when it does). Only pages
+    count: a page's own scripts (the class view's panels and its stream, which go on in a tab left
+    open) say nothing of where the staff member went since."""
+    if request.method != "GET" or wants_json() or g.get("user") is None or g.user.role not in STAFF:
         return
     here = section_of(request.endpoint)
     found = here if here in STAFF_SECTIONS else _linked_from()

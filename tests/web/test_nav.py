@@ -54,6 +54,14 @@ def test_the_page_that_linked_here_wins_over_the_last_section(as_ines: Browser, 
     assert marked(as_ines, anns_attempt, Referer="http://elsewhere.example/teach/learners") == ["Class"]
 
 
+def test_a_class_view_left_open_in_another_tab_does_not_move_it(as_ines: Browser, anns_attempt: str) -> None:
+    assert marked(as_ines, "/teach/learners") == ["Learners"]
+    from_the_class_view = {"Referer": "http://localhost/teach/"}
+    as_ines.get("/teach/panels", headers={"Accept": "application/json", **from_the_class_view})
+    as_ines.get("/events?watch=cohort:999", headers={"Accept": "text/event-stream", **from_the_class_view})
+    assert marked(as_ines, anns_attempt) == ["Learners"]
+
+
 def test_the_administrators_health_page_leads_to_admin(as_ada: Browser, anns_attempt: str) -> None:
     assert marked(as_ada, "/admin/health") == ["Admin"]
     assert marked(as_ada, anns_attempt) == ["Admin"]
