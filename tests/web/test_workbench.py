@@ -3,7 +3,6 @@ own scripts (JSON, and a session that ended), pushed results (web/events.py), an
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from config import Settings
 from store.changes import publish
 from store.models import Run, Submission, User, utcnow
 from tests.helpers.data import CATALOGS
+from tests.helpers.events import stream_events as events
 from tests.helpers.site import Browser, change_settings, graded, login, settings_of
 from web.render import checks_passed, line_links, line_references, markdown, score, seconds
 
@@ -39,20 +39,6 @@ def sent(browser: Browser, code: str = "print(1)") -> int:
 
 def post_json(browser: Browser, url: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
     return browser.post(url, data, headers=JSON)
-
-
-def events(browser: Browser, *topics: str) -> list[tuple[str, dict[str, object]]]:
-    """The events of one stream, read to its end."""
-    query = "&".join(f"watch={topic}" for topic in topics)
-    response = browser.client.get(f"/events?{query}", buffered=True)
-    assert response.status_code == 200 and response.mimetype == "text/event-stream"
-    found = []
-    for block in response.get_data(as_text=True).split("\n\n"):
-        lines = [line for line in block.split("\n") if ": " in line and not line.startswith(":")]
-        fields = dict(line.split(": ", 1) for line in lines)
-        if "event" in fields:
-            found.append((fields["event"], json.loads(fields["data"])))
-    return found
 
 
 # ---------------------------------------------------------------- runs without grading
