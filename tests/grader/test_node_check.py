@@ -43,7 +43,8 @@ def leaf(name: str, outcome: str = "passed", nesting: int = 0, **extra: Any) -> 
 def suite(outcome: str, failure: str = "", **extra: Any) -> Event:
     failed = {"failure": failure, "origin": "tests", "why": "", "error": "Error"}
     fields = failed if outcome == "failed" else {}
-    event = {"event": "test", "name": "suite", "nesting": 0, "scope": "suite", "outcome": outcome, "message": ""}
+    event = {"event": "test", "name": "suite", "nesting": 0, "scope": "suite", "outcome": outcome,
+             "message": ""}
     return {**event, **fields, **extra}
 
 
