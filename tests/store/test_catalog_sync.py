@@ -32,5 +32,5 @@ def test_sync_keeps_broken_exercises_visible_and_removes_gone_ones(tmp_path: Pat
         report = sync_catalog(session, root)
         session.commit()
         rows = {row.key: row for row in session.scalars(select(ExerciseRow))}
-        assert set(rows) == {"web/page", "flask/hello"} and report.removed == 1
+        assert set(rows) == {"flask/hello", "web/page"} and report.removed == 1
         assert not rows["web/page"].valid and "exercise.yaml" in rows["web/page"].problems
