@@ -56,6 +56,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("verify", "ops.record_commands:verify_command", "Check a signed record or transfer file."),
     CommandEntry("site-key", "ops.record_commands:site_key_command", "This site's signing key for records."),
     CommandEntry("transfer", "ops.record_commands:transfer_group", "Move a learner to another site."),
+    CommandEntry("pack", "ops.pack_commands:pack_group", "Share tracks of exercises between sites."),
     CommandEntry("portfolio", "ops.record_commands:portfolio_group", "Approved portfolio exports."),
 )
 

@@ -120,15 +120,15 @@ def add_to_track(root: Path, track: str, slug: str) -> list[Path]:
                               encoding="utf-8")
         changed.append(track_file)
         catalog = root / CATALOG_FILE
-        if catalog.exists() and _append_listed(catalog, "tracks", track):
+        if catalog.exists() and append_listed(catalog, "tracks", track):
             changed.append(catalog)
         return changed
-    if _append_listed(track_file, "order", slug):
+    if append_listed(track_file, "order", slug):
         changed.append(track_file)
     return changed
 
 
-def _append_listed(path: Path, key: str, item: str) -> bool:
+def append_listed(path: Path, key: str, item: str) -> bool:
     """Add `item` to the list `key` of the YAML file at `path`, unless it is there already. The text is
     edited where the list is written, flow (`order: [a, b]`) or block (`- a` lines); when it is written
     some other way, the file is written again from its data (its comments are lost then)."""
