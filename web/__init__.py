@@ -23,6 +23,7 @@ from web import (
     instructor,
     learner,
     nav,
+    packs,
     pictures,
     portfolio,
     portfolio_review,
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     runs.init_app(app)
     classroom.init_app(app)
     blueprints = (learner.bp, preview.bp, instructor.bp, regrading.bp, authoring.bp, content_editor.bp,
-                  roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
+                  roster.bp, admin.bp, packs.bp, portfolio.bp, portfolio_review.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from web.auth import STAFF, wants_json
 
 BY_BLUEPRINT = {"learner": "exercises", "portfolio": "portfolio", "classroom": "class", "roster": "learners",
-                "portfolio_review": "exports", "admin": "admin"}
+                "portfolio_review": "exports", "admin": "admin", "packs": "admin"}
 BY_ENDPOINT = {"instructor.catalogue": "catalogue"}
 STAFF_SECTIONS = ("class", "learners", "catalogue", "exports", "admin")
 DEFAULT_STAFF_SECTION = "class"

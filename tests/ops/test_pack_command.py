@@ -26,8 +26,8 @@ def key() -> Ed25519PrivateKey:
 
 
 def _grader(tmp_path: Path, site: str, *args: str) -> Result:
-    env = {"GRADER_INSTANCE": str(tmp_path / site / "instance"), "GRADER_EXERCISES": str(tmp_path / site / "ex"),
-           "GRADER_HOME": str(tmp_path / site / "opt")}
+    env = {"GRADER_INSTANCE": str(tmp_path / site / "instance"),
+           "GRADER_EXERCISES": str(tmp_path / site / "ex"), "GRADER_HOME": str(tmp_path / site / "opt")}
     return CliRunner().invoke(main, list(args), env=env)
 
 
