@@ -11,6 +11,7 @@
     backups/                 back-ups, among them the one taken before each upgrade
     trusted-keys/*.pub       the keys whose bundles this site installs
     trusted-sites/*.pub      the keys of other sites whose transfer files this site reads
+    trusted-packs/*.pub      the keys whose exercise packs this site imports (store.packs)
     logs/                    a log of every install and rollback
 """
 
