@@ -17,7 +17,7 @@ from grader import layout
 from grader.checks import UnknownCheckKind, check_class
 from grader.checks.base import CheckSpec
 from grader.errors import ContentError, ExerciseInvalid, describe, non_empty, validation_errors
-from grader.examples import read_expectations
+from grader.expectations import WrongExpectation, load_expectation
 from grader.paths import FolderPath, LearnerPath, folder_sha256, inside, read_files
 from grader.yamlsource import YamlDocument, read_yaml
 
@@ -69,8 +69,8 @@ class Exercise(ExerciseFields):
     track: str
     sha256: str
     instructions_markdown: str
-    wrong_expectations: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    """Per wrong submission with an expect.yaml: the checks that must not pass (grader/examples.py)."""
+    wrong_expectations: dict[str, WrongExpectation] = Field(default_factory=dict)
+    """What each wrong submission with an expect.yaml must show, by its folder's name."""
 
     @property
     def key(self) -> str:
@@ -143,8 +143,8 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
     instructions, problem = layout.resolve_instructions(folder, usable.get("instructions", ""))
     if problem is not None:
         errors.append(doc.error(("instructions",), problem))
-    expectations, expectation_errors = read_expectations(
-        folder, display_name(folder, root), {check.id or "": check for check in checks.values()})
+    expectations, expectation_errors = _wrong_expectations(
+        folder, root, [check.id for check in checks.values() if check.id])
     errors += expectation_errors
     if errors or header is None:
         raise ExerciseInvalid(errors)
@@ -160,6 +160,28 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
             "wrong_expectations": expectations,
         }
     )
+
+
+def _wrong_expectations(
+    folder: Path, root: Path | None, check_ids: list[str]
+) -> tuple[dict[str, WrongExpectation], list[ContentError]]:
+    """Each wrong submission's expect.yaml (grader/expectations.py) by its folder's name, and mistakes."""
+    found: dict[str, WrongExpectation] = {}
+    errors: list[ContentError] = []
+    for name in layout.example_names(folder, layout.WRONG):
+        path = folder / layout.WRONG / name / layout.EXPECT_FILE
+        if not path.is_file():
+            continue
+        shown = f"{display_name(folder, root)}/{layout.WRONG}/{name}/{layout.EXPECT_FILE}"
+        try:
+            expectation, problems = load_expectation(path, shown, check_ids)
+        except ExerciseInvalid as error:
+            errors += error.errors
+            continue
+        errors += problems
+        if expectation is not None:
+            found[name] = expectation
+    return found, errors
 
 
 def _validate_header(doc: YamlDocument) -> tuple[ExerciseYaml | None, dict[str, Any], list[ContentError]]:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -43,6 +44,7 @@ from web.database import db
 bp = Blueprint("packs", __name__, url_prefix="/admin/packs")
 admin_only = role_required("admin")
 UPLOADS = "pack-uploads"
+UPLOAD_KEPT_S = 24 * 3600
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -50,6 +52,14 @@ def _uploads() -> Path:
     folder = settings().instance / UPLOADS
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def _forget_old_uploads() -> None:
+    """Packs checked but never imported are forgotten after a day (they are only a step of an import)."""
+    now = time.time()
+    for path in _uploads().iterdir():
+        if path.is_file() and now - path.stat().st_mtime > UPLOAD_KEPT_S:
+            path.unlink(missing_ok=True)
 
 
 def _page(status: int = 200, plan: ImportPlan | None = None, upload: str = "", problem: str = ""
@@ -107,6 +117,7 @@ def check() -> tuple[str, int]:
     sent = request.files.get("pack")
     if sent is None or not sent.filename:
         return _page(422, problem="Choose the pack file to import.")
+    _forget_old_uploads()
     staging = Path(tempfile.mkstemp(prefix=".upload-", dir=_uploads())[1])
     try:
         sent.save(staging)

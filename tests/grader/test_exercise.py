@@ -285,7 +285,7 @@ def test_right_submissions_are_complete_and_an_expect_yaml_names_checks(tmp_path
         "right/partial/notes.txt": "",
         "right/loose.py": "",
         "wrong/typo/two_fer.py": "",
-        "wrong/typo/expect.yaml": "note: A typo.\nfails: [pytest-1, nope]\n",
+        "wrong/typo/expect.yaml": "why: A typo.\nfails:\n  - check: pytest-1\n  - check: nope\n",
         "wrong/other/two_fer.py": "",
         "wrong/other/expect.yaml": "- just a list\n",
         "wrong/third/two_fer.py": "",
@@ -295,9 +295,11 @@ def test_right_submissions_are_complete_and_an_expect_yaml_names_checks(tmp_path
         "track/ex/exercise.yaml:1:1: right/loose.py should be a folder holding one right submission",
         "track/ex/exercise.yaml:4:8: files: right/partial/notes.txt is not one of the exercise's files",
         "track/ex/exercise.yaml:4:9: files.0: right/partial/ does not provide 'two_fer.py'",
-        "track/ex/wrong/other/expect.yaml:1:1: expected a mapping (note:, fails:), got a list",
+        "track/ex/wrong/other/expect.yaml:1:1: expected a mapping with `fails:` (and maybe `why:`)",
+        "track/ex/wrong/third/expect.yaml:1:1: missing required key 'fails'",
         "track/ex/wrong/third/expect.yaml:1:1: unknown key 'severe'",
-        "track/ex/wrong/typo/expect.yaml:2:19: fails.1: no check 'nope' (the checks: pytest-1)",
+        "track/ex/wrong/typo/expect.yaml:4:12: fails.1.check: no check 'nope' in this exercise (its checks: "
+        "pytest-1)",
     ]
 
 

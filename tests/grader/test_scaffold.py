@@ -32,8 +32,8 @@ def test_each_kind_loads_with_everything_an_exercise_has(root: Path, kind: str) 
     assert exercise.key == f"demo/02-first-{kind}"
     assert exercise.read_starter() and exercise.read_solution()
     assert len(exercise.right_submissions()) == 1 and len(exercise.wrong_submissions()) == 1
-    (wrong, fails), = exercise.wrong_expectations.items()
-    assert fails and set(fails) <= {check.id for check in exercise.checks}
+    (expectation,) = exercise.wrong_expectations.values()
+    assert expectation.why and {f.check for f in expectation.fails} <= {check.id for check in exercise.checks}
     assert len({check.kind for check in exercise.checks}) >= (1 if kind in ("io", "flask") else 2)
     assert any(check.hidden or any(getattr(row, "hidden", False) for row in getattr(check, "calls", ()))
                for check in exercise.checks) or kind == "page"

@@ -4,8 +4,8 @@ runs in test_cli.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -121,14 +121,16 @@ def with_examples(tmp_path: Path) -> Exercise:
     (folder / "right" / "concatenated").mkdir(parents=True)
     (folder / "right" / "concatenated" / "two_fer.py").write_text(
         "def two_fer(name='you'):\n    return 'One for ' + name + ', one for me.'\n")
-    (folder / "wrong" / "no-name" / "expect.yaml").write_text("note: Forgets the name.\nfails: [pytest-1]\n")
+    (folder / "wrong" / "no-name" / "expect.yaml").write_text(
+        "why: Forgets the name.\nfails:\n  - check: pytest-1\n    says: [3 of 4]\n")
     return load_exercise(folder, tmp_path)
 
 
 def test_a_right_submission_must_earn_full_marks_and_a_wrong_one_fail_what_it_expects(
     monkeypatch: pytest.MonkeyPatch, with_examples: Exercise
 ) -> None:
-    assert with_examples.wrong_expectations == {"no-name": ("pytest-1",)}
+    (expectation,) = with_examples.wrong_expectations.values()
+    assert [(f.check, f.says) for f in expectation.fails] == [("pytest-1", ("3 of 4",))]
     assert "expect.yaml" not in with_examples.wrong_submissions()["no-name"]  # never submitted
     script(monkeypatch, with_examples, {
         "solution": [result(10), result(10)],
@@ -139,8 +141,9 @@ def test_a_right_submission_must_earn_full_marks_and_a_wrong_one_fail_what_it_ex
     })
     verdict = validate_exercise(with_examples, RUNNER)
     assert verdict.problems == (
-        "right/concatenated: does not earn full marks: 7.5/10; not passing: pytest-1 (fail: 3 of 4 tests passed)",
-        "wrong/no-name: pytest-1 passes, but its expect.yaml says it fails",
+        "right/concatenated: does not earn full marks: 7.5/10; not passing: pytest-1 "
+        "(fail: 3 of 4 tests passed)",
+        "wrong/no-name: check pytest-1 passed, but expect.yaml says it must fail",
     )
     assert verdict.runs == 10
 

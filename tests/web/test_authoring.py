@@ -101,7 +101,8 @@ def test_an_attempt_is_pinned_to_the_version_the_learner_saw(
     as_ann.get("/exercises/python/greet")
     as_ann.post("/exercises/python/greet/submit", {"file-0": "print('Hello, class!')"})
     attempt = db_session.scalars(select(Submission).order_by(Submission.id.desc())).first()
-    assert attempt is not None and attempt.exercise_sha256 == published != row(db_session, "python/greet").sha256
+    assert attempt is not None
+    assert attempt.exercise_sha256 == published != row(db_session, "python/greet").sha256
 
 
 def graded(session: Session, username: str, sha: str, passed: bool = False) -> Submission:
@@ -197,7 +198,8 @@ def test_an_instructor_tries_a_draft_as_a_learner(
     history = as_ines.get("/exercises/python/greet").get_data(as_text=True)
     assert f"#{attempt.id}" not in history
     as_ines.post("/teach/exercises/python/greet/publish")
-    assert "latest attempts" not in as_ines.get("/teach/exercises/python/greet/versions").get_data(as_text=True)
+    versions = as_ines.get("/teach/exercises/python/greet/versions").get_data(as_text=True)
+    assert "latest attempts" not in versions
 
 
 def test_a_preview_sends_the_editors_files_checked_like_a_learners(
@@ -205,7 +207,8 @@ def test_a_preview_sends_the_editors_files_checked_like_a_learners(
 ) -> None:
     read_again(as_ines)
     as_ines.get("/teach/exercises/python/greet/preview?version=published")
-    sent = as_ines.post("/teach/exercises/python/greet/preview", {"version": "published", "file-0": "x" * 300_000})
+    sent = as_ines.post("/teach/exercises/python/greet/preview",
+                        {"version": "published", "file-0": "x" * 300_000})
     assert sent.status_code == 302
     assert "Not sent" in as_ines.get(sent.location).get_data(as_text=True)
     assert as_ines.post("/teach/exercises/python/greet/preview", {"sample": "../../etc"}).status_code == 400

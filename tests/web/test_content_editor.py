@@ -84,7 +84,8 @@ def test_a_save_over_a_change_made_meanwhile_is_refused_and_keeps_the_text(
     assert refused.status_code == 409  # type: ignore[attr-defined]
     body = refused.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "changed since you opened it" in body and "My careful words." in body
-    assert (folder / "python" / "greet" / "instructions.md").read_text() == "Changed in the folder meanwhile.\n"
+    instructions = (folder / "python" / "greet" / "instructions.md").read_text()
+    assert instructions == "Changed in the folder meanwhile.\n"
 
 
 def test_an_earlier_version_is_restored_as_one_more_change(folder: Path, as_ines: Browser,
@@ -99,8 +100,8 @@ def test_an_earlier_version_is_restored_as_one_more_change(folder: Path, as_ines
 
     history = ContentHistory(folder)
     changes = history.log("python/greet")
-    assert [c.message for c in changes][:3] == ["python/greet: add tests/notes.txt", "python/greet: Reworded again",
-                                                "python/greet: Reworded"]
+    assert [c.message for c in changes][:3] == [
+        "python/greet: add tests/notes.txt", "python/greet: Reworded again", "python/greet: Reworded"]
     page = as_ines.get("/teach/exercises/python/greet/history").get_data(as_text=True)
     assert "Reworded again" in page and "Ines" in page
     wanted = changes[2]  # "Reworded"
@@ -110,7 +111,8 @@ def test_an_earlier_version_is_restored_as_one_more_change(folder: Path, as_ines
     assert (folder / "python" / "greet" / "instructions.md").read_text() == "Second wording.\n"
     assert not (folder / "python" / "greet" / "tests" / "notes.txt").exists()  # added after: gone again
     latest = history.log("python/greet")
-    assert latest[0].message.startswith("python/greet: restored as it was on") and len(latest) == len(changes) + 1
+    assert latest[0].message.startswith("python/greet: restored as it was on")
+    assert len(latest) == len(changes) + 1
     assert git_log(folder)[0].startswith("Ines|")
     assert as_ines.post(f"/teach/exercises/python/greet/history/{'0' * 40}/restore").status_code == 404
 
@@ -136,15 +138,18 @@ def test_a_new_exercise_is_made_sound_and_as_a_draft(folder: Path, as_ines: Brow
     assert bad.status_code == 422 and not (folder.parent / "x").exists()
 
 
-@pytest.mark.parametrize("path", ["../../catalog.yaml", "/etc/passwd", "..", "solution/../../flask/hello/app.py",
-                                  ".git/config", "a\\b", "tests/__pycache__/x.pyc"])
+@pytest.mark.parametrize("path", ["../../catalog.yaml", "/etc/passwd", "..",
+                                  "solution/../../flask/hello/app.py", ".git/config", "a\\b",
+                                  "tests/__pycache__/x.pyc"])
 def test_every_path_stays_inside_its_exercise(folder: Path, as_ines: Browser, path: str) -> None:
     before = (folder / "catalog.yaml").read_text()
     assert as_ines.get(f"/teach/exercises/python/greet/edit?file={path}").status_code == 404
     as_ines.get("/teach/exercises/python/greet/edit")
-    assert as_ines.post("/teach/exercises/python/greet/edit", {"file": path, "text": "x", "base": ""}).status_code == 404
+    edit = {"file": path, "text": "x", "base": ""}
+    assert as_ines.post("/teach/exercises/python/greet/edit", edit).status_code == 404
     assert as_ines.post("/teach/exercises/python/greet/files", {"path": path}).status_code in (404, 422)
-    assert as_ines.post("/teach/exercises/python/greet/files/delete", {"path": path}).status_code in (400, 404)
+    deleted = as_ines.post("/teach/exercises/python/greet/files/delete", {"path": path})
+    assert deleted.status_code in (400, 404)
     assert (folder / "catalog.yaml").read_text() == before
     assert as_ines.get("/teach/exercises/..%2F..%2Fetc/x/edit").status_code == 404
 
@@ -154,13 +159,15 @@ def test_learners_reach_none_of_it(folder: Path, as_ann: Browser) -> None:
                 "/teach/exercises/python/greet/history"):
         assert as_ann.get(url).status_code == 404
     as_ann.get("/")
-    assert as_ann.post("/teach/exercises/python/greet/edit", {"file": "exercise.yaml", "text": "x"}).status_code == 404
+    edit = {"file": "exercise.yaml", "text": "x"}
+    assert as_ann.post("/teach/exercises/python/greet/edit", edit).status_code == 404
     assert "x" != (folder / "python" / "greet" / "exercise.yaml").read_text()[:1]
 
 
 def test_the_exercise_yaml_cannot_be_removed(folder: Path, as_ines: Browser) -> None:
     as_ines.get("/teach/exercises/python/greet/edit")
-    assert as_ines.post("/teach/exercises/python/greet/files/delete", {"path": "exercise.yaml"}).status_code == 400
+    deleted = as_ines.post("/teach/exercises/python/greet/files/delete", {"path": "exercise.yaml"})
+    assert deleted.status_code == 400
     assert (folder / "python" / "greet" / "exercise.yaml").exists()
     done = as_ines.post("/teach/exercises/python/greet/files/delete", {"path": "instructions.md"})
     assert done.status_code == 302 and not (folder / "python" / "greet" / "instructions.md").exists()

@@ -5,9 +5,11 @@ untrusted pack is refused with the folder untouched; an export is a pack signed 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -99,6 +101,18 @@ def test_a_tampered_pack_is_refused_and_nothing_changes(folder: Path, pack: Path
     assert status == 422 and "cannot be imported" in page and "does not match" in page
     assert UPLOAD.search(page) is None and tree(folder) == before
     assert not list((settings_of(as_ada.client.application).instance / "pack-uploads").glob("*.pack"))
+
+
+def test_a_pack_checked_but_not_imported_is_forgotten_after_a_day(folder: Path, pack: Path, app: Flask,
+                                                                   as_ada: Browser) -> None:
+    uploads = settings_of(app).instance / "pack-uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    old, recent = uploads / f"{'1' * 64}.pack", uploads / f"{'2' * 64}.pack"
+    for path in (old, recent):
+        path.write_bytes(b"checked earlier")
+    os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+    _check(as_ada, pack.read_bytes())
+    assert not old.exists() and recent.exists()
 
 
 def test_an_untrusted_pack_is_refused(folder: Path, pack: Path, as_ada: Browser) -> None:
