@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     context.init_app(app, settings)
     database.init_app(app, settings.database_url)
+    packs.init_app(app)  # before any hook reads a form: a pack may be larger than other requests
     auth.init_app(app)  # before the CSRF check: a refused token of an ended session reads as such
     security.init_app(app)
     render.init_app(app)

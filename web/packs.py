@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from grader import __version__
@@ -46,6 +46,17 @@ admin_only = role_required("admin")
 UPLOADS = "pack-uploads"
 UPLOAD_KEPT_S = 24 * 3600
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def init_app(app: Flask) -> None:
+    """Let a pack be larger than other requests. Registered before the site's other request hooks,
+    which read the form (and so the body) before any view runs."""
+    app.before_request(_allow_a_pack)
+
+
+def _allow_a_pack() -> None:
+    if request.endpoint == "packs.check":
+        request.max_content_length = MAX_PACK_BYTES + 4 * 1024 * 1024
 
 
 def _uploads() -> Path:
@@ -113,7 +124,6 @@ def _plan(upload: str, work: Path) -> ImportPlan:
 @admin_only
 def check() -> tuple[str, int]:
     """Keep the uploaded pack, check it, and show what importing it would do."""
-    request.max_content_length = MAX_PACK_BYTES + 4 * 1024 * 1024
     sent = request.files.get("pack")
     if sent is None or not sent.filename:
         return _page(422, problem="Choose the pack file to import.")
@@ -124,6 +134,7 @@ def check() -> tuple[str, int]:
         upload = hashlib.sha256(staging.read_bytes()).hexdigest()
         staging.replace(_uploads() / f"{upload}.pack")
     finally:
+        sent.close()  # a large upload waits in a temporary file of its own
         staging.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="grader-pack-") as work:
         try:

@@ -4,6 +4,7 @@ untrusted pack is refused with the folder untouched; an export is a pack signed 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -14,16 +15,18 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import Flask
+from flask import Flask, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import AuditLog, ExerciseRow
-from store.packs import export_pack, read_pack, trust_pack_key
+from store.packs import MAX_PACK_BYTES, export_pack, read_pack, trust_pack_key
 from store.site_key import site_key
 from tests.helpers.data import CATALOGS
 from tests.helpers.packs import make_site, members, rewrite, tree, write_public_key
 from tests.helpers.site import Browser, change_settings, settings_of
+from web import MAX_REQUEST_BYTES
 
 UPLOAD = re.compile(r'name="upload" value="([0-9a-f]{64})"')
 
@@ -57,7 +60,9 @@ def _check(browser: Browser, data: bytes) -> tuple[int, str]:
     browser.get("/admin/packs/")
     done = browser.post("/admin/packs/check", {"pack": (io.BytesIO(data), "extra.pack")},
                         content_type="multipart/form-data")
-    return done.status_code, done.get_data(as_text=True)
+    page = done.get_data(as_text=True)
+    done.request.environ["wsgi.input"].close()  # a large body waits in a temporary file the client keeps
+    return done.status_code, page
 
 
 def test_a_pack_is_shown_then_imported_as_drafts(
@@ -113,6 +118,24 @@ def test_a_pack_checked_but_not_imported_is_forgotten_after_a_day(folder: Path, 
     os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
     _check(as_ada, pack.read_bytes())
     assert not old.exists() and recent.exists()
+
+
+def test_a_pack_larger_than_other_requests_is_received(folder: Path, tmp_path: Path, key: Ed25519PrivateKey,
+                                                        as_ada: Browser) -> None:
+    source = make_site(tmp_path / "big", "extra/01-hello")
+    (source / "extra" / "01-hello" / "tests").mkdir()
+    (source / "extra" / "01-hello" / "tests" / "data.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    export_pack(source, ["extra"], tmp_path / "big.pack", key, "9.9")
+    _trust(tmp_path, key)
+    status, page = _check(as_ada, (tmp_path / "big.pack").read_bytes())
+    assert status == 200 and "extra/01-hello</td><td>new: a draft" in page
+    app = as_ada.client.application
+    for path, limit in (("/admin/packs/check", MAX_PACK_BYTES), ("/admin/packs/import", MAX_REQUEST_BYTES)):
+        with app.test_request_context(path, method="POST"):
+            with contextlib.suppress(CSRFError):  # the hooks before the form's check have run
+                app.preprocess_request()
+            assert (request.max_content_length or 0) >= limit
+            assert path.endswith("check") or request.max_content_length == MAX_REQUEST_BYTES
 
 
 def test_an_untrusted_pack_is_refused(folder: Path, pack: Path, as_ada: Browser) -> None:
