@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tarfile
 from collections.abc import Iterable, Sequence
@@ -48,6 +49,7 @@ MAX_PACK_BYTES = 64 * 1024 * 1024
 MAX_FILES = 5000
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 CHUNK = 1024 * 1024
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 TRUST_ADVICE = ("Get the public key from whoever made the pack, compare its fingerprint with them (on paper "
                 "or by phone), then run: grader pack trust KEY.pub")
 
@@ -324,6 +326,9 @@ def read_pack(path: Path, trusted: Sequence[Ed25519PublicKey], into: Path, name:
     if extra:
         raise PackRefused(f"{name} holds {extra[0]}, which its {MANIFEST} does not list: it was changed "
                           "after the pack was signed")
+    parts = [*manifest.tracks, *(part for key in manifest.exercises for part in key.split("/"))]
+    if any(not _NAME.match(part) for part in parts) or any(key.count("/") != 1 for key in manifest.exercises):
+        raise PackRefused(f"{name}: its tracks and exercises must be named with letters, digits, - and _")
     tracks = {file.split("/")[1] for file in seen}
     if tracks != set(manifest.tracks) or any(key.split("/")[0] not in tracks for key in manifest.exercises):
         raise PackRefused(f"{name}: its tracks are not those its {MANIFEST} names")
@@ -395,39 +400,41 @@ def plan_import(pack: VerifiedPack, root: Path, work: Path) -> ImportPlan:
     before = scan_catalog(merged)
     here = _versions(before)
     source = pack.exercises_root
+    skipped: set[str] = set()
     for track in pack.manifest.tracks:
         ours, theirs = merged / track, source / track
+        if ours.exists() and not ours.is_dir():
+            plan.problems.append(f"{track}: this site has a file of that name where the pack has a track")
+            skipped.add(track)
+            continue
+        _materialise(ours)
         if not ours.is_dir():
             plan.new_tracks.append(track)
         theirs_exercises = _exercise_folders(theirs)
         local_only = [slug for slug in _exercise_folders(ours) if slug not in theirs_exercises]
         plan.kept += [f"{track}/{slug}" for slug in local_only]
+        ours.mkdir(exist_ok=True)
         for entry in sorted(theirs.iterdir()):
             target = ours / entry.name
+            _remove(target)
             if entry.is_dir():
-                if target.is_dir() and not target.is_symlink():
-                    shutil.rmtree(target)
-                elif target.exists() or target.is_symlink():
-                    target.unlink()
                 shutil.copytree(entry, target)
             else:
-                ours.mkdir(parents=True, exist_ok=True)
-                if target.is_dir() and not target.is_symlink():
-                    shutil.rmtree(target)
-                shutil.copyfile(entry, target, follow_symlinks=False)
+                shutil.copyfile(entry, target)
         for slug in local_only:
             append_listed(ours / TRACK_FILE, "order", slug)
         if track in plan.new_tracks and (merged / CATALOG_FILE).exists():
+            _materialise(merged / CATALOG_FILE)
             append_listed(merged / CATALOG_FILE, "tracks", track)
     after = scan_catalog(merged)
     versions = _versions(after)
     old_problems = {str(error) for error in before.errors()}
     touched = (CATALOG_KEY, *pack.manifest.tracks)
-    plan.problems = [str(error) for key, errors in sorted(after.problems.items())
+    plan.problems += [str(error) for key, errors in sorted(after.problems.items())
                      if key in touched or key.split("/")[0] in pack.manifest.tracks
                      for error in errors if str(error) not in old_problems]
     for key, exercise in sorted(pack.manifest.exercises.items()):
-        if key in after.problems:
+        if key in after.problems or key.split("/")[0] in skipped:
             continue  # said above
         if versions.get(key) != exercise.version:
             plan.problems.append(f"{key}: its files are not the version {MANIFEST} names")
@@ -438,6 +445,26 @@ def plan_import(pack: VerifiedPack, root: Path, work: Path) -> ImportPlan:
         else:
             plan.changed.append(key)
     return plan
+
+
+def _materialise(path: Path) -> None:
+    """Replace the link `path` of the copy by a copy of what it points to: laying the pack over the copy
+    must never write through a link into the site's own folder."""
+    if not path.is_symlink():
+        return
+    real = path.resolve()
+    path.unlink()
+    if real.is_dir():
+        shutil.copytree(real, path, symlinks=True)
+    elif real.is_file():
+        shutil.copyfile(real, path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def apply_import(plan: ImportPlan, root: Path) -> list[Path]:

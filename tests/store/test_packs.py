@@ -203,3 +203,37 @@ def test_trusted_keys_are_those_of_bundles_and_packs(tmp_path: Path, key: Ed2551
     assert found == {fingerprint(key.public_key()), fingerprint(bundle_maker.public_key())}
     with pytest.raises(PackRefused, match="not a public key"):
         trust_pack_key(home, b"-----BEGIN NONSENSE-----\n")
+
+
+def test_laying_a_pack_over_the_copy_never_writes_through_a_link(pack: Path, key: Ed25519PrivateKey,
+                                                                  tmp_path: Path) -> None:
+    """The site's python track is a link to a folder elsewhere: planning writes nothing there."""
+    elsewhere = make_site(tmp_path / "elsewhere", "python/01-hello", "python/09-mine") / "python"
+    (elsewhere / "01-hello" / "instructions.md").write_text("Ours.\n")
+    site = tmp_path / "b"
+    site.mkdir()
+    (site / "python").symlink_to(elsewhere)
+    before = tree(elsewhere)
+    plan = _plan(pack, site, key, tmp_path / "work")
+    assert plan.ok, plan.problems
+    assert plan.changed == ["python/01-hello"] and plan.new == ["python/02-sum"]
+    assert plan.kept == ["python/09-mine"]
+    assert tree(elsewhere) == before, "only importing writes into the site's folder"
+
+
+def test_a_track_where_this_site_has_a_file_is_a_problem(pack: Path, key: Ed25519PrivateKey,
+                                                         tmp_path: Path) -> None:
+    site = make_site(tmp_path / "b", "css/01-colours")
+    (site / "python").write_text("not a folder\n")
+    plan = _plan(pack, site, key, tmp_path / "work")
+    assert not plan.ok and "a file of that name" in plan.problems[0]
+
+
+def test_names_that_are_not_folder_names_are_refused(pack: Path, key: Ed25519PrivateKey,
+                                                     tmp_path: Path) -> None:
+    files = members(pack)
+    manifest = json.loads(files[MANIFEST])
+    manifest["exercises"]["python/01 hello"] = manifest["exercises"].pop("python/01-hello")
+    raw = json.dumps(manifest).encode()
+    rewrite(pack, {**files, MANIFEST: raw, SIGNATURE: key.sign(raw)})  # signed: a trusted maker's slip
+    _refused(pack, key, tmp_path, "letters, digits")
