@@ -188,6 +188,24 @@ def preview(track: str, slug: str) -> str:
                            earlier=earlier)
 
 
+def send_try(exercise: Exercise, raw: dict[str, bytes]) -> Submission:
+    """Queue `raw` as this staff member's try of `exercise` (graded on this very version, whatever the
+    folder becomes; shown on its *Try as a learner* page). The caller commits, then tells the workers.
+
+    Raises:
+        SubmissionRejected: the files are not a submission of this exercise.
+        VersionMissing: the version's files cannot be kept.
+    """
+    files = check_submission(exercise.files, raw)
+    version_store().keep(exercise)
+    text = {path: data.decode("utf-8", "replace") for path, data in files.items()}
+    attempt = Submission(user_id=g.user.id, exercise_key=exercise.key, files=text, status="queued",
+                         exercise_sha256=exercise.sha256, preview=True)
+    db().add(attempt)
+    db().flush()
+    return attempt
+
+
 @bp.route("/exercises/<track>/<slug>/preview", methods=["POST"])
 @staff_only
 def preview_send(track: str, slug: str) -> Response | tuple[str, int]:
@@ -204,19 +222,13 @@ def preview_send(track: str, slug: str) -> Response | tuple[str, int]:
         raw = {path: request.form.get(f"file-{index}", "").replace("\r\n", "\n").encode()
                for index, path in enumerate(exercise.files)}
     try:
-        files = check_submission(exercise.files, raw)
-        version_store().keep(exercise)  # the worker grades this very version, whatever the folder becomes
+        attempt = send_try(exercise, raw)
     except SubmissionRejected as refused:
         flash("Not sent: " + " ".join(refused.problems), "error")
         return redirect(url_for("authoring.preview", track=track, slug=slug, version=which))
     except VersionMissing as error:
         flash(f"Not sent: {error}", "error")
         return redirect(url_for("authoring.preview", track=track, slug=slug, version=which))
-    text = {path: data.decode("utf-8", "replace") for path, data in files.items()}
-    attempt = Submission(user_id=g.user.id, exercise_key=exercise.key, files=text, status="queued",
-                         exercise_sha256=exercise.sha256, preview=True)
-    db().add(attempt)
-    db().flush()
     audit(db(), g.user.id, "exercise.preview", exercise.key,
           {"submission": attempt.id, "sent": sample or "the editor", "version": which}, security.client_ip())
     db().commit()

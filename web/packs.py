@@ -23,6 +23,8 @@ from werkzeug.wrappers import Response
 from grader import __version__
 from grader.catalog import scan_catalog
 from grader.content_history import ContentHistory, HistoryError
+from grader.intake import SubmissionRejected
+from grader.versions import VersionMissing
 from store.catalog_sync import sync_catalog
 from store.models import audit
 from store.packs import (
@@ -35,11 +37,14 @@ from store.packs import (
     read_pack,
     trusted_pack_keys,
 )
+from store.publishing import find_in
 from store.site_key import site_key
 from web import security
 from web.auth import role_required
+from web.authoring import send_try
 from web.context import settings, version_store
 from web.database import db
+from web.submissions import notify_workers
 
 bp = Blueprint("packs", __name__, url_prefix="/admin/packs")
 admin_only = role_required("admin")
@@ -166,14 +171,33 @@ def import_pack() -> Response | tuple[str, int]:
         message = f"Imported a pack of {', '.join(manifest.tracks)}, signed by {manifest.signer}"
         _keep_history(history, message, author)
         sync_catalog(db(), settings().exercises, version_store(), publish_all=False)
+        tries = _try_solutions(plan.to_write)
         audit(db(), g.user.id, "pack.imported", ",".join(manifest.tracks),
               {"new": plan.new, "changed": plan.changed, "signer": manifest.signer}, security.client_ip())
         db().commit()
+        notify_workers(tries)
         new, changed = len(plan.new), len(plan.changed)
     (_uploads() / f"{upload}.pack").unlink(missing_ok=True)
-    flash(f"Imported {new} new and {changed} changed exercises as drafts: try each as a learner, then "
-          "publish it.", "info")
+    flash(f"Imported {new} new and {changed} changed exercises as drafts. Each one's solution is being "
+          "graded as a learner would send it: see its result with Try as a learner, then publish it.", "info")
     return redirect(url_for("instructor.catalogue"))
+
+
+def _try_solutions(keys: list[str]) -> list[int]:
+    """Send each imported exercise's solution as the administrator's try, graded by the workers (the site
+    never runs code itself), so that its result is on the exercise's *Try as a learner* page before
+    anyone publishes it. Returns the tries to tell the workers about once committed."""
+    scan = scan_catalog(settings().exercises)
+    tries = []
+    for key in keys:
+        exercise = find_in(scan, key)
+        if exercise is None:
+            continue
+        try:
+            tries.append(send_try(exercise, exercise.read_solution()).id)
+        except (SubmissionRejected, VersionMissing) as error:
+            flash(f"{key}: its solution could not be sent for grading: {error}", "error")
+    return tries
 
 
 def _keep_history(history: ContentHistory, message: str, author: tuple[str, str] | None) -> None:

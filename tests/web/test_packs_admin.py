@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import AuditLog, ExerciseRow
+from store.models import AuditLog, ExerciseRow, Submission, User
 from store.packs import MAX_PACK_BYTES, export_pack, read_pack, trust_pack_key
 from store.site_key import site_key
 from tests.helpers.data import CATALOGS
@@ -87,6 +87,14 @@ def test_a_pack_is_shown_then_imported_as_drafts(
     log = subprocess.run(["git", "-c", f"safe.directory={folder}", "log", "--format=%an|%s"], cwd=folder,
                          capture_output=True, text=True, check=True).stdout
     assert log.splitlines()[0].startswith("Ada|Imported a pack of extra, signed by SHA256:")
+    tries = db_session.scalars(select(Submission).where(Submission.preview.is_(True))).all()
+    assert sorted(t.exercise_key for t in tries) == ["extra/01-hello", "extra/02-bye"]
+    hello = next(t for t in tries if t.exercise_key == "extra/01-hello")
+    assert hello.status == "queued" and hello.exercise_sha256 == rows["extra/01-hello"].sha256
+    assert hello.files == {"hello.py": (folder / "extra/01-hello/solution/hello.py").read_text()}
+    assert hello.user_id == db_session.scalar(select(User.id).where(User.username == "ada"))
+    preview = as_ada.get("/teach/exercises/extra/01-hello/preview").get_data(as_text=True)
+    assert f"attempt={hello.id}" in preview, "the try is on the page where its result shows"
     entry = db_session.scalar(select(AuditLog).where(AuditLog.action == "pack.imported"))
     assert entry is not None and entry.target == "extra"
     assert not list((settings_of(as_ada.client.application).instance / "pack-uploads").glob("*.pack"))
