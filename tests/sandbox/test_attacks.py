@@ -24,7 +24,7 @@ import pytest
 from docker import APIClient
 
 from sandbox import RunLimits, RunResult, RunSpec, Sandbox
-from sandbox.run import Launched
+from sandbox.launched import Launched
 
 pytestmark = pytest.mark.docker
 
