@@ -18,6 +18,7 @@ mistake, nothing is imported. What is imported is a draft that learners see once
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -209,20 +210,10 @@ def _write_tar(out: Path, members: dict[str, bytes]) -> None:
             for name, data in members.items():
                 info = tarfile.TarInfo(name)
                 info.size, info.mode, info.mtime = len(data), 0o644, 0
-                archive.addfile(info, _Bytes(data))
+                archive.addfile(info, io.BytesIO(data))
         os.replace(staging, out)
     finally:
         staging.unlink(missing_ok=True)
-
-
-class _Bytes:
-    def __init__(self, data: bytes) -> None:
-        self._data, self._at = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size < 0 else self._at + size
-        chunk, self._at = self._data[self._at:end], min(end, len(self._data))
-        return chunk
 
 
 # Reading -----------------------------------------------------------------------------------------------
