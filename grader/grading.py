@@ -137,5 +137,12 @@ def _run_steps(ctx: GradingContext, runner: SandboxRunner) -> tuple[dict[str, St
     internal = [o for o in frames.outputs.values() if o.status == "internal"]
     if internal:
         raise GradingError(f"the grading harness failed: {internal[0].stderr[:500]}")
-    return frames.outputs, image
+    return {step_id: _named_after(output, plan.titles) for step_id, output in frames.outputs.items()}, image
+
+
+def _named_after(output: StepOutput, titles: Mapping[str, str]) -> StepOutput:
+    """A step not run names the check whose run of the same program ran out of time, by its title."""
+    if output.status != "not_run":
+        return output
+    return replace(output, after=titles.get(output.after, "an earlier check"))
 

@@ -17,6 +17,9 @@ LEARNER_UID = 61000
 GRADER_UID = 61001
 """The grading harness and the instructor's tests run as this uid; learner programs cannot signal,
 trace or read its processes."""
+HELPER_UID = 61002
+"""A prelaunched helper (the grader's browser) runs as this uid: learner programs cannot signal, trace
+or read it, and it cannot reach theirs or the harness's (sandbox/incontainer/helper.py)."""
 
 LABEL = "org.grader.sandbox"
 DEADLINE_LABEL = "org.grader.deadline"

@@ -87,19 +87,44 @@ def test_a_hung_page_is_reported_before_the_steps_time_is_up(grading_runner: San
     assert report["fatal"] == "timeout" and report["viewports"][0]["phase"] == "loading"
 
 
-def test_nothing_of_the_browser_outlives_its_step(grading_runner: SandboxRunner) -> None:
-    look = ("import os\n"
-            "names = [open(f'/proc/{p}/cmdline', 'rb').read().split(b'\\0')[0].decode()\n"
-            "         for p in os.listdir('/proc') if p.isdigit()]\n"
-            "print(sorted(set(n.rsplit('/', 1)[-1] for n in names if n)))\n"
-            "print(sorted(os.listdir('/tmp')))\n")
+REACH = """
+import os
+def uid(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+browser = [p for p in os.listdir("/proc") if p.isdigit() and uid(p) == 61002]
+refused = 0
+for pid in browser:
+    for reach in (lambda: os.kill(int(pid), 0), lambda: os.open(f"/proc/{pid}/fd/3", os.O_WRONLY),
+                  lambda: os.open(f"/proc/{pid}/fd/4", os.O_RDONLY), lambda: os.open(f"/proc/{pid}/mem", 0)):
+        try:
+            reach()
+        except PermissionError:
+            refused += 1
+renderers = sum(b"--type=renderer" in open(f"/proc/{p}/cmdline", "rb").read() for p in browser)
+try:
+    os.listdir("/tmp/helper")
+    home = "readable"
+except PermissionError:
+    home = "private"
+print(len(browser) > 3, refused == 4 * len(browser), renderers, home, sorted(os.listdir("/tmp")))
+"""
+
+
+def test_the_browser_outlives_its_step_out_of_learner_programs_reach(grading_runner: SandboxRunner) -> None:
+    """The submission's one browser serves its later page steps, so it stays up; it runs as the helper's
+    uid, so a learner's program of a later step can neither signal it, nor write commands to it, nor read
+    its replies or memory, nor its folder; and the step's page went with the step (its context closed)."""
     outputs = run_steps(grading_runner, [
         ("page", "browser", browser_params()),
-        ("after", "exec", {"argv": ["python3", "-c", look], "stdin": ""}),
+        ("after", "exec", {"argv": ["python3", "-c", REACH], "stdin": ""}),
     ], {"index.html": PAGE, "app.js": SCRIPT})
-    processes, scratch = outputs["after"].stdout.splitlines()
-    assert "chromium" not in processes, processes
-    assert scratch == "[]"  # the profile and the log went with the step
+    assert outputs["after"].status == "ok", outputs["after"]
+    alive, refused, renderers, home, scratch = outputs["after"].stdout.split(" ", 4)
+    assert (alive, refused, home) == ("True", "True", "private")
+    assert int(renderers) <= 1  # at most the blank tab it started with: none of the page's is left
+    assert scratch.strip() == "['helper']"  # nothing else of the step is left in /tmp
 
 
 def test_under_memory_pressure_the_browser_dies_never_the_harness(grading_runner: SandboxRunner) -> None:
