@@ -109,6 +109,16 @@
     return document.querySelector(selector) !== null;
   },
 
+  // What a page keeps in its tab between loads, which clearing its origin's storage leaves.
+  forget() {
+    try {
+      sessionStorage.clear();
+    } catch (error) {
+      // a page at about:blank, or one whose storage is disabled, has nothing to forget
+    }
+    window.name = "";
+  },
+
   // The whole document as HTML, as a parser would read it back (the doctype and <html> on one line).
   snapshot(htmlCap) {
     const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">" : "";

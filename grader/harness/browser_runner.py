@@ -5,8 +5,12 @@ compares.
 This driver runs as the grader uid. The browser is the sandbox's prelaunched helper (its own uid, started
 before any file of the run existed, chromium.py), shared by every page step of the submission; the
 harness hands this driver its debugging pipe on fds 4 (commands) and 5 (replies) and its log on fd 6.
-Each step gets a browser context of its own (its own storage, its own tab and renderer), disposed when
-the step ends, so nothing of one check's page reaches the next.
+
+One tab serves the page steps one after the other, each loading the page afresh: a step that ends
+normally leaves it blank (its other windows closed, its storage, session storage and window name
+cleared) for the next one, which saves starting a renderer per step. A step whose page hung, crashed
+or went astray closes the tab (its whole browser context, renderer included); the next step then
+opens a fresh one in a context of its own.
 
 Input on stdin, for a `browser` step: {"kind": "browser", "page", "viewports": [{"width", "height"}],
 "actions", "probes": [{"selector", "properties"}], "screenshot": {"max_width", "max_height",
@@ -81,6 +85,9 @@ class Run:
         self.current = None
         self.frame = None
         self.context = None
+        self.default_context = None
+        self.tab = None
+        self.session = None
         self.navigation_requested = False
         self.hung_loading = False
         first_id = random.SystemRandom().randrange(1 << 20, 1 << 30)  # Chromium takes 32-bit ids
@@ -176,35 +183,93 @@ class Run:
         return True
 
     def begin(self):
-        """A browser context of this step's own, with one tab; the session attached to that tab. What
-        an earlier driver left (it was stopped before it could close its context) is closed first."""
+        """The session of the tab this step uses: the blank tab an earlier step left, or the tab the
+        browser opened at start, else a new tab in a context of its own (after closing what an earlier
+        step left in another state)."""
         deadline = self.deadline
-        left = self.connection.call("Target.getBrowserContexts", deadline=deadline)
-        for context in left.get("browserContextIds", []):
+        contexts = self.connection.call("Target.getBrowserContexts", deadline=deadline)
+        self.default_context = contexts.get("defaultBrowserContextId")
+        targets = self.connection.call("Target.getTargets", deadline=deadline)["targetInfos"]
+        pages = [target for target in targets if target.get("type") == "page"]
+        if len(pages) == 1 and pages[0].get("url") in ("", "about:blank"):
+            self.tab, self.context = pages[0]["targetId"], pages[0].get("browserContextId")
+        else:
+            for page in pages:
+                if page.get("browserContextId") == self.default_context:
+                    self.close_target(page["targetId"], deadline)
+            for context in contexts.get("browserContextIds", []):
+                self.dispose(context, deadline)
+            made = self.connection.call("Target.createBrowserContext", deadline=deadline)
+            self.context = made["browserContextId"]
+            self.tab = self.connection.call("Target.createTarget", {
+                "url": "about:blank", "browserContextId": self.context}, deadline=deadline)["targetId"]
+        self.session = self.connection.call("Target.attachToTarget", {
+            "targetId": self.tab, "flatten": True}, deadline=deadline)["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.connection.call(f"{domain}.enable", session=self.session, deadline=deadline)
+        return self.session
+
+    def end(self, clean):
+        """Leave the tab blank for the next step when this one ended `clean`ly; else close it (and its
+        context, renderer included, even one stuck in a loop)."""
+        if self.tab is None:
+            return
+        deadline = time.monotonic() + CLOSE_S
+        try:
+            if clean and self.current is not None and self.blank(deadline):
+                return
+        except (cdp.Deadline, cdp.BrowserGone, cdp.CdpError):
+            pass
+        try:
+            if self.session is not None:  # a renderer stuck in a loop still answers this at once
+                self.connection.send("Page.crash", session=self.session)
+            if self.context is not None and self.context != self.default_context:
+                self.dispose(self.context, deadline)
+            else:
+                self.close_target(self.tab, deadline)
+        except (cdp.Deadline, cdp.BrowserGone):
+            pass  # the next driver closes it, or the harness replaces the browser
+
+    def close_target(self, target, deadline):
+        """Close a tab; one already gone (closing as we ask) is no error."""
+        try:
+            self.connection.call("Target.closeTarget", {"targetId": target}, deadline=deadline)
+        except cdp.CdpError:
+            pass
+
+    def dispose(self, context, deadline):
+        """Close a browser context with its tabs and renderers; one already gone is no error."""
+        try:
             self.connection.call("Target.disposeBrowserContext", {"browserContextId": context},
                                  deadline=deadline)
-        made = self.connection.call("Target.createBrowserContext", deadline=deadline)
-        self.context = made["browserContextId"]
-        target = self.connection.call("Target.createTarget", {
-            "url": "about:blank", "browserContextId": self.context}, deadline=deadline)["targetId"]
-        session = self.connection.call("Target.attachToTarget", {
-            "targetId": target, "flatten": True}, deadline=deadline)["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.connection.call(f"{domain}.enable", session=session, deadline=deadline)
-        return session
+        except cdp.CdpError:
+            pass
 
-    def end(self):
-        """Close this step's context: its tab and renderer go with it, even a renderer stuck in a loop."""
-        if self.context is None:
-            return
-        try:
-            self.connection.call("Target.disposeBrowserContext", {"browserContextId": self.context},
-                                 deadline=time.monotonic() + CLOSE_S)
-        except (cdp.Deadline, cdp.BrowserGone, cdp.CdpError):
-            pass  # the next driver closes it, or the harness replaces the browser
+    def close_others(self):
+        """Close the windows the page opened."""
+        targets = self.connection.call("Target.getTargets", deadline=self.deadline)["targetInfos"]
+        for target in targets:
+            if target.get("type") == "page" and target["targetId"] != self.tab:
+                self.close_target(target["targetId"], self.deadline)
+
+    def blank(self, deadline):
+        """The tab at about:blank with nothing of the page left: its other windows closed, its storage,
+        session storage and window name cleared. False when the page would not let go."""
+        self.deadline = deadline
+        self.close_others()
+        self.helper("forget")
+        self.connection.events.clear()
+        self.call("Page.navigate", {"url": "about:blank"})
+        self.wait_loaded(self.current, deadline)
+        self.call("Storage.clearDataForOrigin", {"origin": "file://", "storageTypes": "all"})
+        self.connection.call("Target.detachFromTarget", {"sessionId": self.session}, deadline=deadline)
+        return True
 
     def open(self, viewport, session):
         """Load the page afresh at this viewport's size; False when there is no page to load."""
+        if self.current is not None and self.current.helpers is not None:
+            self.close_others()  # what the page opened and kept at the last size
+            self.helper("forget")
         self.current = viewport
         viewport.session = session
         self.call("Storage.clearDataForOrigin", {"origin": "file://", "storageTypes": "all"})
@@ -271,7 +336,7 @@ class Run:
             report["fatal"] = self.fatal(error)
             report["detail"] = str(error)
         finally:
-            self.end()
+            self.end(clean="fatal" not in report)
         if report.get("fatal") == "browser":
             report["detail"] += "\n" + self.connection.log_tail()
         return report
