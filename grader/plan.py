@@ -57,6 +57,7 @@ class GradingPlan:
                     "params": dict(step.params),
                     "timeout_s": step.timeout_s,
                     "program": program_of(step),
+                    "tests": tests_of(step),
                     "output_cap": self.output_cap,
                     "files": {
                         place: {path: base64.b64encode(data).decode() for path, data in files.items()}
@@ -91,6 +92,17 @@ def program_of(step: Step) -> str | None:
         return f"{step.action} " + json.dumps(sorted(params.get("learner_files", [])))
     if step.action in PAGE_ACTIONS:
         return "page " + str(params.get("page"))
+    return None
+
+
+def tests_of(step: Step) -> str | None:
+    """The instructor's tests a test step runs the learner's program with (None: not a test step).
+    When a step's tests had loaded the program before it ran out of time, only a step of the same tests
+    is not run again (grader/harness/harness.py)."""
+    if step.action == "pytest":
+        return json.dumps(sorted(step.params.get("tests", [])))
+    if step.action == "node-test":
+        return json.dumps(step.params.get("test"))
     return None
 
 

@@ -243,3 +243,13 @@ def test_steps_name_the_learners_program_they_run_for_the_time_budget(mixed: Exe
     again = {step["id"]: step["program"] for step in json.loads(
         build_plan(GradingContext(twice, SUBMISSION), RunLimits()).run_spec("img").stdin)["steps"]}
     assert again["hidden-io"] == again["again"]  # the same program with other input: the same program
+
+
+def test_test_steps_name_their_tests_so_a_loop_in_one_function_costs_only_its_tests(mixed: Exercise) -> None:
+    """Two test files that load the same program are two runs: when the first one's tests had loaded it
+    before time ran out, the second still runs (another function may well finish)."""
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
+    tests = {step["id"]: step["tests"] for step in json.loads(plan.run_spec("img").stdin)["steps"]}
+    assert tests["js:0"] == '"tests/a.test.js"' and tests["js:1"] == '"tests/b.test.js"'
+    assert tests["unit"] is not None and tests["unit"] != tests["js:0"]
+    assert tests["inline-io"] is None and tests["page"] is None
