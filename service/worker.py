@@ -10,7 +10,6 @@ same recovery for workers of any machine that stopped reporting.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from dataclasses import replace
@@ -20,6 +19,7 @@ import click
 from config import Settings
 from grader.browser.references import ReferenceStore
 from grader.runner import SandboxRunner
+from service.capacity import Capacity, this_machine
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
 from service.queue import make_queue
@@ -39,13 +39,14 @@ SHUTDOWN_TIMEOUT_S = 60.0
 class Worker:
     """One worker process: `slots` grading threads sharing one sandbox runner."""
 
-    def __init__(self, settings: Settings, slots: int, policy: RetryPolicy, run_slots: int = 1) -> None:
-        self.slots = slots
+    def __init__(self, settings: Settings, capacity: Capacity, policy: RetryPolicy,
+                 run_slots: int = 1) -> None:
+        self.slots = slots = capacity.slots
         self.name = worker_name()
         self.sessions = session_factory(make_engine(settings.database_url))
         self.queue = make_queue(settings.queue_url, self.slot)
-        # Two ready containers per slot: a burst never waits for a container to start.
-        self.sandbox_settings = replace(settings.grading.sandbox, pool_size=2 * slots)
+        self.sandbox_settings = replace(settings.grading.sandbox, pool_size=capacity.ready,
+                                        pool_size_prelaunched=capacity.ready_pages)
         self.runner = SandboxRunner(self.sandbox_settings, ReferenceStore(settings.references))
         self.watch = EngineWatch(self.runner)
         # Redis pops block, so its delays only pace retries while Redis is unreachable.
@@ -93,8 +94,10 @@ class Worker:
         reaper.start()
         if not self.watch.image_current:  # the watch opened the runner: ready containers are starting
             log.warning("the sandbox is not ready yet: %s", self.watch.detail)
-        log.info("worker %s grading with %d slot(s) from a %s queue, and %d slot(s) for runs", self.name,
-                 self.slots, type(self.queue.huey).__name__, len(self.run_lane.threads))
+        log.info("worker %s grading with %d slot(s) from a %s queue, and %d slot(s) for runs; ready "
+                 "containers: %d per kind of light work, %d per kind with a browser", self.name, self.slots,
+                 type(self.queue.huey).__name__, len(self.run_lane.threads),
+                 self.sandbox_settings.pool_size, self.sandbox_settings.pool_size_prelaunched)
         self.run_lane.start()
         try:
             self.consumer.run()
@@ -113,7 +116,7 @@ class Worker:
 
 @click.command("worker")
 @click.option("--slots", type=click.IntRange(1, 256), default=None,
-              help="Submissions graded at once (default: the number of CPU cores).")
+              help="Submissions graded at once (default: the CPU cores this worker may use).")
 @click.option("--run-slots", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Learners' runs without grading (the Run button) run at once, apart from grading.")
 @click.option("--attempts", type=click.IntRange(1, 100), default=None,
@@ -143,4 +146,4 @@ def worker_command(settings: Settings, slots: int | None, run_slots: int, attemp
     upgrade_database(settings.database_url)
     policy = RetryPolicy(attempts=attempts or settings.grade_attempts,
                          first_delay_s=settings.retry_delay_s if retry_delay is None else retry_delay)
-    Worker(settings, slots or os.cpu_count() or 1, policy, run_slots).run()
+    Worker(settings, this_machine(slots), policy, run_slots).run()
