@@ -18,6 +18,8 @@ import click
 
 from config import Settings
 from grader.browser.references import ReferenceStore
+from grader.catalog import scan_catalog
+from grader.grading import prewarm_for
 from grader.runner import SandboxRunner
 from service.capacity import Capacity, this_machine
 from service.engine_watch import EngineWatch
@@ -82,6 +84,15 @@ class Worker:
             if outcome == "released":
                 self.housekeeping.add_tokens(1)
 
+    def prewarm(self) -> None:
+        """Ready containers of every kind the curriculum's exercises need, a browser's included."""
+        try:
+            kinds = prewarm_for(scan_catalog(self.job.exercises).catalog.exercises(), self.runner)
+        except Exception as error:  # the engine may be down, the curriculum unreadable: graded cold then
+            log.warning("no ready containers ahead of the first submissions: %s", error)
+            return
+        log.info("ready containers started for %d kind(s) of grading", kinds)
+
     def run(self) -> None:
         try:  # crashed graders' containers; and, in a container, those of the last process with our pid
             removed = self.runner.remove_leftovers()
@@ -89,6 +100,7 @@ class Worker:
         except Exception as error:  # the engine may be down: the retry loop copes with that
             log.warning("could not look for leftover sandbox containers: %s", error)
         self.watch.start()  # opens the runner: its ready containers start before the first submission
+        threading.Thread(target=self.prewarm, name="prewarm", daemon=True).start()
         self.housekeeping.start()  # heartbeat, re-queueing of abandoned work, tokens for waiting work
         reaper = self.runner.periodic_reaper()
         reaper.start()
