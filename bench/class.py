@@ -40,6 +40,7 @@ from store.models import Submission, User  # noqa: E402
 EXERCISES = ROOT / "exercises"
 TARGET_P95_S = 3.0
 ENDLESS_MARGIN_S = 2.0
+POLL_S = 0.05
 ENDLESS = {"python/02-greeting": {"greet.py": "name = input()\nwhile True:\n    name = name + ''\n"}}
 PAGE_KINDS = {"browser", "dom"}
 
@@ -88,6 +89,8 @@ class Outcome:
     exercise: Exercise
     attempt: str  # solution | wrong | endless
     seconds: float
+    grading: float
+    """Of which grading itself (the result's duration_s): the rest is the wait for a slot."""
     status: str
     full_marks: bool
 
@@ -100,7 +103,6 @@ class Classroom:
         self.sessions: sessionmaker[Session] = session_factory(make_engine(database))
         self.env = {**os.environ, "GRADER_INSTANCE": str(folder), "GRADER_DATABASE_URL": database,
                     "GRADER_QUEUE_URL": self.queue_url, "GRADER_EXERCISES": str(EXERCISES),
-                    "GRADER_REFERENCES": str(folder / "references"),
                     "GRADER_SECRET_KEY": "bench-" + "x" * 40}
         self.folder = folder
         with self.sessions() as session:
@@ -110,6 +112,7 @@ class Classroom:
             session.commit()
             self.learners = [user.id for user in users]
         self.outcomes: list[Outcome] = []
+        self.waiting: dict[int, threading.Event] = {}
         self.lock = threading.Lock()
 
     def worker(self, slots: int | None) -> subprocess.Popen[bytes]:
@@ -132,17 +135,34 @@ class Classroom:
             session.add(row)
             session.commit()
             sid = row.id
-        queue.enqueue(sid)
-        while True:
-            time.sleep(0.02)
-            with self.sessions() as session:
-                row = session.scalars(select(Submission).where(Submission.id == sid)).one()
-                if row.status not in ("queued", "running"):
-                    seconds = time.monotonic() - started
-                    full = row.score is not None and row.score == row.max_score
-                    break
+        finished = threading.Event()
         with self.lock:
-            self.outcomes.append(Outcome(exercise, attempt, seconds, row.status, full))
+            self.waiting[sid] = finished
+        queue.enqueue(sid)
+        finished.wait()
+        seconds = time.monotonic() - started
+        with self.sessions() as session:
+            row = session.scalars(select(Submission).where(Submission.id == sid)).one()
+            full = row.score is not None and row.score == row.max_score
+            grading = float(row.result["duration_s"]) if row.result else 0.0
+            outcome = Outcome(exercise, attempt, seconds, grading, row.status, full)
+        with self.lock:
+            self.outcomes.append(outcome)
+
+    def watch(self, stop: threading.Event) -> None:
+        """One reader for every learner's waiting attempt, as the site's push channel is one reader of
+        the change feed: the learners' polling must not load the machine it measures."""
+        while not stop.is_set():
+            with self.lock:
+                ids = list(self.waiting)
+            if ids:
+                with self.sessions() as session:
+                    done = session.scalars(select(Submission.id).where(
+                        Submission.id.in_(ids), Submission.status.not_in(("queued", "running")))).all()
+                with self.lock:
+                    for sid in done:
+                        self.waiting.pop(sid).set()
+            time.sleep(POLL_S)
 
     def learner(self, number: int, exercises: list[Exercise], rounds: int, think: tuple[float, float],
                 seed: int) -> None:
@@ -167,16 +187,20 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def report(outcomes: list[Outcome]) -> bool:
     graded = [o for o in outcomes if o.attempt != "endless"]
-    by_kind: dict[str, list[float]] = defaultdict(list)
+    by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in graded:
-        by_kind[outcome.exercise.kind].append(outcome.seconds)
+        by_kind[outcome.exercise.kind].append(outcome)
     met = True
-    print(f"{'kind of exercise':<22} {'n':>4} {'p50':>7} {'p95':>7}  target p95 <= {TARGET_P95_S:g} s")
-    for kind, times in sorted(by_kind.items()):
+    target = f"target p95 <= {TARGET_P95_S:g} s"
+    print(f"{'kind of exercise':<22} {'n':>4} {'p50':>7} {'p95':>7}  {target:<22} grading itself p50 / p95")
+    for kind, outcomes_of_kind in sorted(by_kind.items()):
+        times = [o.seconds for o in outcomes_of_kind]
+        gradings = [o.grading for o in outcomes_of_kind]
         p95 = percentile(times, 0.95)
         met &= p95 <= TARGET_P95_S
         print(f"{kind:<22} {len(times):>4} {statistics.median(times):>6.2f}s {p95:>6.2f}s  "
-              f"{'met' if p95 <= TARGET_P95_S else 'MISSED'}")
+              f"{'met' if p95 <= TARGET_P95_S else 'MISSED':<22} "
+              f"{statistics.median(gradings):.2f} / {percentile(gradings, 0.95):.2f} s")
     everything = [o.seconds for o in graded]
     print(f"{'all':<22} {len(everything):>4} {statistics.median(everything):>6.2f}s "
           f"{percentile(everything, 0.95):>6.2f}s")
@@ -214,6 +238,9 @@ def main() -> None:
         worker = classroom.worker(args.slots)
         try:
             time.sleep(3)  # its ready containers start, as on a worker that has been up a while
+            stop = threading.Event()
+            watcher = threading.Thread(target=classroom.watch, args=(stop,), daemon=True)
+            watcher.start()
             started = time.monotonic()
             learners = [threading.Thread(target=classroom.learner,
                                          args=(n, exercises, args.rounds, think, args.seed * 1000 + n))
@@ -223,6 +250,7 @@ def main() -> None:
             for thread in learners:
                 thread.join()
             elapsed = time.monotonic() - started
+            stop.set()
         finally:
             worker.terminate()
             worker.wait(timeout=120)
