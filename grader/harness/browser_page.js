@@ -109,14 +109,23 @@
     return document.querySelector(selector) !== null;
   },
 
-  // What a page keeps in its tab between loads, which clearing its origin's storage leaves.
+  // What a page keeps in its tab between loads, which clearing its origin's storage leaves; cleared
+  // now, and again as the page is left: these listeners come after every one the page added, so what
+  // its own pagehide or unload handlers write is cleared too.
   forget() {
-    try {
-      sessionStorage.clear();
-    } catch (error) {
-      // a page at about:blank, or one whose storage is disabled, has nothing to forget
+    const clear = () => {
+      try {
+        sessionStorage.clear();
+        localStorage.clear();
+      } catch (error) {
+        // a page at about:blank, or one whose storage is disabled, has nothing to forget
+      }
+      window.name = "";
+    };
+    clear();
+    for (const type of ["pagehide", "visibilitychange", "unload"]) {
+      addEventListener(type, clear);
     }
-    window.name = "";
   },
 
   // The whole document as HTML, as a parser would read it back (the doctype and <html> on one line).

@@ -131,6 +131,9 @@ document.querySelector("#seen").textContent = "seen:" + seen.join(",");
 localStorage.setItem("kept", "local"); sessionStorage.setItem("kept", "session"); window.name = "named";
 document.cookie = "kept=cookie";
 window.open("index.html?popup");
+addEventListener("pagehide", () => {  // as the step leaves the page, after the harness cleared it
+  localStorage.setItem("kept", "late"); sessionStorage.setItem("kept", "late"); window.name = "late";
+});
 </script>"""
 
 
