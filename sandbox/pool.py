@@ -13,13 +13,10 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from sandbox.errors import SandboxError
+from sandbox.launched import Launched, Launcher
 from sandbox.limits import RunLimits
-
-if TYPE_CHECKING:
-    from sandbox.run import Launched, Sandbox
 
 log = logging.getLogger(__name__)
 Profile = tuple[str, RunLimits, tuple[str, ...]]
@@ -35,7 +32,7 @@ class WarmPool:
     """Keeps `size` started containers ready for every profile it has been asked for; `prelaunched_size`
     (default `size`) for a profile whose containers prelaunch a helper, which holds memory while it waits."""
 
-    def __init__(self, sandbox: Sandbox, size: int, max_idle_s: float,
+    def __init__(self, sandbox: Launcher, size: int, max_idle_s: float,
                  prelaunched_size: int | None = None) -> None:
         self._sandbox = sandbox
         self._size = size
