@@ -4,8 +4,9 @@
 
 For a small pytest exercise, an html+css exercise, a dom exercise, a Flask http exercise and a browser
 check (two window sizes, a picture at each) of a small page (the golden fixtures under
-tests/data/exercises, one check each where the fixture has more), it grades the
-passing golden submission `--runs` times with `grade_submission` and a warm `SandboxRunner` (a pool of
+tests/data/exercises, one check each where the fixture has more), and the shipped exercise with the
+most browser checks (javascript/07-events: 4 checks, a picture at 2 window sizes), it grades the
+passing submission `--runs` times with `grade_submission` and a warm `SandboxRunner` (a pool of
 ready containers), beside a bare `docker run --rm IMAGE true` measured in the same run. It prints
 p50/p95 against the targets, and where the time goes: in the container (from the payload sent to the
 last frame read) and inside it (the steps as the harness timed them).
@@ -38,6 +39,7 @@ from grader.runner_image import runner_plan  # noqa: E402
 from sandbox import RunResult, RunSpec, Sandbox, SandboxSettings  # noqa: E402
 
 EXERCISES = ROOT / "tests" / "data" / "exercises"
+SHIPPED = ROOT / "exercises"
 GOLDEN = ROOT / "tests" / "data" / "golden"
 FRAME = re.compile(r"^\x1eGRADER \S+ (\{.*\})$", re.MULTILINE)
 
@@ -50,6 +52,8 @@ class Case:
     target_s: float
     checks: int | None = 1
     """How many of the exercise's checks to keep (None: all of them)."""
+    shipped: bool = False
+    """An exercise of the shipped curriculum (exercises/), graded with its solution/."""
 
 
 CASES = (
@@ -58,6 +62,7 @@ CASES = (
     Case("dom", "dom/counter", "dom/pass", 0.6),
     Case("http (Flask)", "http/notes", "http/pass", 1.2),
     Case("browser", "browser/cards", "browser/equivalent-hex", 1.5),
+    Case("js/07-events", "javascript/07-events", "", 1.5, checks=None, shipped=True),
 )
 REFERENCES = ReferenceStore(Path(tempfile.mkdtemp(prefix="bench-references-")))
 """The model solution's pictures, made during the warm-up (once per exercise version, as in service)."""
@@ -112,10 +117,12 @@ def bare_docker_run(image: str, runs: int) -> list[float]:
 
 
 def load_case(case: Case) -> tuple[Exercise, Mapping[str, bytes]]:
-    exercise = load_exercise(EXERCISES / case.exercise, EXERCISES)
+    root = SHIPPED if case.shipped else EXERCISES
+    exercise = load_exercise(root / case.exercise, root)
     if case.checks is not None:
         exercise = exercise.model_copy(update={"checks": exercise.checks[: case.checks]})
-    files = read_submission_folder(GOLDEN / case.submission / "submission", exercise.files)
+    folder = root / case.exercise / "solution" if case.shipped else GOLDEN / case.submission / "submission"
+    files = read_submission_folder(folder, exercise.files)
     return exercise, files
 
 

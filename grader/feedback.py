@@ -72,6 +72,11 @@ def stopped_message(output: StepOutput, time_s: float, memory_mb: int, output_ki
             f"Your program was still running after {time_s:g} seconds, so it was stopped. "
             "Look for a loop that never ends, or a program waiting for input it never gets."
         )
+    if output.status == "not_run":
+        return (
+            f"Not run: your program did not finish in the check \u201c{output.after}\u201d, so it was not "
+            "run again. Fix that one first."
+        )
     if output.status == "memory":
         return (
             f"Your program used more than {memory_mb} MiB of memory, so it was stopped. "

@@ -69,11 +69,11 @@ def parse_frames(stdout: str, nonce: str, steps: Iterable[Step], ending: RunEndi
 def _step_output(step_id: str, frame: Mapping[str, object]) -> StepOutput:
     """A frame as a StepOutput, every field checked: one that is not what the harness writes is `lost`."""
     status, exit_code, duration = frame.get("status"), frame.get("exit_code"), frame.get("duration_s", 0.0)
-    texts = [frame.get(name, "") for name in ("stdout", "stderr", "report")]
+    texts = [frame.get(name, "") for name in ("stdout", "stderr", "report", "after")]
     if (status not in STEP_STATUSES or not (exit_code is None or isinstance(exit_code, int))
             or not isinstance(duration, int | float) or not all(type(text) is str for text in texts)):
         return StepOutput(id=step_id, status="lost")
-    stdout, stderr, report = (str(text) for text in texts)
+    stdout, stderr, report, after = (str(text) for text in texts)
     return StepOutput(
         id=step_id,
         status=status,  # type: ignore[arg-type]
@@ -82,4 +82,5 @@ def _step_output(step_id: str, frame: Mapping[str, object]) -> StepOutput:
         stderr=stderr.replace("\x00", "\u2400"),
         duration_s=float(duration),
         report=report,
+        after=after,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from grader import __version__
@@ -137,5 +137,35 @@ def _run_steps(ctx: GradingContext, runner: SandboxRunner) -> tuple[dict[str, St
     internal = [o for o in frames.outputs.values() if o.status == "internal"]
     if internal:
         raise GradingError(f"the grading harness failed: {internal[0].stderr[:500]}")
-    return frames.outputs, image
+    return {step_id: _named_after(output, plan.titles) for step_id, output in frames.outputs.items()}, image
 
+
+def _named_after(output: StepOutput, titles: Mapping[str, str]) -> StepOutput:
+    """A step not run names the check whose run of the same program ran out of time, by its title."""
+    if output.status != "not_run":
+        return output
+    return replace(output, after=titles.get(output.after, "an earlier check"))
+
+
+
+def prewarm_for(exercises: Iterable[Exercise], runner: SandboxRunner) -> int:
+    """Keep ready containers of every kind these exercises' gradings run in (a browser started ahead
+    of need included), so that a class's first submissions to an exercise never wait for one to start.
+    Returns how many kinds (a plan the model solution cannot make is left out: its grading reports it).
+
+    Raises:
+        SandboxUnavailable: the engine is down or the runner image is not current.
+    """
+    needs = set()
+    for exercise in exercises:
+        try:
+            plan = build_plan(GradingContext(exercise, exercise.read_solution()), runner.settings.limits)
+        except Exception as error:  # a broken exercise must not keep the others cold
+            log.warning("no ready containers for %s: %s", exercise.key, error)
+            continue
+        if plan.steps:
+            needs.add((replace(plan.limits, wall_s=1.0, output_bytes=1024), plan.prelaunch))
+    sandbox, image = runner.get()
+    for limits, prelaunch in needs:
+        sandbox.prewarm(image, limits, prelaunch)
+    return len(needs)

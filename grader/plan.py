@@ -19,10 +19,11 @@ MAX_WALL_S = 300.0
 JSON_ESCAPING = 6
 """At worst one byte a program printed takes six in its frame (`\u0001`)."""
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
-DOM_HELPER = ("node", "/opt/harness/dom_runner.js")
-"""Prelaunched when a plan starts with a dom step: it loads jsdom while the container waits for the
-submission (grader/harness/actions.py DOM_RUNNER). Only the plan's first step can use it, since every
-process is killed between steps, so a dom step runs first where the order allows it."""
+BROWSER_HELPER = ("/usr/bin/python3", "-I", "-S", "/opt/harness/chromium.py")
+"""Prelaunched when a plan has a page step (`browser`, `dom`): the submission's one browser, started as
+the sandbox's helper uid while the container waits for the submission (grader/harness/chromium.py,
+browser_session.py); every page step of the plan, at every window size, uses it."""
+PAGE_ACTIONS = frozenset({"browser", "dom"})
 StepFiles = Mapping[str, Mapping[str, Mapping[str, bytes]]]
 """Per step id: {"checks": {path: bytes}, "work": {path: bytes}} (see CheckSpec.support_place)."""
 
@@ -43,6 +44,8 @@ class GradingPlan:
     prelaunch: tuple[str, ...] = ()
     step_files: StepFiles = field(default_factory=dict)
     """The files each step sees besides the learner's: its check's support files, and no other's."""
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """The title of each step's check, by step id: how a step not run names the one that ran out of time."""
 
     def run_spec(self, image: str) -> RunSpec:
         plan = {
@@ -53,6 +56,8 @@ class GradingPlan:
                     "action": step.action,
                     "params": dict(step.params),
                     "timeout_s": step.timeout_s,
+                    "program": program_of(step),
+                    "tests": tests_of(step),
                     "output_cap": self.output_cap,
                     "files": {
                         place: {path: base64.b64encode(data).decode() for path, data in files.items()}
@@ -74,6 +79,33 @@ class GradingPlan:
         )
 
 
+def program_of(step: Step) -> str | None:
+    """The learner's program a step runs, as the harness compares them for the time budget: once one
+    run of it was stopped for time, later steps of the same program are not run (None: always run).
+    An instructor's script runs the learner's programs itself, with limits of its own."""
+    params = step.params
+    if step.action == "exec":
+        return "run " + json.dumps(params.get("argv"))
+    if step.action == "http":
+        return "server " + json.dumps([params.get("app"), bool(params.get("static"))])
+    if step.action in ("pytest", "node-test"):
+        return f"{step.action} " + json.dumps(sorted(params.get("learner_files", [])))
+    if step.action in PAGE_ACTIONS:
+        return "page " + str(params.get("page"))
+    return None
+
+
+def tests_of(step: Step) -> str | None:
+    """The instructor's tests a test step runs the learner's program with (None: not a test step).
+    When a step's tests had loaded the program before it ran out of time, only a step of the same tests
+    is not run again (grader/harness/harness.py)."""
+    if step.action == "pytest":
+        return json.dumps(sorted(step.params.get("tests", [])))
+    if step.action == "node-test":
+        return json.dumps(step.params.get("test"))
+    return None
+
+
 def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     """Collect the steps of every check, the files each needs (the learner's, and its check's
     support files, never expectation files) and the limits of the one container that runs them.
@@ -84,6 +116,7 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     visible: list[Step] = []
     hidden: list[Step] = []
     step_files: dict[str, dict[str, dict[str, bytes]]] = {}
+    titles: dict[str, str] = {}
     for check in exercise.checks:
         check_steps = check.steps(ctx)
         for step in check_steps:
@@ -91,12 +124,10 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
         support = {path: exercise.support_file_bytes(path) for path in check.support_files()}
         for step in check_steps:
             step_files[step.id] = {check.support_place: support} if support else {}
-    first_group = visible or hidden
-    first_dom = next((step for step in first_group if step.action == "dom"), None)
-    if first_dom is not None:  # steps are independent: order within a group changes no verdict
-        first_group.remove(first_dom)
-        first_group.insert(0, first_dom)
+            titles[step.id] = check.title or check.label
     steps = visible + hidden
+    pages = [step for step in steps if step.action in PAGE_ACTIONS]
+    others = [step for step in steps if step.action not in PAGE_ACTIONS]
     wall = min(sum(step.timeout_s + STEP_OVERHEAD_S for step in steps) + 2.0, MAX_WALL_S)
     output_cap = exercise.limits.output * 1024
     # Every step's frame must fit whole, even when its program printed up to the cap on both streams:
@@ -104,9 +135,15 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     frames_room = sum(2 * output_cap * JSON_ESCAPING + step.needs.report_bytes for step in steps) + 64 * 1024
     # The container's pids, memory and open-file limits hold for all its steps: it gets the largest
     # need of any step (each bounded by StepNeeds), and the hardened defaults when no step needs more.
+    # The browser stays up from the first step to the last: its memory comes on top of what the
+    # other steps' programs may use.
+    memory = max([exercise.limits.memory, *(step.needs.memory_mb for step in others)])
+    if pages:
+        browser = max(step.needs.memory_mb for step in pages)
+        memory = memory + browser if others else max(memory, browser)
     limits = RunLimits(
         wall_s=wall,
-        memory_mb=max([exercise.limits.memory, *(step.needs.memory_mb for step in steps)]),
+        memory_mb=memory,
         cpus=base_limits.cpus,
         pids=max([base_limits.pids, *(step.needs.pids for step in steps)]),
         tmpfs_mb=base_limits.tmpfs_mb,
@@ -115,6 +152,7 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
         fsize_mb=base_limits.fsize_mb,
         output_bytes=min(frames_room, MAX_OUTPUT_BYTES),
     )
-    prelaunch = DOM_HELPER if first_dom is not None else ()
+    prelaunch = BROWSER_HELPER if pages else ()
     nonce = secrets.token_hex(16)
-    return GradingPlan(tuple(steps), dict(ctx.submission), nonce, limits, output_cap, prelaunch, step_files)
+    return GradingPlan(tuple(steps), dict(ctx.submission), nonce, limits, output_cap, prelaunch, step_files,
+                       titles)

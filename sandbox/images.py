@@ -26,7 +26,7 @@ from docker.errors import NotFound
 from sandbox import debootstrap
 from sandbox.engine import engine_errors
 from sandbox.errors import SandboxError, SandboxUnavailable
-from sandbox.settings import GRADER_UID, LEARNER_UID
+from sandbox.settings import GRADER_UID, HELPER_UID, LEARNER_UID
 
 FORMAT_VERSION = "grader-runner-image/1"
 """Part of every hash: bump it when the way images are built changes, so old images count as stale."""
@@ -48,11 +48,13 @@ ACCOUNTS_STEP = (
     "RUN set -e; "
     f"echo 'learner:x:{LEARNER_UID}:{LEARNER_UID}:learner programs:/tmp:/usr/sbin/nologin' >> /etc/passwd; "
     f"echo 'grader:x:{GRADER_UID}:{GRADER_UID}:grading harness:/tmp:/usr/sbin/nologin' >> /etc/passwd; "
+    f"echo 'helper:x:{HELPER_UID}:{HELPER_UID}:helper:/tmp/helper:/usr/sbin/nologin' >> /etc/passwd; "
     f"echo 'learner:x:{LEARNER_UID}:' >> /etc/group; "
     f"echo 'grader:x:{GRADER_UID}:' >> /etc/group; "
+    f"echo 'helper:x:{HELPER_UID}:' >> /etc/group; "
     "find / -xdev -type f -perm /6000 -exec chmod ug-s {} +\n"
 )
-"""The two uids of a sandbox by name (for `id`, `ls -l`, Python's pwd) and no setuid or setgid program
+"""The three uids of a sandbox by name (for `id`, `ls -l`, Python's pwd) and no setuid or setgid program
 left in the image: no-new-privileges already makes them grant nothing; without them nothing is left
 to try. (No /checks folder: the engine would give the tmpfs mounted there that folder's mode, not 0700.)"""
 

@@ -29,11 +29,14 @@ def profile_of(image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -
 
 
 class WarmPool:
-    """Keeps `size` started containers ready for every profile it has been asked for."""
+    """Keeps `size` started containers ready for every profile it has been asked for; `prelaunched_size`
+    (default `size`) for a profile whose containers prelaunch a helper, which holds memory while it waits."""
 
-    def __init__(self, sandbox: Launcher, size: int, max_idle_s: float) -> None:
+    def __init__(self, sandbox: Launcher, size: int, max_idle_s: float,
+                 prelaunched_size: int | None = None) -> None:
         self._sandbox = sandbox
         self._size = size
+        self._prelaunched_size = size if prelaunched_size is None else prelaunched_size
         self._max_idle_s = max_idle_s
         self._ready: dict[Profile, deque[Launched]] = defaultdict(deque)
         self._lock = threading.Condition()
@@ -59,6 +62,10 @@ class WarmPool:
             if self._still_running(launched):
                 return launched
             self._sandbox.discard(launched)
+
+    def size_of(self, profile: Profile) -> int:
+        """How many ready containers this profile keeps."""
+        return self._prelaunched_size if profile[2] else self._size
 
     def close(self) -> None:
         with self._lock:
@@ -86,7 +93,7 @@ class WarmPool:
                 for queue in self._ready.values():
                     while queue and now - queue[0].started_at > self._max_idle_s:
                         stale.append(queue.popleft())
-                short = next((p for p, q in self._ready.items() if len(q) < self._size), None)
+                short = next((p for p, q in self._ready.items() if len(q) < self.size_of(p)), None)
                 if short or stale:
                     return short, stale
                 self._lock.wait(timeout=self._max_idle_s / 4)

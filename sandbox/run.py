@@ -51,7 +51,8 @@ class Sandbox:
         self._unremoved: set[str] = set()  # removals that failed, tried again by settle()
         self._removals_lock = threading.RLock()  # a finished removal's callback may run under it
         self._pool = (
-            WarmPool(self, self.settings.pool_size, self.settings.pool_max_idle_s)
+            WarmPool(self, self.settings.pool_size, self.settings.pool_max_idle_s,
+                     self.settings.pool_size_prelaunched)
             if self.settings.pool_size > 0
             else None
         )

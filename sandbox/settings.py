@@ -17,6 +17,9 @@ LEARNER_UID = 61000
 GRADER_UID = 61001
 """The grading harness and the instructor's tests run as this uid; learner programs cannot signal,
 trace or read its processes."""
+HELPER_UID = 61002
+"""A prelaunched helper (the grader's browser) runs as this uid: learner programs cannot signal, trace
+or read it, and it cannot reach theirs or the harness's (sandbox/incontainer/helper.py)."""
 
 LABEL = "org.grader.sandbox"
 DEADLINE_LABEL = "org.grader.deadline"
@@ -31,6 +34,8 @@ class SandboxSettings:
     docker_url: where the engine listens; None means DOCKER_HOST or the default socket.
     api_timeout_s: how long one engine API call may take before the engine counts as down.
     pool_size: started containers kept ready per limit profile (0: start each run cold).
+    pool_size_prelaunched: for a profile whose containers prelaunch a helper (the grader's browser), which
+        holds memory while it waits: this many instead (None: pool_size). 0 < it <= pool_size.
     pool_max_idle_s: a ready container older than this is replaced, so none goes stale.
     """
 
@@ -39,8 +44,12 @@ class SandboxSettings:
     docker_url: str | None = None
     api_timeout_s: float = 30.0
     pool_size: int = 0
+    pool_size_prelaunched: int | None = None
     pool_max_idle_s: float = 300.0
 
     def __post_init__(self) -> None:
         if self.runtime not in ("runc", "runsc"):
             raise ValueError(f"unknown sandbox runtime {self.runtime!r}: use runc or runsc")
+        prelaunched = self.pool_size_prelaunched
+        if prelaunched is not None and not 0 < prelaunched <= self.pool_size:
+            raise ValueError(f"pool_size_prelaunched {prelaunched}: from 1 to pool_size ({self.pool_size})")

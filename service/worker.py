@@ -10,7 +10,6 @@ same recovery for workers of any machine that stopped reporting.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from dataclasses import replace
@@ -19,7 +18,10 @@ import click
 
 from config import Settings
 from grader.browser.references import ReferenceStore
+from grader.catalog import scan_catalog
+from grader.grading import prewarm_for
 from grader.runner import SandboxRunner
+from service.capacity import Capacity, this_machine
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
 from service.queue import make_queue
@@ -40,13 +42,14 @@ SHUTDOWN_TIMEOUT_S = 60.0
 class Worker:
     """One worker process: `slots` grading threads sharing one sandbox runner."""
 
-    def __init__(self, settings: Settings, slots: int, policy: RetryPolicy, run_slots: int = 1) -> None:
-        self.slots = slots
+    def __init__(self, settings: Settings, capacity: Capacity, policy: RetryPolicy,
+                 run_slots: int = 1) -> None:
+        self.slots = slots = capacity.slots
         self.name = worker_name()
         self.sessions = session_factory(make_engine(settings.database_url))
         self.queue = make_queue(settings.queue_url, self.slot)
-        # Two ready containers per slot: a burst never waits for a container to start.
-        self.sandbox_settings = replace(settings.grading.sandbox, pool_size=2 * slots)
+        self.sandbox_settings = replace(settings.grading.sandbox, pool_size=capacity.ready,
+                                        pool_size_prelaunched=capacity.ready_pages)
         self.runner = SandboxRunner(self.sandbox_settings, ReferenceStore(settings.references))
         self.watch = EngineWatch(self.runner)
         # Redis pops block, so its delays only pace retries while Redis is unreachable.
@@ -83,6 +86,15 @@ class Worker:
             if outcome == "released":
                 self.housekeeping.add_tokens(1)
 
+    def prewarm(self) -> None:
+        """Ready containers of every kind the curriculum's exercises need, a browser's included."""
+        try:
+            kinds = prewarm_for(scan_catalog(self.job.exercises).catalog.exercises(), self.runner)
+        except Exception as error:  # the engine may be down, the curriculum unreadable: graded cold then
+            log.warning("no ready containers ahead of the first submissions: %s", error)
+            return
+        log.info("ready containers started for %d kind(s) of grading", kinds)
+
     def run(self) -> None:
         try:  # crashed graders' containers; and, in a container, those of the last process with our pid
             removed = self.runner.remove_leftovers()
@@ -90,13 +102,16 @@ class Worker:
         except Exception as error:  # the engine may be down: the retry loop copes with that
             log.warning("could not look for leftover sandbox containers: %s", error)
         self.watch.start()  # opens the runner: its ready containers start before the first submission
+        threading.Thread(target=self.prewarm, name="prewarm", daemon=True).start()
         self.housekeeping.start()  # heartbeat, re-queueing of abandoned work, tokens for waiting work
         reaper = self.runner.periodic_reaper()
         reaper.start()
         if not self.watch.image_current:  # the watch opened the runner: ready containers are starting
             log.warning("the sandbox is not ready yet: %s", self.watch.detail)
-        log.info("worker %s grading with %d slot(s) from a %s queue, and %d slot(s) for runs", self.name,
-                 self.slots, type(self.queue.huey).__name__, len(self.run_lane.threads))
+        log.info("worker %s grading with %d slot(s) from a %s queue, and %d slot(s) for runs; ready "
+                 "containers: %d per kind of light work, %d per kind with a browser", self.name, self.slots,
+                 type(self.queue.huey).__name__, len(self.run_lane.threads),
+                 self.sandbox_settings.pool_size, self.sandbox_settings.pool_size_prelaunched)
         self.run_lane.start()
         try:
             self.consumer.run()
@@ -115,7 +130,7 @@ class Worker:
 
 @click.command("worker")
 @click.option("--slots", type=click.IntRange(1, 256), default=None,
-              help="Submissions graded at once (default: the number of CPU cores).")
+              help="Submissions graded at once (default: the CPU cores this worker may use).")
 @click.option("--run-slots", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Learners' runs without grading (the Run button) run at once, apart from grading.")
 @click.option("--attempts", type=click.IntRange(1, 100), default=None,
@@ -145,4 +160,4 @@ def worker_command(settings: Settings, slots: int | None, run_slots: int, attemp
     upgrade_database(settings.database_url)
     policy = RetryPolicy(attempts=attempts or settings.grade_attempts,
                          first_delay_s=settings.retry_delay_s if retry_delay is None else retry_delay)
-    Worker(settings, slots or os.cpu_count() or 1, policy, run_slots).run()
+    Worker(settings, this_machine(slots), policy, run_slots).run()

@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from grader.browser import judge
+from grader.browser import BrowserFailed, judge
 from grader.browser.facts import Box, ViewportFacts, read_viewport
 from grader.browser.pictures import clean_png, outlined
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
@@ -23,10 +23,6 @@ PHASES = {
     "checking": "being checked",
     "taking a picture": "being drawn",
 }
-
-
-class BrowserFailed(Exception):
-    """The browser itself could not run: not the learner's doing, so the submission is not graded."""
 
 
 def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, memory_mb: int) -> CheckResult:

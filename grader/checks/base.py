@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from grader.result import CheckResult, Picture
 
 StepAction = Literal["exec", "script", "pytest", "node-test", "dom", "http", "browser", "calls"]
-StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal"]
+StepStatus = Literal["ok", "timeout", "memory", "output", "lost", "internal", "not_run"]
 
 
 MAX_STEP_PIDS = 512
@@ -75,7 +75,9 @@ class Step:
 class StepOutput:
     """What the harness reports for one step. `report` is what the action's own reporter wrote
     (test events, a DOM snapshot, HTTP responses): produced next to learner code, so parsed with care.
-    Status `lost`: the learner's program stopped the harness; `internal`: the harness itself failed."""
+    Status `lost`: the learner's program stopped the harness; `internal`: the harness itself failed;
+    `not_run`: the step would have run a program that already ran out of time, in the check `after`
+    names (the time budget, grader/plan.py `program_of`)."""
 
     id: str
     status: StepStatus
@@ -84,6 +86,7 @@ class StepOutput:
     stderr: str = ""
     duration_s: float = 0.0
     report: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True)

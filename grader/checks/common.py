@@ -64,9 +64,8 @@ def stopped_result(check: CheckSpec, ctx: GradingContext, output: StepOutput) ->
     message = stopped_message(output, time_limit(check, ctx), limits.memory, limits.output)
     if message is None:
         return None
-    status: CheckStatus = {"timeout": "timeout", "memory": "memory", "output": "output"}.get(
-        output.status, "error"
-    )  # type: ignore[assignment]
+    status: CheckStatus = {"timeout": "timeout", "not_run": "timeout", "memory": "memory",
+                           "output": "output"}.get(output.status, "error")  # type: ignore[assignment]
     return make_result(check, status, 0.0, message)
 
 

@@ -1,4 +1,9 @@
-"""The `dom` check: load a page with its scripts (jsdom), act on it like a user, assert on the result."""
+"""The `dom` check: load a page with its scripts in the browser, act on it as a script would, assert on
+the resulting DOM.
+
+The page runs in the submission's headless Chromium, like the `browser` check's (grader/harness/
+browser_runner.py); the DOM is read by our driver over the browser's debugging pipe, never by anything
+the page's scripts can reach, and judged here on the host."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from grader.checks.base import GradingContext, PageCheck, Step, StepOutput
+from grader.browser import BrowserFailed
+from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.html import HtmlAssertion
 from grader.checks.reports import MalformedReport, json_object, list_of
@@ -18,6 +24,12 @@ from grader.result import CheckResult, TestOutcome
 Selector = str
 VERBS = ("click", "fill", "select", "check", "submit", "press", "wait")
 _NEEDS = {"fill": "value", "select": "value", "press": "key"}
+PAGE_NEEDS = StepNeeds(pids=256, memory_mb=512, nofile=1024, report_bytes=1024 * 1024)
+"""What the browser needs of its container (grader/checks/browser.py says why), and room for the DOM."""
+MARGIN_S = 0.5
+"""The browser stops itself this long before the step's time is up, to report where the page hung."""
+REPORT_SHAPE = {"html": (str, None), "errors": (list, None), "action_errors": (list, None),
+                "fatal": (str, None), "detail": (str, None), "phase": (str, None)}
 
 
 class DomAction(BaseModel):
@@ -76,9 +88,10 @@ class DomCheck(PageCheck):
     label: ClassVar[str] = "Page behaviour"
 
     def steps(self, ctx: GradingContext) -> list[Step]:
+        timeout = time_limit(self, ctx)
         actions = [action.model_dump(exclude_none=True) for action in self.actions]
-        params = {"page": self.page, "actions": actions}
-        return [Step(self.id or "dom", "dom", params, time_limit(self, ctx))]
+        params = {"page": self.page, "actions": actions, "budget_s": max(timeout - MARGIN_S, 0.5)}
+        return [Step(self.id or "dom", "dom", params, timeout, PAGE_NEEDS)]
 
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         output = outputs[self.id or "dom"]
@@ -88,14 +101,16 @@ class DomCheck(PageCheck):
         if self.page not in ctx.submission and self.page not in self.files:
             return make_result(self, "fail", 0.0, f"You haven't created {self.page} yet.")
         try:
-            report = json_object(output.report, {"html": (str, None), "errors": (list, None),
-                                                 "action_errors": (list, None), "fatal": (str, None)})
+            report = json_object(output.report, REPORT_SHAPE)
             if not (list_of(report.get("errors", []), str) and list_of(report.get("action_errors", []), str)):
                 raise MalformedReport("errors that are not text")
         except MalformedReport:
-            report = {"fatal": output.stderr[-500:] or "it did not report"}
+            report = {"fatal": "page", "detail": output.stderr[-500:] or "it did not report"}
+        fatal = report.get("fatal")
+        if fatal is not None:
+            return self._stopped(ctx, str(fatal), str(report.get("detail", "")))
         if not isinstance(report.get("html"), str):
-            return make_result(self, "error", 0.0, f"Your page could not be loaded: {report.get('fatal')}")
+            return make_result(self, "error", 0.0, "Your page could not be loaded.")
         tests: list[TestOutcome] = []
         for problem in report.get("action_errors", []):
             tests.append(TestOutcome("Using the page", "fail", str(problem)))
@@ -105,3 +120,15 @@ class DomCheck(PageCheck):
             message = "Your page's JavaScript had an error: " + errors[0]
             tests.append(TestOutcome("No JavaScript errors", "fail", message))
         return scored_by_tests(self, tests)
+
+    def _stopped(self, ctx: GradingContext, fatal: str, detail: str) -> CheckResult:
+        """The page could not be used to the end: in a loop, crashed, gone, or the browser failed."""
+        if fatal == "timeout":
+            return stopped_result(self, ctx, StepOutput(id=self.id or "dom", status="timeout"))  # type: ignore[return-value]
+        if fatal == "crashed":
+            return make_result(self, "error", 0.0, "The browser tab showing your page crashed. This usually "
+                               "means the page used too much memory: look for a loop that keeps adding to "
+                               "a list or to the page.")
+        if fatal == "browser":
+            raise BrowserFailed(f"the browser could not run: {detail[:1000]}")
+        return make_result(self, "error", 0.0, f"Your page could not be loaded: {detail[:300]}")

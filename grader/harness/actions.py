@@ -12,8 +12,12 @@ import socket
 import time
 
 import http_client
+from browser_session import BrowserSession
 from children import Child, Running, collect, run_child
 from script_runs import LearnerRuns
+
+PAGE_HUNG = 10
+"""The driver's exit status when the page never finished loading (browser_runner.py)."""
 
 HARNESS = "/opt/harness"
 CHECKS = "/checks"
@@ -112,34 +116,21 @@ def run_calls(params, timeout_s, cap):
     return run_bridged(learner, CALLS_CLIENT, {}, params["learner_files"], timeout_s, cap, stdin)
 
 
-DOM_RUNNER = ("node", f"{HARNESS}/dom_runner.js")
-"""Also the helper the plan asks the sandbox to prelaunch when it has a dom step: it loads jsdom
-(about 0.4 s) while the container waits for the submission, then waits for its input on stdin.
-It runs as the learner uid: the learner's page scripts run in its process."""
-_prelaunched = os.environ.pop("SANDBOX_PRELAUNCH", None)
+BROWSER_DRIVER = ("python3", "-I", "-S", f"{HARNESS}/browser_runner.py")
+BROWSER = BrowserSession(os.environ.pop("SANDBOX_PRELAUNCH", None))
+"""The submission's browser, prelaunched by the sandbox's entry when the plan has a page step."""
 
 
-def forget_prelaunched():
-    """After the first step the helper is gone (every process is killed between steps)."""
-    global _prelaunched
-    _prelaunched = None
-
-
-def run_dom(params, timeout_s, cap):
-    stdin = json.dumps(params).encode()
-    if _prelaunched is not None:
-        running = Running.prelaunched(_prelaunched, stdin)
-    else:
-        running = Running(Child(DOM_RUNNER, environment(), stdin, True))
-    return running.collect(time.monotonic() + timeout_s, cap)
-
-
-def run_browser(params, timeout_s, cap):
-    """Headless Chromium, driven over its debugging pipe by browser_runner.py (our code, as the
-    grader: the learner's scripts run inside the browser's page)."""
-    argv = ["python3", "-I", "-S", f"{HARNESS}/browser_runner.py"]
-    child = Child(argv, environment(), json.dumps(params).encode(), report=True, role="grader")
-    return run_child(child, timeout_s, cap)
+def run_page(params, timeout_s, cap):
+    """A `browser` or `dom` step: the submission's browser (the helper's uid; the learner's scripts run
+    inside its pages), driven over its debugging pipe by browser_runner.py (our code, as the grader)."""
+    child = Child(BROWSER_DRIVER, environment(), json.dumps(params).encode(), report=True, role="grader",
+                  fds=BROWSER.descriptors())
+    outcome = run_child(child, timeout_s, cap)
+    if outcome["status"] != "ok" or outcome["exit_code"] not in (0, PAGE_HUNG):
+        BROWSER.discard()  # stopped mid-conversation: the next page step gets a browser of its own
+    outcome["page_hung"] = outcome["exit_code"] == PAGE_HUNG
+    return outcome
 
 
 def run_http(params, timeout_s, cap):
@@ -180,12 +171,15 @@ ACTIONS = {
     "script": run_script,
     "pytest": run_pytest,
     "node-test": run_node_test,
-    "dom": run_dom,
+    "dom": run_page,
     "http": run_http,
-    "browser": run_browser,
+    "browser": run_page,
     "calls": run_calls,
 }
 
 
 def run(step):
-    return ACTIONS[step["action"]](step["params"], step["timeout_s"], step["output_cap"])
+    params = step["params"]
+    if step["action"] in ("browser", "dom"):
+        params = {**params, "kind": step["action"]}
+    return ACTIONS[step["action"]](params, step["timeout_s"], step["output_cap"])

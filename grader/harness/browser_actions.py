@@ -1,6 +1,9 @@
 """The check's actions, done in the browser as a user would: a click is a real mouse click at the
 element's centre (so a hidden or covered button cannot be clicked), a key press a real key press.
-Typing into fields, choosing, ticking and submitting go through the page's DOM, as in the dom check."""
+Typing into fields, choosing, ticking and submitting go through the page's DOM.
+
+A `dom` check's actions are done as a script would (`scripted`): a click is the element's `click()`
+and a key press the keydown, keypress and keyup events sent to the element, as that kind always did."""
 
 import time
 
@@ -29,24 +32,27 @@ def verb_of(action):
     return next(verb for verb in VERBS if verb in action)
 
 
-def perform(run, actions):
-    """Do `actions` in order on the current page, letting it settle after each one."""
+def perform(run, actions, scripted=False):
+    """Do `actions` in order on the current page, following it to another document if one takes it
+    there, and letting it settle after each one."""
     for action in actions:
         verb = verb_of(action)
+        run.before_action()
         if verb == "wait":
             run.connection.pause(int(action["wait"]) / 1000, run.deadline)
         elif verb == "wait_for":
             wait_for(run, action["wait_for"])
-        elif verb == "click":
+        elif verb == "click" and not scripted:
             click(run, action["click"])
-        elif verb == "press":
+        elif verb == "press" and not scripted:
             press(run, action["press"], action["key"])
         else:
-            problem = run.helper("act", verb, action[verb], action.get("value"))
+            problem = run.helper("act", verb, action[verb], action.get("value", action.get("key")))
             if problem == "missing":
                 raise ActionFailed(missing(action[verb], verb))
             if problem == "no-form":
                 raise ActionFailed(f"`{action[verb]}` is not inside a form, so it could not be submitted.")
+        run.after_action()
         run.helper("settle")
 
 

@@ -77,11 +77,18 @@
     return { x, y };
   },
 
-  // The actions done the way a script would (as the dom check does): fill, select, check, submit, focus.
+  // The actions done the way a script would: fill, select, check, submit, focus; and for the dom
+  // check, click (the element's click()) and press (keydown, keypress, keyup of `value`, the key).
   act(verb, selector, value) {
     const element = document.querySelector(selector);
     if (!element) return "missing";
-    if (verb === "fill" || verb === "select") {
+    if (verb === "click") {
+      element.click();
+    } else if (verb === "press") {
+      for (const type of ["keydown", "keypress", "keyup"]) {
+        element.dispatchEvent(new KeyboardEvent(type, { key: value, bubbles: true }));
+      }
+    } else if (verb === "fill" || verb === "select") {
       if (element.focus) element.focus();
       element.value = value;
       element.dispatchEvent(new Event("input", { bubbles: true }));
@@ -100,6 +107,31 @@
 
   exists(selector) {
     return document.querySelector(selector) !== null;
+  },
+
+  // What a page keeps in its tab between loads, which clearing its origin's storage leaves; cleared
+  // now, and again as the page is left: these listeners come after every one the page added, so what
+  // its own pagehide or unload handlers write is cleared too.
+  forget() {
+    const clear = () => {
+      try {
+        sessionStorage.clear();
+        localStorage.clear();
+      } catch (error) {
+        // a page at about:blank, or one whose storage is disabled, has nothing to forget
+      }
+      window.name = "";
+    };
+    clear();
+    for (const type of ["pagehide", "visibilitychange", "unload"]) {
+      addEventListener(type, clear);
+    }
+  },
+
+  // The whole document as HTML, as a parser would read it back (the doctype and <html> on one line).
+  snapshot(htmlCap) {
+    const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">" : "";
+    return (doctype + document.documentElement.outerHTML).slice(0, htmlCap);
   },
 
   // Let the page react: one frame, then its pending timers of zero delay; web fonts loaded.

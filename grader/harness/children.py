@@ -128,26 +128,6 @@ class Running:
                 os.close(fd)
         self._watch(out_r, err_r, rep_r)
 
-    @classmethod
-    def prelaunched(cls, description, stdin):
-        """Adopt the helper the sandbox entry started, as the learner, before the run's files arrived
-        (described by SANDBOX_PRELAUNCH as "pid,stdin,stdout,stderr,fd3"), and give it its input."""
-        pid, stdin_w, out_r, err_r, rep_r = (int(part) for part in description.split(","))
-        running = cls.__new__(cls)
-        running.child = None
-        running.pid = pid
-        running.oom_before = oom_kills()
-        try:
-            view = memoryview(stdin)
-            while view:
-                view = view[os.write(stdin_w, view) :]
-        except OSError:
-            pass  # it has already ended: collect says how
-        finally:
-            os.close(stdin_w)
-        running._watch(out_r, err_r, rep_r)
-        return running
-
     def _watch(self, out_r, err_r, rep_r):
         self.buffers = {out_r: bytearray(), err_r: bytearray()}
         self.names = {out_r: "stdout", err_r: "stderr"}

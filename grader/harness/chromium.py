@@ -1,26 +1,28 @@
-"""Starting headless Chromium inside the sandbox, driven over `--remote-debugging-pipe` (see cdp.py)."""
+"""Headless Chromium as the sandbox's prelaunched helper: `python3 /opt/harness/chromium.py` becomes the
+browser, with its debugging pipe on fds 3 (commands) and 4 (replies) as the helper's contract gives
+them (sandbox/incontainer/helper.py: its own uid, its home, its pipes). The entry starts it as soon as
+the container starts, before any file of the run exists; the harness starts it again if it is gone.
+"""
 
-import fcntl
 import os
-import signal
 
-import cdp
-
+LAUNCH = ("/usr/bin/python3", "-I", "-S", "/opt/harness/chromium.py")
+"""How the plan asks the sandbox to prelaunch the browser (grader/plan.py says the same)."""
 BINARY = "/usr/lib/chromium/chromium"
 """The browser itself: /usr/bin/chromium is Debian's shell wrapper, which adds flags we do not want."""
-PROFILE = "/tmp/chromium"
-LOG = "/tmp/chromium.log"
+PROFILE = "profile"
+"""A throw-away profile in the helper's home (on the capped /tmp, private to the helper's uid)."""
 FLAGS = (
     "--headless",
     # Chromium's own sandbox needs user namespaces or a setuid helper, which the container refuses
     # (no capabilities, no-new-privileges, the engine's seccomp profile). The container is the sandbox:
-    # no network, a non-root uid, read-only root, capped memory, processes and time.
+    # no network, a uid of its own, read-only root, capped memory, processes and time.
     "--no-sandbox",
     "--no-zygote",  # no zygote processes: renderers start directly, fewer processes and threads
     "--remote-debugging-pipe",  # commands on fd 3, replies on fd 4: no port, no network at all
-    f"--user-data-dir={PROFILE}",  # a throw-away profile on the capped /tmp, wiped after the step
+    f"--user-data-dir={PROFILE}",
     "--disable-gpu",  # no GPU in a container: software rendering, the same picture on every machine
-    "--disable-dev-shm-usage",  # shared memory files go to /tmp, the larger of the two capped tmpfs
+    "--disable-dev-shm-usage",  # shared memory files go to the helper's home, not the small /dev/shm
     "--disable-background-networking",  # no update checks, no safe-browsing lists, no DNS prefetch
     "--disable-component-update",
     "--disable-breakpad",  # no crash reporter
@@ -50,55 +52,9 @@ FLAGS = (
 )
 
 
-class Browser:
-    """A started Chromium: `connection` talks to it; `stop()` kills it."""
-
-    def __init__(self, pid, connection):
-        self.pid = pid
-        self.connection = connection
-
-    def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.waitpid(self.pid, os.WNOHANG)  # no wait: the harness kills what is left after the step
-        except ChildProcessError:
-            pass
-
-    def log_tail(self, size=2000):
-        try:
-            with open(LOG, "rb") as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(0, log.tell() - size))
-                return log.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
+def main():
+    os.execv(BINARY, [BINARY, *FLAGS])
 
 
-def start(on_event=None, kept=()):
-    """Fork and exec Chromium with its debugging pipe on fds 3 (commands) and 4 (replies)."""
-    commands_r, commands_w = os.pipe()
-    replies_r, replies_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            commands_r = fcntl.fcntl(commands_r, fcntl.F_DUPFD, 10)  # out of the way of 0-4
-            replies_w = fcntl.fcntl(replies_w, fcntl.F_DUPFD, 10)
-            null = os.open(os.devnull, os.O_RDWR)
-            log = os.open(LOG, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(null, 0)
-            os.dup2(null, 1)
-            os.dup2(log, 2)
-            os.dup2(commands_r, 3)
-            os.dup2(replies_w, 4)
-            os.closerange(5, 65536)
-            env = {"HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
-            os.execve(BINARY, [BINARY, *FLAGS], env)
-        except BaseException as error:
-            os.write(2, f"cannot start Chromium: {error}\n".encode())
-        os._exit(127)
-    os.close(commands_r)
-    os.close(replies_w)
-    return Browser(pid, cdp.Connection(commands_w, replies_r, on_event, kept))
+if __name__ == "__main__":
+    main()

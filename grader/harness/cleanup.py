@@ -1,6 +1,8 @@
-"""Between steps: nothing of one step may reach the next. Every process but PID 1 and the harness is
-killed, the scratch folders are emptied and the System V IPC objects and POSIX message queues are
-removed, each as the uid that owns them (the harness has no CAP_KILL, CAP_FOWNER nor CAP_IPC_OWNER)."""
+"""Between steps: nothing of one step may reach the next. Every process but PID 1, the harness and the
+prelaunched browser (the helper's uid, which no learner process can reach) is killed, the scratch
+folders are emptied and the System V IPC objects and POSIX message queues are removed, each as the uid
+that owns them (the harness has no CAP_KILL, CAP_FOWNER nor CAP_IPC_OWNER). The browser's own folder
+in /tmp (the helper's, mode 0700) stays with it."""
 
 import contextlib
 import ctypes
@@ -55,10 +57,11 @@ def reap_children():
 
 
 def others_alive():
-    """Whether a process other than the harness and PID 1 is still running (zombies hold nothing)."""
+    """Whether a process other than the harness, PID 1 and the helper's is still running (zombies
+    hold nothing)."""
     me = os.getpid()
     for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) in (1, me):
+        if not name.isdigit() or int(name) in (1, me) or real_uid(name) == identity.HELPER_UID:
             continue
         try:
             with open(f"/proc/{name}/stat", "rb") as stat:
@@ -68,6 +71,18 @@ def others_alive():
         if state not in (b"Z", b"X"):
             return True
     return False
+
+
+def real_uid(pid):
+    """The real uid of process `pid` (whether or not it is dumpable), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def empty(root):

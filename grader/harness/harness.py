@@ -6,11 +6,20 @@ step on a pristine copy of /work and reports each step as one frame on its own s
 
     \\x1eGRADER <nonce> <json>\\n
 
+A time budget per submission: a step names the learner's program it runs (`program`); once a run of
+a program was stopped for time, the later steps that would run the same program again are not run
+(status "not_run", `after` the step that ran out of time), so one endless loop costs one time limit.
+A test step (pytest, node) also names its tests (`tests`): when its tests had got the program loaded
+before time ran out (they reported something), only a step of the same tests is not run again, since
+other tests call other parts of the program, which may well finish.
+
 Learner programs run as the learner uid, never hold the harness's stdout (they write to pipes the
 harness reads and caps) and cannot signal, trace or read the harness or the instructor's tests, which
 run as the grader uid. A step's test files are in /checks, which only the grader uid can read, and only
 while that step runs. After every step every other process is killed and the scratch folders and IPC
-objects are cleared, so nothing a step started can touch the next one.
+objects are cleared, so nothing a step started can touch the next one. The one exception is the
+submission's browser (browser_session.py): it runs as a uid of its own, which no learner program can
+reach, and each page step uses it through a browser context of its own, closed when the step ends.
 """
 
 import base64
@@ -72,6 +81,28 @@ def emit(nonce, payload):
     os.write(1, frame.encode("utf-8"))
 
 
+def ran_out_of_time(outcome):
+    """Whether the step's program was stopped for time (a page: only when it never finished loading,
+    since another check's actions may never reach the loop that stopped this one)."""
+    return outcome["status"] == "timeout" or outcome.pop("page_hung", False)
+
+
+def tests_stopped(step, outcome):
+    """Which of the program's runs a step that ran out of time rules out: only its own tests when they
+    had got the program loaded (a reported event: pytest's collection, a node test that ended), else
+    every run of the program (None)."""
+    tests = step.get("tests")
+    return tests if tests is not None and outcome.get("report", "").strip() else None
+
+
+def stopped_by(out_of_time, step):
+    """The id of the step whose running out of time rules this one out, or None: run it."""
+    for after, tests in out_of_time.get(step.get("program"), ()):
+        if tests is None or tests == step.get("tests"):
+            return after
+    return None
+
+
 def main():
     children.hold_own_oom_score()
     plan = json.loads(sys.stdin.buffer.read())
@@ -82,16 +113,25 @@ def main():
     nonce = plan.pop("nonce")
     pristine = snapshot(WORK)
     emit(nonce, {"id": "-start-"})
-    for index, step in enumerate(plan["steps"]):
+    out_of_time = {}  # program -> [(the id of a step where it ran out of time, the tests it rules out)]
+    fresh = True
+    for step in plan["steps"]:
+        program = step.get("program")
+        after = stopped_by(out_of_time, step)
+        if after is not None:
+            emit(nonce, {"id": step["id"], "status": "not_run", "after": after})
+            continue
         started = time.monotonic()
         try:
-            prepare(step, pristine, fresh=index == 0)
+            prepare(step, pristine, fresh)
+            fresh = False
             outcome = actions.run(step)
         except Exception as error:  # a harness bug must not read as the learner's failure
             outcome = {"status": "internal", "stderr": f"harness error: {type(error).__name__}: {error}"}
         finally:
             cleanup.sweep()
-            actions.forget_prelaunched()
+        if ran_out_of_time(outcome) and program is not None:
+            out_of_time.setdefault(program, []).append((step["id"], tests_stopped(step, outcome)))
         outcome["id"] = step["id"]
         outcome["duration_s"] = round(time.monotonic() - started, 3)
         emit(nonce, outcome)

@@ -14,10 +14,10 @@ Two modes:
   run in-process rather than exec'd because gVisor keeps no capability across execve for a non-root
   uid; it starts every learner program itself, as the learner uid.
 
-`entry.py -- PROGRAM ARGS...` also starts PROGRAM at once, as the learner uid, before the stream
-arrives, so that it can load what it needs while the container waits (a prelaunched helper). Its
-stdin, stdout, stderr and fd 3 are pipes; the command inherits their other ends and finds them in
-SANDBOX_PRELAUNCH ("pid,stdin,stdout,stderr,fd3"). It runs before any file of the run exists.
+`entry.py -- PROGRAM ARGS...` also starts PROGRAM at once, before the stream arrives, so that it can
+load what it needs while the container waits (a prelaunched helper, see helper.py: its own uid, its
+pipes). The command inherits the other ends of its pipes and finds them in SANDBOX_PRELAUNCH
+("pid,commands,replies,log"). It runs before any file of the run exists.
 """
 
 import json
@@ -28,6 +28,7 @@ import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
 
+import helper  # noqa: E402
 import identity  # noqa: E402
 
 WORK = "/work"
@@ -82,35 +83,6 @@ def unpack() -> tuple[dict, bytes]:
     return manifest, stdin
 
 
-def prelaunch(argv: list) -> str:
-    """Start `argv` as the learner with its standard streams and fd 3 on pipes; the other ends stay
-    open (and inheritable) in this process. Returns the SANDBOX_PRELAUNCH value describing them."""
-    child_in, parent_in = os.pipe()
-    parent_out, child_out = os.pipe()
-    parent_err, child_err = os.pipe()
-    parent_rep, child_rep = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setsid()
-            os.dup2(child_in, 0)
-            os.dup2(child_out, 1)
-            os.dup2(child_err, 2)
-            os.dup2(child_rep, 3)
-            os.closerange(4, 65536)
-            identity.become_learner()
-            os.chdir(WORK)
-            os.execvp(argv[0], argv)
-        except BaseException:
-            os._exit(NOT_FOUND)
-    for fd in (child_in, child_out, child_err, child_rep):
-        os.close(fd)
-    ends = (parent_in, parent_out, parent_err, parent_rep)
-    for fd in ends:
-        os.set_inheritable(fd, True)
-    return ",".join(str(n) for n in (pid, *ends))
-
-
 def run_as_grader(argv: list, env: dict, stdin: bytes) -> int:
     """Run the Python program argv[0] in this process, as the grader."""
     program = argv[0]
@@ -146,7 +118,7 @@ def spare_init() -> None:
 def main() -> int:
     spare_init()
     identity.become_grader()  # then at once: nothing is read as root
-    helper = prelaunch(sys.argv[2:]) if sys.argv[1:2] == ["--"] and len(sys.argv) > 2 else None
+    prelaunched = helper.start(sys.argv[2:]) if sys.argv[1:2] == ["--"] and len(sys.argv) > 2 else None
     try:
         manifest, stdin = unpack()
     except (OSError, ValueError, tarfile.TarError) as error:
@@ -155,8 +127,8 @@ def main() -> int:
     os.chdir(WORK)
     argv = manifest["argv"]
     env = dict(manifest["env"])
-    if helper is not None:
-        env["SANDBOX_PRELAUNCH"] = helper
+    if prelaunched is not None:
+        env["SANDBOX_PRELAUNCH"] = prelaunched
     if manifest.get("as_grader"):
         return run_as_grader(argv, env, stdin)
     stdin_fd = memory_file(stdin) if stdin else os.open(os.devnull, os.O_RDONLY)

@@ -7,7 +7,9 @@ no capability at all to a container that starts as another uid). The entry split
   else, so that it can start learner processes as another uid; it is not dumpable, so no process can
   read its memory or open its descriptors through /proc;
 - learner processes (uid 61000) have no capability at all, and a seccomp filter that refuses the
-  kernel objects that would outlive them (System V IPC, POSIX message queues, keyrings).
+  kernel objects that would outlive them (System V IPC, POSIX message queues, keyrings);
+- a prelaunched helper (uid 61002, the grader's browser) has no capability and the same filter; being
+  neither the learner's uid nor the grader's, it cannot reach their processes, nor they its.
 
 Stdlib only: this runs inside the image with its own Python. No exec in between: gVisor does not keep
 ambient capabilities across execve, so the grader runs in the process that dropped.
@@ -21,6 +23,7 @@ import struct
 
 LEARNER_UID = 61000
 GRADER_UID = 61001
+HELPER_UID = 61002
 CAP_SETGID = 6
 CAP_SETUID = 7
 GRADER_CAPS = (1 << CAP_SETGID) | (1 << CAP_SETUID)
@@ -76,9 +79,18 @@ def become_grader():
 
 def become_learner():
     """In a child about to exec a learner's program: the learner uid, no capability, the filter."""
+    _become_unprivileged(LEARNER_UID)
+
+
+def become_helper():
+    """In a child about to exec the prelaunched helper: its own uid, no capability, the learner's filter."""
+    _become_unprivileged(HELPER_UID)
+
+
+def _become_unprivileged(uid):
     os.setgroups([])
-    os.setresgid(LEARNER_UID, LEARNER_UID, LEARNER_UID)
-    os.setresuid(LEARNER_UID, LEARNER_UID, LEARNER_UID)
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
     set_capabilities(0)
     install_learner_filter()
 
@@ -96,8 +108,16 @@ def become_plain_grader():
 def acting_as_learner():
     """Within: files are created as the learner's and every learner process can be signalled, while the
     real and saved uid stay the grader's (so no learner process may signal or trace this one)."""
-    os.setresgid(-1, LEARNER_UID, -1)
-    os.setresuid(-1, LEARNER_UID, -1)
+    with acting_as(LEARNER_UID):
+        yield
+
+
+@contextlib.contextmanager
+def acting_as(uid):
+    """Within: this process's effective uid and gid are `uid` (the learner's or the helper's), its real
+    and saved ones stay the grader's."""
+    os.setresgid(-1, uid, -1)
+    os.setresuid(-1, uid, -1)
     try:
         yield
     finally:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel
 
-from grader.checks import KINDS
+from grader.checks import KINDS, check_class
 from grader.checks.base import CheckSpec
 from grader.exercise import ExerciseYaml
 from tests.helpers.docs import DOCS
@@ -112,7 +112,7 @@ def test_every_field_every_check_has_is_documented() -> None:
 
 def _required_by_kind() -> dict[str, tuple[list[str], list[str]]]:
     seen: set[type[BaseModel]] = {CheckSpec}
-    return {kind: options(KINDS[kind], seen) for kind in KIND_ORDER if kind in KINDS}
+    return {kind: options(check_class(kind), seen) for kind in KIND_ORDER if kind in KINDS}
 
 
 REQUIRED = _required_by_kind()

@@ -87,19 +87,66 @@ def test_a_hung_page_is_reported_before_the_steps_time_is_up(grading_runner: San
     assert report["fatal"] == "timeout" and report["viewports"][0]["phase"] == "loading"
 
 
-def test_nothing_of_the_browser_outlives_its_step(grading_runner: SandboxRunner) -> None:
-    look = ("import os\n"
-            "names = [open(f'/proc/{p}/cmdline', 'rb').read().split(b'\\0')[0].decode()\n"
-            "         for p in os.listdir('/proc') if p.isdigit()]\n"
-            "print(sorted(set(n.rsplit('/', 1)[-1] for n in names if n)))\n"
-            "print(sorted(os.listdir('/tmp')))\n")
+REACH = """
+import os
+def uid(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+browser = [p for p in os.listdir("/proc") if p.isdigit() and uid(p) == 61002]
+refused = 0
+for pid in browser:
+    for reach in (lambda: os.kill(int(pid), 0), lambda: os.open(f"/proc/{pid}/fd/3", os.O_WRONLY),
+                  lambda: os.open(f"/proc/{pid}/fd/4", os.O_RDONLY), lambda: os.open(f"/proc/{pid}/mem", 0)):
+        try:
+            reach()
+        except PermissionError:
+            refused += 1
+try:
+    os.listdir("/tmp/helper")
+    home = "readable"
+except PermissionError:
+    home = "private"
+print(len(browser) > 3, refused == 4 * len(browser), home, sorted(os.listdir("/tmp")))
+"""
+
+
+def test_the_browser_outlives_its_step_out_of_learner_programs_reach(grading_runner: SandboxRunner) -> None:
+    """The submission's one browser serves its later page steps, so it stays up; it runs as the helper's
+    uid, so a learner's program of a later step can neither signal it, nor write commands to it, nor read
+    its replies or memory, nor its folder."""
     outputs = run_steps(grading_runner, [
         ("page", "browser", browser_params()),
-        ("after", "exec", {"argv": ["python3", "-c", look], "stdin": ""}),
+        ("after", "exec", {"argv": ["python3", "-c", REACH], "stdin": ""}),
     ], {"index.html": PAGE, "app.js": SCRIPT})
-    processes, scratch = outputs["after"].stdout.splitlines()
-    assert "chromium" not in processes, processes
-    assert scratch == "[]"  # the profile and the log went with the step
+    assert outputs["after"].status == "ok", outputs["after"]
+    alive, refused, home, scratch = outputs["after"].stdout.split(" ", 3)
+    assert (alive, refused, home) == ("True", "True", "private")
+    assert scratch.strip() == "['helper']"  # nothing else of the step is left in /tmp
+
+
+KEEPER = """<!DOCTYPE html><p id="seen"></p><script>
+const seen = [localStorage.getItem("kept"), sessionStorage.getItem("kept"), window.name, document.cookie];
+document.querySelector("#seen").textContent = "seen:" + seen.join(",");
+localStorage.setItem("kept", "local"); sessionStorage.setItem("kept", "session"); window.name = "named";
+document.cookie = "kept=cookie";
+window.open("index.html?popup");
+addEventListener("pagehide", () => {  // as the step leaves the page, after the harness cleared it
+  localStorage.setItem("kept", "late"); sessionStorage.setItem("kept", "late"); window.name = "late";
+});
+</script>"""
+
+
+def test_each_page_step_starts_from_a_clean_tab(grading_runner: SandboxRunner) -> None:
+    """The page steps share one browser: nothing a page keeps (storage, session storage, its window's
+    name, cookies, windows it opened) reaches the next step's page, nor the next viewport's."""
+    dom = {"page": "index.html", "actions": [], "budget_s": 8.5}
+    steps = [("first", "browser", browser_params(actions=[])), ("second", "dom", dom), ("third", "dom", dom)]
+    outputs = run_steps(grading_runner, steps, {"index.html": KEEPER})
+    for viewport in json.loads(outputs["first"].report)["viewports"]:
+        assert "seen:,,," in viewport["facts"]["html"], viewport["facts"]["html"]
+    for step in ("second", "third"):
+        assert "seen:,,," in json.loads(outputs[step].report)["html"], outputs[step]
 
 
 def test_under_memory_pressure_the_browser_dies_never_the_harness(grading_runner: SandboxRunner) -> None:

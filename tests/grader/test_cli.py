@@ -184,3 +184,16 @@ def test_validate_with_nothing_to_validate(tmp_path: Path) -> None:
     result = grader("validate", tmp_path)
     assert result.returncode == EXIT_FAIL
     assert "No exercise found" in result.stderr
+
+
+def test_grading_a_python_exercise_loads_no_other_check_kind(tmp_path: Path) -> None:
+    """The check registry imports a kind when an exercise first uses it: `grader run` on a Python
+    exercise pays for pytest's and io's models, not for the browser's (and its HTML selector engine)."""
+    probe = ("import sys; from grader.exercise import load_exercise; from pathlib import Path; "
+             f"load_exercise(Path({str(EXERCISES / 'python' / 'two-fer')!r})); "
+             "print(sorted(m for m in sys.modules if m.startswith('grader.checks.') or m == 'soupsieve'))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=ROOT).stdout
+    assert "grader.checks.pytest" in loaded
+    for other in ("grader.checks.browser", "grader.checks.dom", "grader.checks.css", "soupsieve"):
+        assert other not in loaded, loaded

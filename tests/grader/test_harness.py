@@ -40,7 +40,10 @@ def run_plan(
     plan_steps = tuple(
         Step(step_id, action, params, timeout_s) for step_id, action, params in steps  # type: ignore[arg-type]
     )
-    limits = RunLimits(wall_s=timeout_s * len(steps) + 10, memory_mb=memory_mb, output_bytes=16 * 1024 * 1024)
+    pages = any(action in ("dom", "browser") for _, action, _ in steps)  # the browser's needs (plan.py)
+    limits = RunLimits(wall_s=timeout_s * len(steps) + 10, memory_mb=max(memory_mb, 512 if pages else 0),
+                       pids=256 if pages else 64, nofile=1024 if pages else 256,
+                       output_bytes=16 * 1024 * 1024)
     step_files = {step.id: {"checks": as_bytes(checks)} for step in plan_steps} if checks else {}
     for step_id, own in (step_checks or {}).items():
         step_files[step_id] = {"checks": as_bytes(own)}
@@ -293,8 +296,8 @@ window.addEventListener('load', () => { missing.call(); });
 def test_dom_acts_on_the_page_and_reports_it(grading_runner: SandboxRunner) -> None:
     actions = [{"fill": "#name", "value": "Ada"}, {"click": "#go"}, {"fill": "#q", "value": "x"},
                {"submit": "#q"}, {"wait": 10}, {"click": "#nothing"}, {"click": "#go"}]
-    output = run_plan(grading_runner, [("dom", "dom", {"page": "index.html", "actions": actions})],
-                      {"index.html": PAGE})["dom"]
+    params = {"page": "index.html", "actions": actions, "budget_s": 9.0}
+    output = run_plan(grading_runner, [("dom", "dom", params)], {"index.html": PAGE})["dom"]
     report = json.loads(output.report)
     assert '<p id="out">Hi Ada</p>' in report["html"]
     assert '<p id="sent">x</p>' in report["html"]
@@ -305,8 +308,9 @@ def test_dom_acts_on_the_page_and_reports_it(grading_runner: SandboxRunner) -> N
 
 
 def test_dom_a_page_that_is_not_there(grading_runner: SandboxRunner) -> None:
-    output = run_plan(grading_runner, [("dom", "dom", {"page": "index.html", "actions": []})])["dom"]
-    assert "ENOENT" in json.loads(output.report)["fatal"]
+    params = {"page": "index.html", "actions": [], "budget_s": 9.0}
+    report = json.loads(run_plan(grading_runner, [("dom", "dom", params)])["dom"].report)
+    assert report["fatal"] == "page" and "ERR_FILE_NOT_FOUND" in report["detail"]
 
 
 FLASK_APP = """\

@@ -3,15 +3,18 @@ the files that hold what is expected."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from grader.checks.base import STEP_REPORT_ROOM, GradingContext
+from grader.checks.dom import PAGE_NEEDS
 from grader.exercise import Exercise, load_exercise
 from grader.grading import grade_submission
 from grader.plan import (
+    BROWSER_HELPER,
     HARNESS_COMMAND,
     MAX_WALL_S,
     STEP_OVERHEAD_S,
@@ -21,6 +24,8 @@ from grader.plan import (
 from grader.runner import SandboxRunner
 from sandbox import RunLimits, SandboxSettings
 from tests.helpers.data import fixture_exercise
+
+HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness"
 
 MIXED = """\
 format: 1
@@ -95,16 +100,16 @@ def mixed(tmp_path: Path) -> Exercise:
 def test_every_check_that_runs_code_has_its_steps_in_one_plan(mixed: Exercise) -> None:
     plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
     assert [(step.id, step.action, step.timeout_s) for step in plan.steps] == [
-        ("page", "dom", 4.0),  # first: only the first step can use the prelaunched jsdom
         ("unit", "pytest", 3.0),
         ("inline-io", "exec", 4.0),
         ("style", "script", 4.0),
         ("js:0", "node-test", 4.0),
         ("js:1", "node-test", 4.0),
+        ("page", "dom", 4.0),
         ("site", "http", 6.0),  # its time plus the time the app may take to start
         ("hidden-io", "exec", 4.0),  # hidden checks last: nothing learnt there reaches a visible one
     ]
-    assert plan.run_spec("img").prelaunch == ("node", "/opt/harness/dom_runner.js")
+    assert plan.run_spec("img").prelaunch == BROWSER_HELPER  # the one browser of every page step
     steps = {step.id: step for step in plan.steps}
     assert steps["unit"].params == {
         "tests": ["tests/test_app.py"], "learner_files": ["app.py", "index.html", "page.js", "style.css"],
@@ -179,7 +184,8 @@ def test_the_run_spec_carries_the_plan_to_the_harness(mixed: Exercise) -> None:
     assert [step["id"] for step in sent["steps"]] == [step.id for step in plan.steps]
     assert {step["output_cap"] for step in sent["steps"]} == {16 * 1024}  # the exercise's output limit
     limits = spec.limits
-    assert (limits.memory_mb, limits.cpus, limits.pids) == (192, 0.5, 99)
+    # the browser's needs, and its memory on top of the exercise's: it stays up beside the other steps
+    assert (limits.memory_mb, limits.cpus, limits.pids) == (192 + PAGE_NEEDS.memory_mb, 0.5, PAGE_NEEDS.pids)
     assert limits.wall_s == pytest.approx(sum(s.timeout_s + STEP_OVERHEAD_S for s in plan.steps) + 2.0)
     # room for every step's frame at its worst: both streams full of bytes JSON escapes, and a report
     assert limits.output_bytes >= len(plan.steps) * (2 * 6 * 16 * 1024 + STEP_REPORT_ROOM)
@@ -209,7 +215,41 @@ def test_html_and_css_only_plan_nothing_and_grade_without_a_container() -> None:
     assert (result.status, result.score, result.provenance and result.provenance.image) == ("pass", 5.0, "")
 
 
-def test_a_plan_without_a_dom_step_prelaunches_nothing() -> None:
+def test_a_plan_without_a_page_step_prelaunches_nothing() -> None:
     exercise = fixture_exercise("python/two-fer")
     plan = build_plan(GradingContext(exercise, exercise.read_solution()), RunLimits())
     assert plan.steps and plan.run_spec("img").prelaunch == ()
+
+
+def test_the_browser_the_plan_prelaunches_is_the_one_the_harness_starts() -> None:
+    spec = importlib.util.spec_from_file_location("harness_chromium", HARNESS / "chromium.py")
+    assert spec is not None and spec.loader is not None
+    chromium = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chromium)
+    assert chromium.LAUNCH == BROWSER_HELPER
+
+
+def test_steps_name_the_learners_program_they_run_for_the_time_budget(mixed: Exercise) -> None:
+    """Two steps that run the same program share a name: once one ran out of time, the harness does not
+    run the other. An instructor's script runs the learner's programs with limits of its own."""
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
+    programs = {step["id"]: step["program"] for step in json.loads(plan.run_spec("img").stdin)["steps"]}
+    assert programs["style"] is None
+    assert programs["inline-io"] != programs["hidden-io"]  # other arguments: another program
+    assert programs["js:0"] == programs["js:1"] != programs["unit"]
+    assert programs["page"] == "page index.html"
+    twice = mixed.model_copy(update={"checks": (mixed.checks[1], mixed.checks[1].model_copy(
+        update={"id": "again", "stdin": "other input"}))})
+    again = {step["id"]: step["program"] for step in json.loads(
+        build_plan(GradingContext(twice, SUBMISSION), RunLimits()).run_spec("img").stdin)["steps"]}
+    assert again["hidden-io"] == again["again"]  # the same program with other input: the same program
+
+
+def test_test_steps_name_their_tests_so_a_loop_in_one_function_costs_only_its_tests(mixed: Exercise) -> None:
+    """Two test files that load the same program are two runs: when the first one's tests had loaded it
+    before time ran out, the second still runs (another function may well finish)."""
+    plan = build_plan(GradingContext(mixed, SUBMISSION), RunLimits())
+    tests = {step["id"]: step["tests"] for step in json.loads(plan.run_spec("img").stdin)["steps"]}
+    assert tests["js:0"] == '"tests/a.test.js"' and tests["js:1"] == '"tests/b.test.js"'
+    assert tests["unit"] is not None and tests["unit"] != tests["js:0"]
+    assert tests["inline-io"] is None and tests["page"] is None

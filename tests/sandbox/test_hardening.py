@@ -16,7 +16,7 @@ import requests
 
 from sandbox import RunLimits, RunSpec, Sandbox, SandboxSettings, SandboxUnavailable
 from sandbox.hardening import RUNSC_PIDS_FACTOR, container_config, host_config
-from sandbox.settings import ENTRY_COMMAND, GRADER_UID, LEARNER_UID
+from sandbox.settings import ENTRY_COMMAND, GRADER_UID, HELPER_UID, LEARNER_UID
 
 IDENTITY = Path(__file__).resolve().parents[2] / "sandbox" / "incontainer" / "identity.py"
 _spec = importlib.util.spec_from_file_location("sandbox_identity_under_test", IDENTITY)
@@ -112,18 +112,20 @@ def test_container_config_starts_the_entry_that_drops_to_two_uids_without_networ
 
 
 def test_a_prelaunched_helper_follows_the_entry_after_a_double_dash() -> None:
-    config = container_config(SandboxSettings(), LIMITS, {}, "img", ("node", "/opt/harness/dom_runner.js"))
-    assert config["command"] == [*ENTRY_COMMAND, "--", "node", "/opt/harness/dom_runner.js"]
+    helper = ("/usr/bin/python3", "-I", "-S", "/opt/harness/chromium.py")
+    config = container_config(SandboxSettings(), LIMITS, {}, "img", helper)
+    assert config["command"] == [*ENTRY_COMMAND, "--", *helper]
 
 
 # -- settings and limits ---------------------------------------------------------------------
 
 
-def test_the_two_uids_are_fixed_distinct_and_no_login_account() -> None:
-    """Learner programs and the harness never share a uid; neither is root nor Debian's first login
-    account (1000); the entry (in the image) uses the same numbers as the host."""
-    assert (LEARNER_UID, GRADER_UID) == (61000, 61001)
-    assert (identity.LEARNER_UID, identity.GRADER_UID) == (LEARNER_UID, GRADER_UID)
+def test_the_three_uids_are_fixed_distinct_and_no_login_account() -> None:
+    """Learner programs, the harness and the prelaunched helper never share a uid; none is root nor
+    Debian's first login account (1000); the entry (in the image) uses the same numbers as the host."""
+    assert (LEARNER_UID, GRADER_UID, HELPER_UID) == (61000, 61001, 61002)
+    in_image = (identity.LEARNER_UID, identity.GRADER_UID, identity.HELPER_UID)
+    assert in_image == (LEARNER_UID, GRADER_UID, HELPER_UID)
     assert identity.GRADER_CAPS == (1 << 6) | (1 << 7)  # CAP_SETGID, CAP_SETUID: nothing else
 
 

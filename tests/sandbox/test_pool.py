@@ -107,3 +107,33 @@ class TestWarmPool:
         assert result.ok and result.stdout == b"still fine\n"
         assert victim not in own_containers()  # the dead one was removed, not left behind
         wait_for(lambda: len(ready()) == 1)
+
+    def test_a_profile_with_a_prelaunched_helper_keeps_its_own_number_ready(
+        self,
+        runner_image: str,
+        runtime: str,
+        docker_client: APIClient,
+        ready: Callable[[], set[str]],
+    ) -> None:
+        """A helper started ahead (the grader's browser) holds memory while it waits: its profile keeps
+        `pool_size_prelaunched` ready, light work `pool_size`. The pool fills profiles in the order they
+        were asked for, so once the light one has its two, the one with a helper has all it will get."""
+        box = Sandbox(SandboxSettings(runtime=runtime, pool_size=2, pool_size_prelaunched=1))
+        try:
+            box.prewarm(runner_image, LIMITS, ("sleep", "600"))
+            box.prewarm(runner_image, LIMITS)
+
+            def helped() -> list[bool]:
+                return ["--" in docker_client.inspect_container(c)["Config"]["Cmd"] for c in ready()]
+
+            wait_for(lambda: helped().count(False) == 2)
+            assert helped().count(True) == 1
+        finally:
+            box.close()
+
+
+def test_the_number_kept_with_a_helper_is_between_one_and_the_pool_size() -> None:
+    for wrong in (0, 3):
+        with pytest.raises(ValueError, match="pool_size_prelaunched"):
+            SandboxSettings(pool_size=2, pool_size_prelaunched=wrong)
+    assert SandboxSettings(pool_size=2, pool_size_prelaunched=1).pool_size_prelaunched == 1

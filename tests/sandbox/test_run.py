@@ -187,30 +187,36 @@ def test_a_runtime_the_engine_does_not_know_is_reported_in_a_sentence(
 
 
 HELPER = (
-    "import os, sys\n"
-    "words = sys.stdin.read()\n"
-    "print(words.upper(), os.getuid(), os.getppid(), flush=True)\n"
-    "os.write(3, b'report')\n"
+    "import os\n"
+    "words = os.read(3, 100)\n"
+    "os.write(4, b' '.join([words.upper(), str(os.getuid()).encode(), os.environ['HOME'].encode()]))\n"
+    "os.write(2, b'to the log')\n"
 )
 USE_HELPER = (
     "import os\n"
-    "pid, stdin, stdout, stderr, report = map(int, os.environ['SANDBOX_PRELAUNCH'].split(','))\n"
-    "os.write(stdin, b'hello')\n"
-    "os.close(stdin)\n"
-    "os.waitpid(pid, 0)\n"  # the helper is this process's child: the entry became this program
-    "words, uid, parent = os.read(stdout, 1000).decode().split()\n"
-    "print(words, uid, int(parent) == os.getpid(), os.read(report, 100).decode())\n"
+    "pid, commands, replies, log = map(int, os.environ['SANDBOX_PRELAUNCH'].split(','))\n"
+    "os.write(commands, b'hello')\n"
+    "os.close(commands)\n"
+    "words, uid, home = os.read(replies, 1000).decode().split()\n"
+    "try:\n"
+    "    os.kill(pid, 0)\n"
+    "    reach = 'signalled'\n"
+    "except PermissionError:\n"
+    "    reach = 'unreachable'\n"
+    "print(words, uid, home, os.getuid(), reach, os.read(log, 100).decode().replace(' ', '_'))\n"
 )
 
 
 def test_a_prelaunched_helper_serves_the_command(sandbox: Sandbox, runner_image: str) -> None:
-    """The entry starts the helper before it reads the run's stream, and hands its pipes on."""
+    """The entry starts the helper, as a uid of its own, before it reads the run's stream, and hands its
+    pipes on; a learner's program holding those pipes still cannot signal it."""
     result = run(
         sandbox, runner_image, ["python3", "-c", USE_HELPER],
         files={"learner.py": b"x = 1\n"}, prelaunch=("python3", "-c", HELPER),
     )
     assert result.exit_code == 0, result.stderr_text()
-    assert result.stdout_text().strip() == "HELLO 61000 True report"
+    words = ["HELLO", "61002", "/tmp/helper", "61000", "unreachable", "to_the_log"]
+    assert result.stdout_text().split() == words
 
 
 def test_without_a_helper_nothing_is_prelaunched(sandbox: Sandbox, runner_image: str) -> None:
