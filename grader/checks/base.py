@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from grader.paths import RelativePath
 
 if TYPE_CHECKING:
+    from grader.browser.probes import PageRequest
     from grader.exercise import Exercise
     from grader.result import CheckResult, Picture
 
@@ -139,6 +140,16 @@ class CheckSpec(BaseModel):
         """Whether the reference solution's pictures are shown beside this check's result ("shown"),
         also needed to judge it ("judged"), or not used at all."""
         return "none"
+
+    def page_request(self, learner_files: tuple[str, ...]) -> PageRequest | None:
+        """What this check needs the browser to tell about a page it does not act on (computed styles,
+        visibility), or None. Every check asking about the same page shares one browser step
+        (grader/checks/pagefacts.py)."""
+        return None
+
+    def judged_on_host(self) -> bool:
+        """Whether this check is judged from the learner's files alone, with no sandbox at all."""
+        return False
 
     def steps(self, ctx: GradingContext) -> list[Step]:
         """What the harness must run for this check; empty for kinds judged wholly on the host."""
