@@ -34,7 +34,9 @@ def grading_settings() -> GradingSettings:
 @click.argument("exercise_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("submission_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result (format 1) as JSON.")
-def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None,
+              help="Pick the generated cases with this seed (a result's `seed`: grade the same way again).")
+def run(exercise_dir: Path, submission_dir: Path, as_json: bool, seed: int | None) -> None:
     """Grade SUBMISSION_DIR against EXERCISE_DIR. Exit 0: full marks, 1: below, 2: could not grade."""
     config = grading_settings()
     try:
@@ -49,7 +51,7 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
         sys.exit(EXIT_ERROR)
     runner = SandboxRunner(config.sandbox, ReferenceStore(config.references))
     try:
-        result = grade_submission(exercise, files, runner)
+        result = grade_submission(exercise, files, runner, seed=seed)
     finally:
         runner.close()
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render(result))

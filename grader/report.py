@@ -15,6 +15,8 @@ def render(result: Result) -> str:
              f"({result.duration_s:.2f} s)"]
     if result.message:
         lines.append(f"  {result.message}")
+    if result.seed is not None:
+        lines.append(f"  Generated inputs picked with --seed {result.seed}")
     width = max((len(check.title) for check in result.checks), default=10)
     for check in result.checks:
         hidden = " (hidden)" if check.hidden else ""

@@ -74,6 +74,9 @@ class Result:
     checks: tuple[CheckResult, ...] = ()
     provenance: Provenance | None = None
     message: str = ""
+    seed: int | None = None
+    """What picked the cases of generated checks (`grader run --seed` grades the same way again);
+    None when no check generates cases."""
 
     def to_json(self) -> dict[str, Any]:
         """The result format 1, as JSON-ready data (everything, hidden checks included)."""

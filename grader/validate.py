@@ -36,8 +36,8 @@ def _grade_twice(
     exercise: Exercise, name: str, files: Mapping[str, bytes], runner: SandboxRunner, problems: list[str]
 ) -> Result | None:
     try:
-        first = grade_submission(exercise, files, runner)
-        second = grade_submission(exercise, files, runner)
+        first = grade_submission(exercise, files, runner, every_entry=True)
+        second = grade_submission(exercise, files, runner, every_entry=True)
     except SubmissionRejected as error:
         problems.append(f"{name}: refused: {'; '.join(error.problems)}")
         return None

@@ -114,10 +114,11 @@ def _viewport_tests(check: BrowserCheck, ctx: GradingContext,
     boxes: list[Box] = []
     references = (ctx.references or {}).get(check.step_id, ())
     reference = next((p.png_base64 for p in references if p.viewport == facts.label), None)
+    written = check.page_as_written(ctx) if any(a.by_script for a in check.expect) else None
     for assertion in check.expect:
         if assertion.at is not None and assertion.at != facts.width:
             continue
-        problem = judge.problem(assertion, facts, reference)
+        problem = judge.problem(assertion, facts, reference, written)
         if problem and facts.errors and assertion.form != "console":
             problem += f" Your page's JavaScript had an error, which may be why: {facts.errors[0]}"
         name = prefix + judge.title(assertion)

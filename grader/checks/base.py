@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grader.markup.document import decode_html
 from grader.paths import RelativePath
 
 if TYPE_CHECKING:
@@ -93,6 +94,14 @@ class GradingContext:
     references: Mapping[str, tuple[Picture, ...]] | None = None
     """The reference solution's pictures by check id, for kinds that compare with them; None when
     there are none (or while they are being made)."""
+    seed: int = 0
+    """Picks each generated check's cases for this submission (grader/checks/cases.py)."""
+    every_entry: bool = False
+    """Try every case of every pool, not just the ones the seed picks (`grader validate`, and the
+    reference solution's run)."""
+    solution: Mapping[str, StepOutput] | None = None
+    """What the reference solution's steps gave on the same inputs, by step id: the expected output
+    of cases that do not write it out. None when no check needs it."""
 
     @property
     def folder(self) -> Path:
@@ -151,6 +160,15 @@ class CheckSpec(BaseModel):
         """Whether this check is judged from the learner's files alone, with no sandbox at all."""
         return False
 
+    def needs_solution(self) -> bool:
+        """Whether judging needs the reference solution's outputs on the same inputs (`solution` of
+        the context): steps() with `every_entry` are then run on the solution once per version."""
+        return False
+
+    def generates(self) -> bool:
+        """Whether this check draws random cases (so the result records the seed)."""
+        return False
+
     def steps(self, ctx: GradingContext) -> list[Step]:
         """What the harness must run for this check; empty for kinds judged wholly on the host."""
         return []
@@ -176,3 +194,10 @@ class PageCheck(CheckSpec):
             return []
         message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
         return [(("page",), message)]
+
+    def page_as_written(self, ctx: GradingContext) -> str | None:
+        """The page's HTML as a file, before any script ran (None when there is none)."""
+        data = ctx.submission.get(self.page)
+        if data is None and self.page in self.files:
+            data = ctx.exercise.support_file_bytes(self.page)
+        return decode_html(data) if data is not None else None

@@ -9,6 +9,11 @@ from grader.feedback import stopped_message
 from grader.result import CheckResult, CheckStatus, TestOutcome, cap_text
 
 
+class MissingSolutionOutput(Exception):
+    """The reference solution's output for an input is not there: grading cannot go on (not the
+    learner's doing)."""
+
+
 def time_limit(check: CheckSpec, ctx: GradingContext) -> float:
     """Seconds one run of this check may take: its own `timeout`, else the exercise's time limit."""
     return float(check.timeout or ctx.exercise.limits.time)

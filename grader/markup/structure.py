@@ -6,9 +6,10 @@ Decisions, for the authoring guide:
 - `lang`: `<html lang="...">` with a non-blank value.
 - `title`: a non-blank `<title>` inside `<head>`. A title the learner wrote before the body content is in
   `<head>` even without a `<head>` tag, as in the browser.
-- `img-alt`: every `<img>` has an `alt` attribute. An empty `alt=""` is allowed only together with
-  `role="presentation"` (or its synonym `role="none"`): that is how a beginner states on purpose that a
-  picture is decoration.
+- `img-alt`: every `<img>` has an `alt` attribute that describes it: not a file name (`cat.svg`, the
+  picture's own name), not a word that only says "picture" (grader/markup/meaning.py). An empty
+  `alt=""` is allowed only together with `role="presentation"` (or its synonym `role="none"`): that is
+  how a beginner states on purpose that a picture is decoration.
 - `input-labels`: every form field a person fills in (`<input>` except types hidden, submit, reset,
   button and image; `<select>`; `<textarea>`; nothing with the `hidden` attribute) has a label: a
   `<label for="its id">`, a `<label>` around it, a non-blank `aria-label`, or an `aria-labelledby` that
@@ -22,6 +23,7 @@ from typing import Literal
 from bs4 import BeautifulSoup, Doctype, Tag
 
 from grader.markup.document import attribute, line_of, visible_text
+from grader.markup.meaning import alt_problem
 
 StructureName = Literal["doctype", "lang", "title", "img-alt", "input-labels"]
 
@@ -92,6 +94,11 @@ def _img_alt(soup: BeautifulSoup) -> str | None:
                 f"The <img>{where} has an empty alt text: describe the picture, or add "
                 'role="presentation" if it is only decoration.'
             )
+        elif alt.strip():
+            problem = alt_problem(alt, attribute(img, "src"))
+            if problem is not None:
+                problems.append(f"The alt text of the <img>{where} {problem}: describe in words what the "
+                                "picture shows.")
     return _summarise(problems)
 
 
