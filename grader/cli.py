@@ -73,24 +73,26 @@ def validate(paths: tuple[Path, ...]) -> None:
     failed = 0
     try:
         with click.progressbar(folders, label="Validating", file=sys.stderr, show_pos=True) as bar:
-            reports = []
+            reports: list[tuple[str, list[str], tuple[str, ...]]] = []
             for folder in bar:
+                key = f"{folder.parent.name}/{folder.name}"
                 try:
                     verdict = validate_exercise(load_exercise(folder, folder.parent.parent), runner)
-                    reports.append((verdict.exercise, list(verdict.problems)))
+                    reports.append((verdict.exercise, list(verdict.problems), verdict.warnings))
                 except ExerciseInvalid as error:
-                    reports.append((f"{folder.parent.name}/{folder.name}", [str(e) for e in error.errors]))
+                    reports.append((key, [str(e) for e in error.errors], ()))
                 except SandboxError as error:
-                    reports.append((f"{folder.parent.name}/{folder.name}", [f"could not grade: {error}"]))
+                    reports.append((key, [f"could not grade: {error}"], ()))
     finally:
         runner.close()
-    for key, problems in reports:
+    for key, problems, warnings in reports:
         if problems:
             failed += 1
             click.echo(f"FAIL {key}")
             click.echo("".join(f"     {p}\n" for p in problems), nl=False)
         else:
             click.echo(f"ok   {key}")
+        click.echo("".join(f"     warning: {w}\n" for w in warnings), nl=False)
     click.echo(f"{len(reports) - failed} of {len(reports)} exercises are sound.")
     sys.exit(EXIT_FAIL if failed else EXIT_PASS)
 

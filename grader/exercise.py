@@ -17,6 +17,7 @@ from grader import layout
 from grader.checks import UnknownCheckKind, check_class
 from grader.checks.base import CheckSpec
 from grader.errors import ContentError, ExerciseInvalid, describe, non_empty, validation_errors
+from grader.expectations import WrongExpectation, load_expectation
 from grader.paths import FolderPath, LearnerPath, folder_sha256, inside, read_files
 from grader.yamlsource import YamlDocument, read_yaml
 
@@ -68,6 +69,8 @@ class Exercise(ExerciseFields):
     track: str
     sha256: str
     instructions_markdown: str
+    wrong_expectations: dict[str, WrongExpectation] = Field(default_factory=dict)
+    """What each wrong submission with an expect.yaml must show, by its folder's name."""
 
     @property
     def key(self) -> str:
@@ -80,10 +83,20 @@ class Exercise(ExerciseFields):
         return read_files(self.folder / self.solution, self.folder)
 
     def wrong_submissions(self) -> dict[str, dict[str, bytes]]:
-        """Known-wrong submissions under `wrong/`, by folder name."""
+        """Known-wrong submissions under `wrong/`, by folder name (without their expect.yaml)."""
+        found = {}
+        for name in layout.wrong_submission_names(self.folder):
+            files = read_files(self.folder / layout.WRONG / name, self.folder)
+            if layout.EXPECT not in self.files:
+                files.pop(layout.EXPECT, None)
+            found[name] = files
+        return found
+
+    def right_submissions(self) -> dict[str, dict[str, bytes]]:
+        """Other correct solutions under `right/`, by folder name: each must earn full marks."""
         return {
-            name: read_files(self.folder / layout.WRONG / name, self.folder)
-            for name in layout.wrong_submission_names(self.folder)
+            name: read_files(self.folder / layout.RIGHT / name, self.folder)
+            for name in layout.wrong_submission_names(self.folder, layout.RIGHT)
         }
 
     def support_file_bytes(self, path: str) -> bytes:
@@ -133,6 +146,9 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
     instructions, problem = layout.resolve_instructions(folder, usable.get("instructions", ""))
     if problem is not None:
         errors.append(doc.error(("instructions",), problem))
+    check_ids = [check.id or "" for check in checks.values()]
+    expectations, expectation_errors = _wrong_expectations(folder, root, check_ids)
+    errors += expectation_errors
     if errors or header is None:
         raise ExerciseInvalid(errors)
     return Exercise.model_validate(
@@ -144,8 +160,26 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
             "track": folder.parent.name,
             "sha256": folder_sha256(folder),
             "instructions_markdown": instructions,
+            "wrong_expectations": expectations,
         }
     )
+
+
+def _wrong_expectations(
+    folder: Path, root: Path | None, check_ids: list[str]
+) -> tuple[dict[str, WrongExpectation], list[ContentError]]:
+    found: dict[str, WrongExpectation] = {}
+    errors: list[ContentError] = []
+    for name in layout.wrong_submission_names(folder):
+        path = folder / layout.WRONG / name / layout.EXPECT
+        if not path.is_file():
+            continue
+        shown = f"{display_name(folder, root)}/{layout.WRONG}/{name}/{layout.EXPECT}"
+        expectation, problems = load_expectation(path, shown, check_ids)
+        errors += problems
+        if expectation is not None:
+            found[name] = expectation
+    return found, errors
 
 
 def _validate_header(doc: YamlDocument) -> tuple[ExerciseYaml | None, dict[str, Any], list[ContentError]]:

@@ -1,5 +1,6 @@
-"""The files of an exercise folder that the YAML refers to: starter, solution, wrong submissions,
-checks' own files and the instructions. Each rule returns problems as (YAML location, message).
+"""The files of an exercise folder that the YAML refers to: starter, solution, other right solutions,
+wrong submissions, checks' own files and the instructions. Each rule returns problems as (YAML
+location, message).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from grader.yamlsource import Location
 
 Problem = tuple[Location, str]
 WRONG = "wrong"
+RIGHT = "right"
+EXPECT = "expect.yaml"
+"""In a wrong submission's folder: which checks it must fail, and what their messages must say."""
 
 
 def folder_label(name: str) -> str:
@@ -21,7 +25,8 @@ def folder_label(name: str) -> str:
 
 
 def submission_problems(
-    folder: Path, name: str, files: Sequence[str | None], key: str | None, *, complete: bool
+    folder: Path, name: str, files: Sequence[str | None], key: str | None, *, complete: bool,
+    besides: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """A folder of learner files (starter, solution or a wrong one): only the exercise's `files:`, no
     link leaving the exercise folder and, when `complete`, every one of `files:`."""
@@ -39,7 +44,7 @@ def submission_problems(
     problems += [
         (("files",), f"{label}{path} is not one of the exercise's files")
         for path in present
-        if path not in files
+        if path not in files and path not in besides
     ]
     if complete:
         problems += [
@@ -51,31 +56,37 @@ def submission_problems(
 
 
 def wrong_problems(folder: Path, files: Sequence[str | None]) -> list[Problem]:
-    """`wrong/` is optional: a folder of folders, each one known-wrong submission."""
-    wrong = folder / WRONG
-    if not wrong.exists() and not wrong.is_symlink():
-        return []
-    if wrong.is_symlink() or not wrong.is_dir():
-        return [((), f"'{WRONG}' should be a folder of wrong submissions, each in its own folder")]
+    """`wrong/` is optional: a folder of folders, each one known-wrong submission (and maybe its
+    expect.yaml). `right/` too: each folder another correct solution, complete."""
     problems: list[Problem] = []
-    for entry in sorted(wrong.iterdir()):
-        if ignored(entry.name):
+    for top, what in ((WRONG, "wrong submission"), (RIGHT, "right solution")):
+        place = folder / top
+        if not place.exists() and not place.is_symlink():
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            problems += submission_problems(folder, f"{WRONG}/{entry.name}", files, None, complete=False)
-        else:
-            problems.append(((), f"{WRONG}/{entry.name} should be a folder holding one wrong submission"))
+        if place.is_symlink() or not place.is_dir():
+            problems.append(((), f"'{top}' should be a folder of {what}s, each in its own folder"))
+            continue
+        for entry in sorted(place.iterdir()):
+            if ignored(entry.name):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                problems += submission_problems(
+                    folder, f"{top}/{entry.name}", files, None, complete=top == RIGHT,
+                    besides=frozenset({EXPECT}) if top == WRONG and EXPECT not in files else frozenset(),
+                )
+            else:
+                problems.append(((), f"{top}/{entry.name} should be a folder holding one {what}"))
     return problems
 
 
-def wrong_submission_names(folder: Path) -> list[str]:
-    """The names of the wrong submissions under `wrong/`."""
-    wrong = folder / WRONG
-    if not wrong.is_dir() or wrong.is_symlink():
+def wrong_submission_names(folder: Path, top: str = WRONG) -> list[str]:
+    """The names of the wrong submissions under `wrong/` (or of the right ones under `right/`)."""
+    place = folder / top
+    if not place.is_dir() or place.is_symlink():
         return []
     return [
         entry.name
-        for entry in sorted(wrong.iterdir())
+        for entry in sorted(place.iterdir())
         if not ignored(entry.name) and entry.is_dir() and not entry.is_symlink()
     ]
 
@@ -143,7 +154,7 @@ def file_problems(
             if name is not None:
                 problems += submission_problems(folder, name, files, key, complete=key == "solution")
         problems += wrong_problems(folder, files)
-    private = (folder_label(solution or "solution"), WRONG + "/")
+    private = (folder_label(solution or "solution"), WRONG + "/", RIGHT + "/")
     for index, check in checks.items():
         where = ("checks", index)
         if files is not None:

@@ -119,7 +119,7 @@ def read_files(top: Path, boundary: Path) -> dict[str, bytes]:
     return {name: (top / name).read_bytes() for name in files}
 
 
-def folder_sha256(folder: Path, skip: frozenset[str] = frozenset({"wrong"})) -> str:
+def folder_sha256(folder: Path, skip: frozenset[str] = frozenset({"wrong", "right"})) -> str:
     """A deterministic hash of every file in `folder` (names and contents), except top-level `skip`."""
     digest = hashlib.sha256()
     files, _ = walk_files(folder, folder)

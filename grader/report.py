@@ -24,7 +24,8 @@ def render(result: Result) -> str:
             f"  {MARKS[check.status]:<6} {check.title:<{width}}  {check.score:g}/{check.max_score:g}{hidden}"
         )
         if check.status != "pass":
-            for text in (check.message, check.hint and f"Hint: {check.hint}"):
+            hints = (check.hint and f"Hint: {check.hint}", check.hint_answer and f"Then: {check.hint_answer}")
+            for text in (check.message, *hints):
                 if text:
                     lines.extend(f"         {line}" for line in text.splitlines())
         for test in check.tests:

@@ -1,5 +1,8 @@
-"""`grader validate`: an exercise is sound when its solution earns full marks, its starter and every
-known-wrong submission earn less, and every check gives the same verdict twice in a row."""
+"""`grader validate`: an exercise is sound when its solution and every other right solution (`right/`)
+earn full marks, its starter and every known-wrong submission earn less (failing the checks their
+expect.yaml names, with the words it gives), and every check gives the same verdict twice in a row.
+Generated checks are tried on every case of their pools. Warnings (hidden inputs the learner can read)
+do not fail an exercise."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 from grader.exercise import Exercise
 from grader.grading import grade_submission
 from grader.intake import SubmissionRejected
+from grader.leaks import hidden_input_warnings
 from grader.result import Result
 from grader.runner import SandboxRunner
 
@@ -19,6 +23,7 @@ class Verdict:
     exercise: str
     problems: tuple[str, ...]
     runs: int
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -54,16 +59,25 @@ def _grade_twice(
 
 def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
     problems: list[str] = []
-    solution = _grade_twice(exercise, "solution", exercise.read_solution(), runner, problems)
-    if solution is not None and solution.status != "pass":
-        problems.append(f"solution: does not earn full marks: {_summary(solution)}")
+    right = {"solution": exercise.read_solution()}
+    right.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
+    for name, files in right.items():
+        result = _grade_twice(exercise, name, files, runner, problems)
+        if result is not None and result.status != "pass":
+            problems.append(f"{name}: does not earn full marks: {_summary(result)}")
     submissions = {"starter": exercise.read_starter()}
     submissions.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
     for name, files in submissions.items():
         result = _grade_twice(exercise, name, files, runner, problems)
-        if result is not None and result.status == "pass":
+        if result is None:
+            continue
+        if result.status == "pass":
             problems.append(f"{name}: earns full marks, but it should not")
-    return Verdict(exercise.key, tuple(problems), 2 * (1 + len(submissions)))
+        expectation = exercise.wrong_expectations.get(name.removeprefix("wrong/"))
+        if name != "starter" and expectation is not None:
+            problems += [f"{name}: {problem}" for problem in expectation.problems(result.checks)]
+    runs = 2 * (len(right) + len(submissions))
+    return Verdict(exercise.key, tuple(problems), runs, tuple(hidden_input_warnings(exercise)))
 
 
 def find_exercise_folders(paths: tuple[Path, ...] | list[Path]) -> list[Path]:

@@ -108,6 +108,20 @@ class GradingContext:
         return self.exercise.folder
 
 
+class Hint(BaseModel):
+    """A hint in two tiers: `nudge` shown when the check fails, `answer` (how to do it, nearly word for
+    word) only after the learner failed it again and again; the site decides when (the learner's
+    attempts are its to count), the result carries both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nudge: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=2000)
+
+    def tiers(self) -> tuple[str, str]:
+        return self.nudge, self.answer
+
+
 class CheckSpec(BaseModel):
     """Fields common to every check kind. Subclasses add their own and narrow `kind` to a literal."""
 
@@ -118,10 +132,20 @@ class CheckSpec(BaseModel):
     title: str | None = Field(default=None, max_length=200)
     points: float = Field(default=1, gt=0)
     hidden: bool = False
-    hint: str | None = None
+    hint: str | Hint | None = None
     timeout: float | None = Field(default=None, gt=0, le=300)
 
     label: ClassVar[str] = "Check"
+
+    @property
+    def nudge(self) -> str | None:
+        """The first hint (the only one of a hint written as text)."""
+        return self.hint.nudge if isinstance(self.hint, Hint) else self.hint
+
+    @property
+    def answer(self) -> str | None:
+        """The second hint, for a learner stuck on this check; None when there is none."""
+        return self.hint.answer if isinstance(self.hint, Hint) else None
     support_place: ClassVar[Literal["checks", "work"]] = "checks"
     """Where the support files go while this check's steps run: "checks" (test files and scripts: a
     folder only the grader uid can read, in the sandbox at /checks/<path>) or "work" (files the
