@@ -129,6 +129,9 @@ class Run:
             "targetId": pages[0]["targetId"], "flatten": True}, deadline=deadline)["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             self.connection.call(f"{domain}.enable", session=session, deadline=deadline)
+        # A headless tab never has the window's focus, so `:focus` would match nothing: act as if it had.
+        self.connection.call("Emulation.setFocusEmulationEnabled", {"enabled": True}, session=session,
+                             deadline=deadline)
         return session
 
     def open(self, viewport, session):
