@@ -15,6 +15,7 @@ from grader.errors import ExerciseInvalid
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
 from grader.intake import SubmissionRejected, read_submission_folder
+from grader.layout import EXPECT
 from grader.report import render
 from grader.runner import SandboxRunner
 from sandbox import SandboxError
@@ -45,7 +46,7 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool, seed: int | Non
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
     try:
-        files = read_submission_folder(submission_dir, exercise.files)
+        files = read_submission_folder(submission_dir, exercise.files, frozenset({EXPECT}))
     except SubmissionRejected as error:
         click.echo("The submission was refused:\n" + "\n".join(f"  {p}" for p in error.problems), err=True)
         sys.exit(EXIT_ERROR)
