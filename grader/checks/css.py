@@ -208,9 +208,10 @@ class _Explainer:
         sheet = self.sheet()
         if sheet is None:
             return None
-        sized = rule.at_width is not None or rule.media is not None
-        written = rule.model_copy(update={"at_width": float(rule.width), "media": None}) if sized else rule
-        outcome = written.evaluate(sheet)
+        at_width = rule.model_copy(update={"at_width": float(rule.width), "media": None})
+        outcome = at_width.evaluate(sheet)
+        if outcome.status != "pass" and rule.at_width is None and rule.media is None:
+            outcome = rule.evaluate(sheet)  # the same verdict, in the words of a rule without a width
         if outcome.status == "pass":
             return ("Your CSS does declare it, but the browser does not use it here: look for a rule with a "
                     "more specific selector that wins, a @media or @supports condition that is not true at "
