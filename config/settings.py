@@ -83,8 +83,8 @@ class Settings:
         [GRADER_RETRY_DELAY_S, 1]
     cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off]
     help: when the classroom view says a learner needs help [GRADER_HELP_*, see HelpThresholds]
-    event_streams: pushed-result streams one site process holds open at once (each holds one of its
-        threads; beyond that pages poll) [GRADER_EVENT_STREAMS, 4]
+    event_streams: pushed-update streams (learners' results, open classroom views) one site process
+        holds open at once (each holds one of its threads; beyond that pages poll) [GRADER_EVENT_STREAMS, 4]
     run_cooldown_s: a learner's pause between two runs without grading [GRADER_RUN_COOLDOWN_S, 1]
     cookie_secure: send the session cookie over HTTPS only [GRADER_COOKIE_SECURE, off; on with TLS]
     tls_cert, tls_key: serve HTTPS with this certificate and key, from `grader tls` [GRADER_TLS_CERT,

@@ -3,7 +3,7 @@ upgrade the grader: the runner image (and its base), optionally the application 
 grader and of every dependency, the curriculum, the bootstrap script and a signed manifest.
 
     manifest.json  manifest.json.sig  install.sh  README.txt
-    wheels/*.whl   exercises/<track>/<slug>/...   images/runner.tar  [images/app.tar]
+    wheels/*.whl   exercises/<track>/<slug>/...   docs/...   images/runner.tar  [images/app.tar]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ops.errors import OpsError
 from ops.manifest import (
     BOOTSTRAP,
     EXERCISES,
+    GUIDES,
     IMAGES,
     MANIFEST,
     SIGNATURE,
@@ -60,7 +61,8 @@ Upgrade of a site that runs the grader already (as root):
 
     /opt/grader/bin/grader bundle install BUNDLE.tar
 
-The grader's guide docs/operations.md, section "Installing without internet", tells every step.
+The grader's guide docs/operations.md, section "Installing without internet", tells every step; it is
+in this bundle (tar -xf BUNDLE.tar docs) and, once installed, in /opt/grader/current/docs.
 """
 
 
@@ -109,6 +111,7 @@ def create_bundle(options: BundleOptions, progress: Progress) -> CreatedBundle:
         parts.update({image.file: work / image.file for image in images})
         exercises = _curriculum(options.exercises, work / EXERCISES)
         parts.update(exercises)
+        parts.update(_guides(options.source, work / GUIDES))
         parts[BOOTSTRAP] = Path(shutil.copy(options.source / BOOTSTRAP_SOURCE, work / BOOTSTRAP))
         (work / "README.txt").write_text(README.format(version=version, created=created.isoformat()))
         parts["README.txt"] = work / "README.txt"
@@ -179,6 +182,18 @@ def _curriculum(root: Path, copy: Path) -> dict[str, Path]:
             found[f"{EXERCISES}/{relative.as_posix()}"] = Path(shutil.copy2(path, target))
     if not found:
         raise OpsError(f"{root} holds no exercises")
+    return found
+
+
+def _guides(source: Path, copy: Path) -> dict[str, Path]:
+    """README.md and the guides of docs/ (with their pictures), copied like the curriculum."""
+    found = {}
+    sources = [source / "README.md", *sorted(p for p in (source / GUIDES).rglob("*") if p.is_file())]
+    for path in sources:
+        relative = path.relative_to(source / GUIDES) if path.parent != source else Path(path.name)
+        target = copy / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        found[f"{GUIDES}/{relative.as_posix()}"] = Path(shutil.copy2(path, target))
     return found
 
 

@@ -24,7 +24,7 @@ from ops import databases
 from ops.backup import SiteData, create_backup, describe_counts
 from ops.errors import OpsError
 from ops.layout import COMPLETE, ReleaseRecord, Site
-from ops.manifest import EXERCISES, MANIFEST, WHEELS
+from ops.manifest import EXERCISES, GUIDES, MANIFEST, WHEELS
 from ops.restore import restore_backup
 from ops.running import refuse_while_running
 from ops.signing import load_public_key, trust_key, trusted_keys
@@ -210,12 +210,13 @@ def _unpack_release(site: Site, verified: VerifiedBundle, venv: Path) -> str:
     manifest = verified.manifest
     folder = site.release_dir(manifest.release)
     folder.mkdir(parents=True, exist_ok=True)
-    fresh = folder / f".{EXERCISES}.new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    names = sorted(name for name in manifest.files if name.startswith(f"{EXERCISES}/"))
-    _extract_checked(verified, names, fresh, strip=f"{EXERCISES}/")
-    shutil.rmtree(folder / EXERCISES, ignore_errors=True)
-    os.replace(fresh, folder / EXERCISES)
+    for part in (EXERCISES, GUIDES):
+        fresh = folder / f".{part}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        names = sorted(name for name in manifest.files if name.startswith(f"{part}/"))
+        _extract_checked(verified, names, fresh, strip=f"{part}/")
+        shutil.rmtree(folder / part, ignore_errors=True)
+        os.replace(fresh, folder / part)
     (folder / MANIFEST).write_bytes(manifest.to_bytes())
     link = folder / "venv"
     link.unlink(missing_ok=True)

@@ -18,6 +18,8 @@ BOOTSTRAP = "install.sh"
 WHEELS = "wheels"
 IMAGES = "images"
 EXERCISES = "exercises"
+GUIDES = "docs"
+"""The guides (README.md and docs/), so that a site with no internet has them: docs/operations.md first."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ops.transfer import AttemptIn, OverrideIn, TransferPayload, TransferRefused
+from store.changes import cohort_topics, publish
 from store.models import (
     Draft,
     ExerciseRow,
@@ -241,6 +242,8 @@ def import_transfer(session: Session, raw: bytes, name: str, trusted: list[Ed255
         _override(session, override, rows, report)
     _drafts(session, payload, user, report)
     _portfolio(session, payload, user, rows)
+    if any(report.added.values()):
+        publish(session, *cohort_topics(session, user.id))  # open classroom views show the new work
     here = {row.key: row.sha256 for row in session.scalars(select(ExerciseRow))}
     report.unknown_exercises = sorted(key for key in payload.curriculum if key not in here)
     report.other_versions = sorted(key for key, sha in payload.curriculum.items()

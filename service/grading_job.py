@@ -6,8 +6,9 @@ Every write is guarded by the claim (`worker` and `started_at` still ours, statu
 submission re-queued) can never overwrite the grading of another slot.
 
 An instructor's re-grade (store.regrades) ends the same way, except that when it cannot be graded the
-attempt gets back the grading it had: an engine failure never takes a learner's result away. Every end
-is also written to the submissions' change feed (store.submission_events) for the live pages.
+attempt gets back the grading it had: an engine failure never takes a learner's result away. Every
+change of status is published to the change feed (store.changes) for the learner's page and the
+classroom views (web/events.py).
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from grader.intake import SubmissionRejected
 from grader.result import Result
 from grader.runner import SandboxRunner
 from service.scheduler import Claim
-from store import submission_events
-from store.changes import publish
+from store.changes import publish_attempt
 from store.failed_checks import failed_checks
 from store.models import Submission, utcnow
 from store.regrades import pending_regrade, restored_grading, settle_regrade
@@ -155,8 +155,9 @@ class GradingJob:
     def _write(self, claim: Claim, ended: str | None = None, **values: Any) -> bool:
         """Update the submission if this claim still owns it; False when it no longer does.
 
-        `ended` ("done" or "error") marks the end of the grading: the change feed hears of it, and a
-        re-grade is settled (one that could not be graded restores the attempt's earlier grading).
+        `ended` ("done" or "error") marks the end of the grading: a re-grade is settled (one that could
+        not be graded restores the attempt's earlier grading). A change of status (ended, or given back
+        to the queue) is published for the learner's page and the classroom views.
         """
         message = str(values.get("error_message") or "")
         with self.sessions() as session:
@@ -175,12 +176,9 @@ class GradingJob:
                 session.rollback()
             else:
                 if "status" in values:
-                    publish(session, f"submission:{claim.id}")  # pushed to the learner's page (web/events.py)
-                if ended:
-                    if regrade is not None:
-                        settle_regrade(regrade, "done" if ended == "done" else "error", message)
-                    submission_events.record(session, claim.id, claim.user_id, claim.exercise_key,
-                                             str(values["status"]))
+                    publish_attempt(session, claim.id, claim.user_id)
+                if regrade is not None:
+                    settle_regrade(regrade, "done" if ended == "done" else "error", message)
             session.commit()
         if not owned:
             log.warning("submission %d is no longer this slot's (re-queued elsewhere): result dropped",

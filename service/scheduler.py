@@ -162,7 +162,9 @@ def _claim_once(session: Session, worker: str) -> Claim | None | object:
         select(Submission.exercise_key, Submission.files, Submission.attempts,
                Submission.regrade_requested_at).where(Submission.id == pick)
     ).one()
-    publish(session, f"submission:{pick}")  # the learner's page shows "being graded now"
+    # The learner's page shows "being graded now"; the classroom views do not tell waiting from being
+    # graded, so they are not woken for it (store.changes.publish_attempt is for what they show).
+    publish(session, f"submission:{pick}")
     session.commit()
     return Claim(pick, owner[pick], row.exercise_key, row.files or {}, row.attempts, worker, started,
                  row.regrade_requested_at is not None)

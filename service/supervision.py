@@ -23,7 +23,7 @@ from grader.runner import owner_gone, process_owner
 from service.engine_watch import EngineWatch
 from service.queue import GradingQueue
 from service.scheduler import STALE_AFTER_S, claimable
-from store.changes import publish
+from store.changes import publish_attempt
 from store.models import Submission, WorkerHeartbeat, utcnow
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ def requeue_abandoned(session: Session, me: str, mine: set[int],
         return worker is None or dead(worker)
 
     requeued = []
-    running = session.execute(select(Submission.id, Submission.worker).where(Submission.status == "running"))
-    for sid, worker in running.all():
+    running = session.execute(select(Submission.id, Submission.worker, Submission.user_id)
+                              .where(Submission.status == "running"))
+    for sid, worker, user_id in running.all():
         if not abandoned(sid, worker):
             continue
         same_worker = Submission.worker.is_(None) if worker is None else Submission.worker == worker
@@ -76,7 +77,7 @@ def requeue_abandoned(session: Session, me: str, mine: set[int],
         )
         if back.rowcount == 1:  # type: ignore[attr-defined]
             requeued.append(sid)
-            publish(session, f"submission:{sid}")
+            publish_attempt(session, sid, user_id)
     gone = [name for name in beats if name != me and dead(name)]
     if gone:
         session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name.in_(gone)))

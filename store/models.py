@@ -176,21 +176,6 @@ class Regrade(Base):
     by: Mapped[User | None] = relationship()
 
 
-class SubmissionEvent(Base):
-    """A submission changed state (sent, graded, could not be graded), for the pages that update
-    themselves: written in the same transaction as the change, read in id order (store.submission_events)."""
-
-    __tablename__ = "submission_events"
-    __table_args__ = (Index("ix_submission_events_at", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    exercise_key: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16))  # the submission's status after the change
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class GradeOverride(Base):
     """An instructor's score for one learner attempt, with the reason the learner reads. Rows are only
     ever added: the newest row of an attempt is its override, and a row without a score removes it."""

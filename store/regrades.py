@@ -16,7 +16,8 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Regrade, Submission, SubmissionEvent, utcnow
+from store.changes import publish_attempt
+from store.models import Regrade, Submission, utcnow
 
 REASON_MAX = 500
 REGRADABLE = ("done", "error")
@@ -53,8 +54,7 @@ def request_regrade(session: Session, submission: Submission, by_user_id: int | 
     submission.worker = None
     submission.error_message = None
     session.flush()
-    session.add(SubmissionEvent(submission_id=submission.id, user_id=submission.user_id,
-                                exercise_key=submission.exercise_key, status="queued", at=now))
+    publish_attempt(session, submission.id, submission.user_id)
     return row
 
 

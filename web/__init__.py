@@ -20,7 +20,7 @@ from web import (
     first_login,
     instructor,
     learner,
-    live_events,
+    nav,
     pictures,
     portfolio,
     portfolio_review,
@@ -58,11 +58,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     render.init_app(app)
     first_login.init_app(app)
+    nav.init_app(app)
     events.init_app(app, database.engine(app), settings.event_streams)
     api.init_app(app)
     runs.init_app(app)
-    blueprints = (learner.bp, preview.bp, classroom.bp, live_events.bp, instructor.bp, regrading.bp,
-                  roster.bp, admin.bp, portfolio.bp, portfolio_review.bp)
+    classroom.init_app(app)
+    blueprints = (learner.bp, preview.bp, instructor.bp, regrading.bp, roster.bp, admin.bp, portfolio.bp,
+                  portfolio_review.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     pictures.init_app(app)

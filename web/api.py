@@ -48,9 +48,10 @@ def submission_state(submission: Submission) -> dict[str, Any]:
 
 def pushed_state(key: str) -> dict[str, Any] | None:
     """The state of topic `submission:<key>` for web/events.py (None: not this user's to see)."""
+    submission_id = events.row_id(key)
     try:
-        return submission_state(owned_submission(int(key)))
-    except (ValueError, NotFound):
+        return submission_state(owned_submission(submission_id)) if submission_id is not None else None
+    except NotFound:
         return None
 
 

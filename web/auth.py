@@ -41,6 +41,7 @@ from web.database import db
 bp = Blueprint("auth", __name__)
 View = TypeVar("View", bound=Callable[..., Any])
 MIN_PASSWORD = 8
+STAFF = ("instructor", "admin")  # the roles that see every learner's work
 # Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 

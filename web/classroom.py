@@ -1,11 +1,14 @@
 """The instructor's classroom view: who needs help now, the class at a glance, where the class is stuck;
 the attempts behind each number; the weekly class report.
 
-The page keeps itself current: it subscribes to web.live_events and, when a submission of a learner in
-view changes (and once a minute, for the "no activity" rule), fetches its three panels again from
-/teach/panels with the same query (cohort, sort, opened tracks) and swaps them in place, so the
-instructor keeps their place. Every control is a plain link first: without JavaScript the page works
-with reloads.
+The page keeps itself current: it watches the topic `cohort:<id>` (or `cohort:all`) of the site's push
+channel (web/events.py), whose state is a version that moves whenever an attempt of a learner in view
+changes in a way the view shows (store.changes.publish_attempt). When the version differs from the one
+the page was rendered with or last saw (and once a minute, for the "no activity" rule), the page
+fetches its three panels again from /teach/panels with the same query (cohort, sort, opened tracks) and
+swaps them in place, so the instructor keeps their place. A page that lost its connection compares the
+version when it is back, so it catches up on what it missed. Every control is a plain link first:
+without JavaScript the page works with reloads.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, Flask, abort, g, jsonify, render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from store.changes import version_of
 from store.models import Cohort
-from store.submission_events import latest_id
-from web.auth import role_required
+from web import events
+from web.auth import STAFF, role_required
 from web.class_activity import ClassActivity, UnknownCohort, load_class
 from web.class_grid import SORT_WORDS, SORTS, class_grid
 from web.class_report import Week, class_report
@@ -30,7 +34,7 @@ from web.database import db
 from web.help_rules import needs_help
 
 bp = Blueprint("classroom", __name__, url_prefix="/teach")
-staff_only = role_required("instructor", "admin")
+staff_only = role_required(*STAFF)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,11 @@ class ViewState:
         """Sort by `column` ("progress" or "activity"); again: the other way round."""
         return self.args(sort=f"-{column}" if self.sort == column else column)
 
+    @property
+    def topic(self) -> str:
+        """The push channel's topic of the learners in view."""
+        return f"cohort:{'all' if self.cohort is None else self.cohort}"
+
 
 def _activity(state: ViewState) -> ClassActivity:
     try:
@@ -84,9 +93,9 @@ def _panels(state: ViewState) -> dict[str, Any]:
 @staff_only
 def view() -> str:
     state = ViewState.from_request()
+    version = version_of(db(), state.topic)  # read before the panels: a change in between is seen again
     cohorts = list(db().scalars(select(Cohort).order_by(Cohort.name)))
-    return render_template("classroom/view.html", cohorts=cohorts, event_cursor=latest_id(db()),
-                           **_panels(state))
+    return render_template("classroom/view.html", cohorts=cohorts, version=version, **_panels(state))
 
 
 @bp.route("/panels")
@@ -137,3 +146,20 @@ def report() -> str | tuple[str, int]:
     activity = _activity(state)
     return render_template("classroom/report.html", state=state, cohort=activity.cohort,
                            report=class_report(activity, week), made_at=activity.now)
+
+
+def pushed_state(key: str) -> dict[str, Any] | None:
+    """The state of topic `cohort:<key>` (a cohort's id, or `all`) for web/events.py: the version of
+    what the classroom view shows of those learners. None (`gone`) for learners, and for a cohort that
+    does not exist."""
+    if g.user.role not in STAFF:
+        return None
+    cohort_id = events.row_id(key)
+    if key != "all" and (cohort_id is None or db().get(Cohort, cohort_id) is None):
+        return None
+    return {"version": version_of(db(), f"cohort:{key}")}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    events.register(app, "cohort", pushed_state, lambda state: False)  # a class never ends

@@ -15,7 +15,11 @@ How it works, for whoever adds a topic:
 
 Each site process has one `ChangeWatcher` thread that reads the change feed every `POLL_S` while
 any stream waits (one query per process, however many streams), and wakes the streams whose topics
-changed. A stream holds one of gunicorn's threads while it waits, so a process holds at most
+changed. It also reads again the changes of the last `LATE_S` seconds among the `LOOKBACK` ids below
+the newest it read, and tells those it had not seen: a change that committed after a newer one (ids are
+handed out before commit, on PostgreSQL) is pushed too, not left for the next reconnection.
+
+A stream holds one of gunicorn's threads while it waits, so a process holds at most
 `settings().event_streams` of them; beyond that a stream answers at once with the current states
 and asks the browser to come back in `BUSY_RETRY_MS` (polling, never a stalled page).
 """
@@ -46,6 +50,8 @@ STREAM_S = 25.0
 KEEPALIVE_S = 10.0
 BUSY_RETRY_MS = 1500
 MAX_TOPICS = 8
+LOOKBACK = 100
+LATE_S = 10.0
 EXTENSION = "grader.events"
 
 State = Callable[[str], Any]
@@ -66,20 +72,23 @@ class ChangeWatcher:
         self.cond = threading.Condition()
         self.waiting = 0
         self.last = -1  # the newest change id read; -1: not read yet
-        self.recent: deque[tuple[int, str]] = deque(maxlen=5000)
+        self.heard: set[int] = set()  # the ids read among the last LOOKBACK: each is told once
+        self.told = 0  # how many changes were told to the streams: their positions
+        self.recent: deque[tuple[int, str]] = deque(maxlen=5000)  # (position, topic)
         self.thread: threading.Thread | None = None
 
     def position(self) -> int:
-        """The newest change id now: a stream reads its states after taking it, so no change is missed."""
+        """Where the streams are now: a stream reads its states after taking it, so no change is missed."""
         with self.cond:
             if self.last < 0:
                 with Session(self.engine) as session:
                     self.last = newest_id(session)
-            return self.last
+                    self.heard = {number for number, _ in _read(session, self.last)}
+            return self.told
 
     def wait(self, topics: set[str], after: int, timeout_s: float) -> tuple[int, set[str]]:
-        """Wait until one of `topics` changed after id `after` (or `timeout_s`); the newest id seen and
-        which of `topics` changed."""
+        """Wait until one of `topics` changed after position `after` (or `timeout_s`); the position now
+        and which of `topics` changed."""
         deadline = time.monotonic() + timeout_s
         with self.cond:
             self.waiting += 1
@@ -90,7 +99,7 @@ class ChangeWatcher:
                     changed = {topic for number, topic in self.recent if number > after and topic in topics}
                     remaining = deadline - time.monotonic()
                     if changed or remaining <= 0:
-                        return self.last, changed
+                        return self.told, changed
                     self.cond.wait(remaining)
             finally:
                 self.waiting -= 1
@@ -107,19 +116,32 @@ class ChangeWatcher:
                     self.cond.wait()
                 after = self.last
             try:
+                if after < 0:
+                    self.position()
+                    continue
                 with Session(self.engine) as session:
-                    rows = changes_after(session, after) if after >= 0 else []
-                    newest = rows[-1][0] if rows else (after if after >= 0 else newest_id(session))
+                    rows = _read(session, after)
+                newest = rows[-1][0] if rows else after
             except Exception as error:  # the database is busy or away: the streams time out and retry
                 log.warning("could not read the change feed: %s", error)
                 time.sleep(1.0)
                 continue
             with self.cond:
-                self.recent.extend(rows)
+                fresh = [(number, topic) for number, topic in rows if number not in self.heard]
                 self.last = max(self.last, newest)
-                if rows:
+                self.heard = {number for number in self.heard.union(n for n, _ in fresh)
+                              if number > self.last - LOOKBACK}  # only those that can be read again
+                for _, topic in fresh:
+                    self.told += 1
+                    self.recent.append((self.told, topic))
+                if fresh:
                     self.cond.notify_all()
             time.sleep(POLL_S)
+
+
+def _read(session: Session, after: int) -> list[tuple[int, str]]:
+    """The changes after id `after`, and the late ones just below it (see the module's docstring)."""
+    return changes_after(session, after, lookback=LOOKBACK, late_s=LATE_S)
 
 
 @dataclass
@@ -138,6 +160,14 @@ def init_app(app: Flask, engine: Engine, streams: int) -> None:
 def register(app: Flask, kind: str, state: State, final: Final) -> None:
     """Let pages watch `kind:<key>` topics (see the module's docstring)."""
     app.extensions[EXTENSION].kinds[kind] = TopicKind(state, final)
+
+
+def row_id(key: str) -> int | None:
+    """The id a topic's key names (`12` of `submission:12`); None when it names no row: not written as
+    the site writes ids (digits, no leading zero), or too large for the database to look up."""
+    if not (key.isascii() and key.isdigit()) or len(key) > 18 or str(int(key)) != key:
+        return None
+    return int(key)
 
 
 def _events() -> _Events:

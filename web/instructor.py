@@ -28,6 +28,7 @@ from web.class_activity import UnknownCohort, cohort_members
 from web.context import catalog, settings
 from web.database import db
 from web.learner import render_submission
+from web.nav import staff_section
 from web.overrides import OverrideForm, can_override, change_score, override_for, overrides_for
 from web.progress import NOT_STARTED, catalogue_rows, standings
 
@@ -50,7 +51,7 @@ def learner(user_id: int) -> str:
     rows = [(row, mine.get((user.id, row.key), NOT_STARTED)) for row in catalogue_rows(db())]
     return render_template(
         "instructor/learner.html", learner=user, submissions=submissions, rows=rows, exercise_key=key,
-        overrides=overrides_for(db(), submissions),
+        overrides=overrides_for(db(), submissions), nav_section=staff_section(),
     )
 
 

@@ -27,8 +27,8 @@ from grader.intake import SubmissionRejected, check_submission
 from grader.tryout import runnable
 from service.attempt_limits import daily_limit_reached, supersede_waiting
 from service.scheduler import cooldown_remaining
-from store import submission_events
 from store.catalog_sync import find_exercise
+from store.changes import publish_attempt
 from store.models import Draft, Run, Submission, audit, utcnow
 from store.regrades import can_regrade
 from web import preview, security
@@ -37,6 +37,7 @@ from web.auth import login_required
 from web.code_diff import diff_files
 from web.context import catalog, settings
 from web.database import db
+from web.nav import staff_section
 from web.overrides import OverrideForm, can_override, overrides_for
 from web.progress import NOT_STARTED, history, latest_submission, previous_attempt, standings
 from web.regrading import RegradeForm
@@ -173,8 +174,10 @@ def submit(track: str, slug: str) -> Response | tuple[str, int]:
     submission = Submission(user_id=g.user.id, exercise_key=exercise.key, files=files, status="queued")
     session.add(submission)
     session.flush()
-    submission_events.record_change(session, submission)  # the live classroom view hears of it
+    publish_attempt(session, submission.id, submission.user_id)  # the classroom views hear of it
     replaced = supersede_waiting(session, submission)
+    for replaced_id in replaced:
+        publish_attempt(session, replaced_id, submission.user_id)
     audit(session, g.user.id, "submission.created", f"submission:{submission.id}",
           {"exercise": exercise.key, "superseded": replaced}, security.client_ip())
     draft = save_draft(exercise, files)
@@ -262,9 +265,10 @@ def render_submission(submission: Submission, override_form: OverrideForm | None
         before = previous_attempt(db(), submission)
         if before is not None:
             staff.update(previous=before, changes=diff_files(before.files or {}, submission.files or {}))
+    others = view.staff and submission.user_id != g.user.id  # staff's own attempts are their exercises
     page = render_template(
         "learner/submission.html", view=view, exercise=exercise, preview_url=url, override_form=override_form,
-        **staff,
+        nav_section=staff_section() if others else "exercises", **staff,
     )
     return page, status
 

@@ -18,6 +18,7 @@ from wtforms import FloatField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import NumberInput
 
+from store.changes import publish_attempt
 from store.models import GradeOverride, Submission, User, audit
 
 REASON_MAX = 500
@@ -78,6 +79,7 @@ def change_score(session: Session, submission: Submission, score: float | None, 
     detail = {"exercise": submission.exercise_key, "learner_id": submission.user_id, "old": old,
               "new": score if score is not None else submission.score, "reason": reason}
     audit(session, by.id, action, f"submission:{submission.id}", detail, ip)
+    publish_attempt(session, submission.id, submission.user_id)  # the score the classroom views show
     return row
 
 

@@ -131,9 +131,10 @@ def run_status(run_id: int) -> Response:
 
 def pushed_state(key: str) -> dict[str, Any] | None:
     """The state of topic `run:<key>` for web/events.py (None: not this user's run)."""
+    run_id = events.row_id(key)
     try:
-        return run_state(owned_run(int(key)))
-    except (ValueError, NotFound):
+        return run_state(owned_run(run_id)) if run_id is not None else None
+    except NotFound:
         return None
 
 

@@ -13,6 +13,7 @@ from grader.result import for_learner
 from service.scheduler import queue_position
 from store.models import GradeOverride, Regrade, Submission
 from store.regrades import history_of
+from web.auth import STAFF
 from web.context import grading_queue, settings
 from web.database import db
 from web.overrides import override_for
@@ -20,7 +21,6 @@ from web.progress import times_failed
 
 log = logging.getLogger(__name__)
 
-STAFF = ("instructor", "admin")
 ERROR_FOR_LEARNER = (
     "This attempt could not be graded because of a problem with the grading machine, not with your "
     "code. It does not count as an attempt. Please send it again; your instructor can see what happened."

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from store.changes import publish_attempt
 from store.db import make_engine, session_factory
 from store.models import Cohort, Submission, utcnow
 from tests.helpers.classroom import (
@@ -27,10 +28,12 @@ from tests.helpers.classroom import (
     PLANS,
     STUCK,
     STUCK_EXERCISE,
+    add_attempt,
     seed_class,
     write_catalogue,
 )
 from tests.helpers.served_site import Site, serve
+from tests.helpers.workbench import set_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 GRADING_MS = 120_000  # the first grading may wait for the worker's start-up checks
@@ -182,6 +185,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     page.click("a[data-live]:has-text('progress')")  # the instructor's own order, kept by live updates
     page.locator(".sorts a[aria-current]:has-text('progress')").wait_for()
     page.evaluate("window.stillTheSamePage = true")
+    assert page.get_attribute("#classroom", "data-topic") == f"cohort:{classroom.cohort}"  # on /events
     dana = page.locator(f'tr[data-learner="{classroom.learners[STUCK]}"] td.track-cell').first
     assert dana.locator(".nums").inner_text().startswith("3/20")
     assert page.locator(".help-entry", has_text="Dana Reyes").count() == 1
@@ -189,7 +193,7 @@ def test_a_new_graded_attempt_appears_without_a_reload(classroom: Classroom, chr
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(learner, classroom.site, STUCK, PASSWORD)
     learner.goto(f"{classroom.site.url}/exercises/{STUCK_EXERCISE}")
-    learner.fill("#file-0", RIGHT)
+    set_code(learner, RIGHT)  # the workbench's editor (CodeMirror), as the learner types
     learner.click("text=Send for grading")
     learner.locator("#result-panel >> text=All checks passed!").wait_for(timeout=GRADING_MS)
 
@@ -247,4 +251,31 @@ def test_the_weekly_report_prints_on_a4(classroom: Classroom, chromium: Any, tmp
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
     (tmp_path / "report.pdf").write_bytes(pdf)
     picture(page, "classroom-report", tmp_path, full_page=True)
+    page.context.close()
+
+
+def test_the_view_says_when_it_is_not_live_and_catches_up_when_it_is_back(classroom: Classroom,
+                                                                          chromium: Any) -> None:
+    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, classroom.site, "instructor", classroom.site.passwords["instructor"])
+    away = re.compile(r"/events\?")
+    page.route(away, lambda route: route.abort())  # the site cannot be reached from this browser
+    page.goto(classroom.view)
+    page.locator("#live-state.off", has_text="Not live").wait_for(timeout=30_000)
+    page.evaluate("window.stillTheSamePage = true")
+    assert page.get_attribute("#classroom", "data-heard") is None
+
+    engine = make_engine(classroom.site.database_url)
+    with session_factory(engine)() as session:  # meanwhile an attempt is graded
+        attempt = add_attempt(session, classroom.learners["bea"], STUCK_EXERCISE, (), utcnow())
+        publish_attempt(session, attempt.id, attempt.user_id)
+        session.commit()
+    engine.dispose()
+
+    page.unroute(away)
+    page.locator("#live-state.on").wait_for(timeout=30_000)
+    page.wait_for_function("() => Number(document.getElementById('classroom').dataset.heard || 0) >= 1",
+                           timeout=30_000)  # what it missed: the panels are fetched again
+    page.wait_for_function("() => document.getElementById('classroom').dataset.updated", timeout=30_000)
+    assert page.evaluate("window.stillTheSamePage") is True
     page.context.close()

@@ -16,6 +16,7 @@ from tests.helpers.data import CATALOGS
 from tests.helpers.ops import clean_env, grader
 from tests.helpers.portfolio import has_colour, pdf_pages, pdf_text
 from tests.helpers.served_site import Site, log_in
+from tests.helpers.workbench import set_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 RED = (220, 40, 40)
@@ -30,7 +31,7 @@ ABOUT = "I build small pages and programs that work the first time."
 
 def _send(page: Any, site: Site, path: str, text: str, wait_for: str) -> None:
     page.goto(f"{site.url}{path}")
-    page.fill("#file-0", text)
+    set_code(page, text)
     page.click("text=Send for grading")
     page.locator("#result-panel").locator(wait_for).wait_for(timeout=GRADING_S)
 

@@ -35,13 +35,16 @@ def judge(exercise: Exercise, events: list[Event], exit_code: int = 0, stderr: s
 
 
 def leaf(name: str, outcome: str = "passed", nesting: int = 0, **extra: Any) -> Event:
-    return {"event": "test", "name": name, "nesting": nesting, "scope": "test", "outcome": outcome, **extra}
+    """A test's event as node_reporter.mjs writes it."""
+    return {"event": "test", "name": name, "nesting": nesting, "scope": "test", "outcome": outcome,
+            "message": "", **extra}
 
 
 def suite(outcome: str, failure: str = "", **extra: Any) -> Event:
     failed = {"failure": failure, "origin": "tests", "why": "", "error": "Error"}
     fields = failed if outcome == "failed" else {}
-    event = {"event": "test", "name": "suite", "nesting": 0, "scope": "suite", "outcome": outcome}
+    event = {"event": "test", "name": "suite", "nesting": 0, "scope": "suite", "outcome": outcome,
+             "message": ""}
     return {**event, **fields, **extra}
 
 
@@ -156,7 +159,7 @@ def test_support_files_ship_beside_the_tests(tmp_path: Path) -> None:
     assert isinstance(check, NodeCheck)
     assert check.support_files() == ("tests/a.test.js", "tests/check.js", "tests/data.json")
     assert [step.params for step in check.steps(GradingContext(load_exercise(folder), {}))] == [
-        {"test": "tests/a.test.js"}
+        {"test": "tests/a.test.js", "learner_files": ["a.js"]}
     ]
     (folder / "tests" / "data.json").unlink()
     (folder / "exercise.yaml").write_text(yaml.replace("tests/check.js", "tests/a.test.js"))

@@ -56,6 +56,9 @@ def test_the_manifest_names_every_part_with_its_sha256(bundle: BuiltBundle) -> N
     assert set(manifest.files) == set(names) - {MANIFEST, SIGNATURE}
     assert manifest.grader_version == __version__ and manifest.python == "3.11"
     assert manifest.exercises == len(list((ROOT / "exercises").glob("*/*/exercise.yaml")))
+    guides = {f"docs/{path.relative_to(ROOT / 'docs').as_posix()}" for path in (ROOT / "docs").rglob("*")
+              if path.is_file()}
+    assert guides | {"docs/README.md"} <= set(manifest.files)  # the guides travel with the bundle
     assert (ROOT / "scripts" / "install-from-bundle.sh").read_bytes() == members(bundle.path)["install.sh"]
     runner = next(image for image in manifest.images if manifest.runner_tag in image.images)
     assert runner.file == "images/runner.tar" and any(tag.startswith("grader-base:") for tag in runner.images)

@@ -14,6 +14,7 @@ import pytest
 from ops.signing import load_public_key
 from tests.helpers.ops import (
     NETWORK_ERRORS,
+    ROOT,
     BuiltBundle,
     InstalledSite,
     clean_env,
@@ -48,6 +49,9 @@ def test_the_bundle_installs_with_no_network(installed_site: InstalledSite, bund
     release = (prefix / "current").resolve()
     assert json.loads((release / "release.json").read_text())["previous"] is None
     assert (release / "venv").resolve().parent == prefix / "venvs"
+    guides = release / "docs"  # a site with no internet has its guides
+    assert (guides / "operations.md").read_text() == (ROOT / "docs" / "operations.md").read_text()
+    assert (guides / "README.md").is_file()
 
 
 def test_the_installed_site_serves_its_login_page_inside_the_namespace(installed_site: InstalledSite,

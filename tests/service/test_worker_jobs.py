@@ -20,7 +20,8 @@ from sandbox.reaper import owner_label
 from service.grading_job import GradingJob, RetryPolicy
 from service.scheduler import Claim, claim_next
 from service.supervision import requeue_abandoned, worker_gone
-from store.models import Regrade, Submission, SubmissionEvent, WorkerHeartbeat, utcnow
+from store.changes import changes_after
+from store.models import Cohort, Regrade, Submission, User, WorkerHeartbeat, utcnow
 from store.regrades import request_regrade
 from tests.helpers.service import add_learners, migrated, submit, write_exercises
 
@@ -188,6 +189,48 @@ def test_abandoned_submissions_are_requeued_and_others_left_alone(
         assert session.get(WorkerHeartbeat, "gone:b:8:bb") is None, "a dead worker's heartbeat is forgotten"
 
 
+def cohort_changes(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as session:
+        return [topic for _, topic in changes_after(session, 0) if topic.startswith("cohort:")]
+
+
+def in_cohort(sessions: sessionmaker[Session], user_id: int, name: str = "Tuesday") -> int:
+    with sessions() as session:
+        cohort = Cohort(name=name)
+        cohort.members.append(session.get_one(User, user_id))
+        session.add(cohort)
+        session.commit()
+        return cohort.id
+
+
+def test_every_end_and_requeue_reaches_the_learners_classroom_views(
+        sessions: sessionmaker[Session], harness: Harness) -> None:
+    cohort = in_cohort(sessions, harness.claim.user_id)
+    assert cohort_changes(sessions) == []  # claiming it changed nothing the classroom view shows
+    assert harness.run(Script("error")) == "error"  # could not be graded
+    assert cohort_changes(sessions) == [f"cohort:{cohort}", "cohort:all"]
+    with sessions() as session:
+        session.execute(update(Submission).values(status="running", worker="gone:b:8:bb"))
+        session.commit()
+        assert requeue_abandoned(session, "here:b:1:aa", mine=set()) == [harness.claim.id]
+    assert cohort_changes(sessions) == [f"cohort:{cohort}", "cohort:all"] * 2
+
+
+def test_a_stopping_workers_release_and_staffs_own_attempts(sessions: sessionmaker[Session],
+                                                            harness: Harness) -> None:
+    slow = RetryPolicy(attempts=5, first_delay_s=30)
+    assert harness.run(Script("error"), policy=slow, stopping=True) == "released"
+    assert cohort_changes(sessions) == ["cohort:all"]  # back in the queue
+    with sessions() as session:
+        session.execute(update(User).values(role="instructor"))
+        session.commit()
+        claim = claim_next(session, "host:boot:1:abc")
+    assert claim is not None
+    harness.claim = claim
+    assert harness.run(Script("pass")) == "done"
+    assert cohort_changes(sessions) == ["cohort:all"]  # an instructor's own attempt is in no class view
+
+
 def test_an_earlier_process_with_this_pid_counts_as_gone() -> None:
     me = f"{owner_label()}:aaaaaa"
     assert worker_gone(f"{owner_label()}:bbbbbb", me)
@@ -217,12 +260,17 @@ def test_a_regrade_replaces_the_result_and_keeps_the_old_one(harness: Harness, r
     assert row.failed_checks == []
     with harness.sessions() as session:
         (history,) = session.scalars(select(Regrade)).all()
-        events = session.scalars(select(SubmissionEvent).order_by(SubmissionEvent.id)).all()
+        topics = [topic for _, topic in changes_after(session, 0)]
         assert session.scalar(select(func.count()).select_from(Submission)) == 1  # no new attempt
     assert (history.state, history.reason, history.previous_score, history.previous_status) == (
         "done", "The tests were wrong", 1.0, "done")
     assert history.previous_result is not None and history.previous_result["score"] == 1.0
-    assert [event.status for event in events] == ["done", "queued", "done"]
+    attempt = f"submission:{regrade_claim.id}"
+    assert topics == [attempt,  # claimed: the learner's page only (the classroom views do not show it)
+                      attempt, "cohort:all",  # graded
+                      attempt, "cohort:all",  # queued again by the instructor
+                      attempt,  # claimed
+                      attempt, "cohort:all"]  # graded again
 
 
 def test_a_regrade_that_cannot_be_graded_gives_the_attempt_its_grading_back(

@@ -23,7 +23,7 @@ def test_sync_keeps_broken_exercises_visible_and_removes_gone_ones(tmp_path: Pat
     with session_factory(make_engine(url))() as session:
         report = sync_catalog(session, root)
         session.commit()
-        assert (report.valid, report.invalid) == (2, 0)
+        assert (report.valid, report.invalid) == (3, 0)
         greet = session.scalar(select(ExerciseRow).where(ExerciseRow.key == "python/greet"))
         assert greet is not None and greet.valid and len(greet.sha256) == 64 and greet.position == 0
         (root / "web" / "page" / "exercise.yaml").write_text("format: 1\ntitle: Broken\n")
@@ -32,5 +32,5 @@ def test_sync_keeps_broken_exercises_visible_and_removes_gone_ones(tmp_path: Pat
         report = sync_catalog(session, root)
         session.commit()
         rows = {row.key: row for row in session.scalars(select(ExerciseRow))}
-        assert set(rows) == {"web/page"} and report.removed == 1
+        assert set(rows) == {"flask/hello", "web/page"} and report.removed == 1
         assert not rows["web/page"].valid and "exercise.yaml" in rows["web/page"].problems

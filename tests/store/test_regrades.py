@@ -15,8 +15,9 @@ from sqlalchemy import MetaData, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from service.scheduler import claim_next
+from store.changes import changes_after
 from store.db import alembic_config, make_engine, session_factory
-from store.models import GradeOverride, Regrade, Submission, SubmissionEvent, User
+from store.models import GradeOverride, Regrade, Submission, User
 from store.regrades import can_regrade, request_regrade
 from tests.helpers.service import add_learners, migrated
 
@@ -175,7 +176,7 @@ def test_asking_for_a_regrade_queues_the_attempt_and_keeps_its_grading(tmp_path:
             request_regrade(session, attempt, ann, "again")
         assert (row.reason, row.state, row.previous_finished_at, row.previous_failed_checks) == (
             "The test was wrong", "pending", AT, [{"id": "c1"}])
-        event = session.scalar(select(SubmissionEvent))
-        assert event is not None and (event.submission_id, event.status) == (attempt.id, "queued")
+        topics = [topic for _, topic in changes_after(session, 0)]
+        assert topics == [f"submission:{attempt.id}", "cohort:all"]  # its page, and the classroom views
         waiting = Submission(user_id=ann, exercise_key="python/two-fer", files={}, status="queued")
         assert not can_regrade(waiting)

@@ -76,9 +76,12 @@ def test_an_instructors_regrade_is_neither_replaced_nor_counted(app: Flask, as_a
     db_session.execute(update(Submission).values(status="done"))
     db_session.commit()
     as_ines.get(f"/submissions/{first.id}")
-    assert as_ines.post(f"/teach/submissions/{first.id}/regrade").status_code == 302
-    assert send(as_ann).status_code == 302
-    assert sorted(row.status for row in attempts(db_session, "ann")) == ["done", "queued", "queued"]
+    regraded = as_ines.post(f"/teach/submissions/{first.id}/regrade", {"regrade-reason": "Fixed the tests."})
+    assert regraded.status_code == 302
+    assert send(as_ann).status_code == 302  # her new attempt does not replace the instructor's re-grade
+    rows = attempts(db_session, "ann")
+    assert [(row.status, row.regrade_requested_at is not None) for row in rows] == [
+        ("queued", True), ("queued", False)]
     refused = send(as_ann)
     assert refused.status_code == 429 and "sent 2 attempts in the last 24 hours" in refused.get_data(True)
 

@@ -61,7 +61,7 @@ def test_an_opened_track_has_a_column_per_exercise(as_ines: Browser, stuck_ann: 
     assert '<span class="sr-only">not started</span>' in opened  # Bob, for screen readers only
 
 
-@pytest.mark.parametrize("url", ["/teach/", "/teach/panels", "/teach/events", "/teach/report",
+@pytest.mark.parametrize("url", ["/teach/", "/teach/panels", "/teach/report",
                                  "/teach/attempts?exercise=python/greet"])
 def test_learners_never_see_the_class(url: str, as_ann: Browser, as_ines: Browser) -> None:
     assert as_ann.get(url).status_code == 404

@@ -48,7 +48,7 @@ def test_a_changed_score_counts_in_the_grid_the_csv_and_the_learners_pages(
     grid = as_ines.get("/teach/?open=python").get_data(as_text=True)
     assert 'class="cell solved"' in grid and "Greet: 2 / 2" in grid and "(changed by an instructor)" in grid
     csv = as_ines.get("/teach/export.csv").get_data(as_text=True).splitlines()
-    assert "ann,Ann,2,,1,python/greet" in csv and "bob,Bob,0,,0," in csv
+    assert "ann,Ann,2,,,1,python/greet" in csv and "bob,Bob,0,,,0," in csv
     overview = as_ines.get(f"/teach/learners/{attempt.user_id}").get_data(as_text=True)
     assert "(changed by an instructor)" in overview and "(checks: 0 / 2)" in overview
 

@@ -15,6 +15,49 @@
     catch (e) { return null; }
   }
 
+  // ---------------------------------------------------------------- the site's push channel
+  // Watch one topic of web/events.py (`submission:12`, `run:4`, `cohort:3`). `on.state(state)` gets
+  // the topic's state when the stream opens and each time it changes. The site ends a stream now and
+  // then on purpose and EventSource reconnects by itself (the state comes again): `on.open()` says it
+  // is connected, `on.trouble()` that the connection dropped (it may come back at once). `on.end()`:
+  // the topic will not change any more; `on.gone()`: it is not this user's to see. When the site
+  // refuses the stream, it is asked once why: the session ended calls `on.loggedOut(again)` (call
+  // `again()` once logged in again; without `on.loggedOut` it is tried again later), anything else is
+  // tried again in a few seconds. Returns {close()}.
+  function watchTopic(eventsUrl, topic, on) {
+    var url = eventsUrl + "?watch=" + encodeURIComponent(topic);
+    var kind = topic.split(":")[0];
+    var source = null, retry = null, closed = false;
+    function call(name, value) { if (on[name]) { on[name](value); } }
+    function stop() { clearTimeout(retry); if (source) { source.close(); } }
+    function finish(name) { closed = true; stop(); call(name); }
+    function later() { if (!closed) { retry = setTimeout(open, 3000); } }
+    function open() {
+      if (closed) { return; }
+      var current = source = new EventSource(url);
+      current.addEventListener("open", function () { call("open"); });
+      current.addEventListener(kind, function (event) {
+        var message = JSON.parse(event.data);
+        if (message.topic === topic) { call("state", message.state); }
+      });
+      current.addEventListener("end", function () { finish("end"); });
+      current.addEventListener("gone", function () { finish("gone"); });
+      current.addEventListener("error", function () {
+        if (closed) { return; }
+        call("trouble");
+        if (current.readyState !== EventSource.CLOSED) { return; } // it reconnects by itself
+        stop();
+        // Refused (the session ended?) or the site is away: ask once to know which.
+        fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (response) {
+            if (response.status === 401 && on.loggedOut && !closed) { on.loggedOut(open); } else { later(); }
+          }, later);
+      });
+    }
+    open();
+    return { close: function () { closed = true; stop(); } };
+  }
+
   // ---------------------------------------------------------------- what is typed, kept locally
   // Only what the site has not confirmed yet is kept: once saved there, the local copy goes, so a
   // shared classroom computer does not keep a learner's code for the next person.
@@ -334,27 +377,12 @@
   Workbench.prototype.watch = function (topic, show) {
     var self = this;
     if (this.streams[topic]) { this.streams[topic].close(); }
-    var url = this.form.getAttribute("data-events") + "?watch=" + encodeURIComponent(topic);
-    var source = new EventSource(url);
-    this.streams[topic] = source;
-    var kind = topic.split(":")[0];
-    source.addEventListener(kind, function (event) {
-      var message = JSON.parse(event.data);
-      if (message.topic === topic) { show(message.state); }
+    function forget() { if (self.streams[topic] === watching) { delete self.streams[topic]; } }
+    var watching = watchTopic(this.form.getAttribute("data-events"), topic, {
+      state: show, end: forget, gone: forget,
+      loggedOut: function (again) { self.loginAgain(again); }
     });
-    function stop() { source.close(); delete self.streams[topic]; }
-    source.addEventListener("end", stop);
-    source.addEventListener("gone", stop);
-    source.addEventListener("error", function () {
-      if (source.readyState !== EventSource.CLOSED) { return; } // it reconnects by itself
-      stop();
-      // Refused (the session ended?) or the site is away: ask once to know which.
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) {
-          if (response.status === 401) { self.loginAgain(function () { self.watch(topic, show); }); }
-          else { setTimeout(function () { self.watch(topic, show); }, 3000); }
-        }, function () { setTimeout(function () { self.watch(topic, show); }, 3000); });
-    });
+    this.streams[topic] = watching;
   };
 
   function replaceFromHtml(current, html) {
@@ -490,13 +518,15 @@
     setTimeout(tick, 1000);
   }
 
-  // The classroom view (web/classroom.py): follow the push channel (web/live_events.py) and swap the
-  // panels in place when a learner's submission changes, keeping the scroll, the focus, the sort and
-  // the opened tracks. Sort links and track toggles fetch the panels too, without a reload.
+  // The classroom view (web/classroom.py): watch its cohort's topic on the push channel and, when its
+  // version differs from the one the panels were drawn with (an attempt of a learner in view changed,
+  // perhaps while the connection was lost), swap the panels in place, keeping the scroll, the focus,
+  // the sort and the opened tracks. Sort links and track toggles fetch the panels too, without a reload.
   function setUpClassroom(root) {
     var state = document.getElementById("live-state");
     var words = state.querySelector(".words");
-    var timer = null, busy = false, again = false, reveal = null, source = null;
+    var timer = null, busy = false, again = false, reveal = null, live = false;
+    var seen = root.getAttribute("data-version");
     var LIVE = "Live: updates by itself as attempts are graded.";
 
     function show(text, kind) {
@@ -539,7 +569,7 @@
             if (links[focused.index]) { links[focused.index].focus({ preventScroll: true }); }
           }
           root.setAttribute("data-updated", String(Date.now()));
-          if (source && source.readyState === 1) { show(LIVE, "on"); }
+          if (live) { show(LIVE, "on"); }
         })
         .catch(function () { show("Could not update: the site did not answer.", "off"); })
         .then(function () { busy = false; if (again) { again = false; refresh(); } });
@@ -561,19 +591,31 @@
     });
 
     if (window.EventSource) {
-      source = new EventSource(root.getAttribute("data-events"));
-      var lost = null; // the stream ends every few seconds on purpose: only a long gap is news
-      source.addEventListener("open", function () {
-        clearTimeout(lost);
-        show(LIVE, "on");
-      });
-      source.addEventListener("error", function () {
-        clearTimeout(lost);
-        lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
-      });
-      source.addEventListener("submission", function () {
-        root.setAttribute("data-heard", String(Number(root.getAttribute("data-heard") || 0) + 1));
-        soon();
+      // The stream ends every few seconds on purpose: only 6 s without getting it back is news (and
+      // every failed try to reconnect does not start those 6 s again).
+      var lost = null;
+      var stopped = function (text) { live = false; clearTimeout(lost); show(text, "off"); };
+      watchTopic(root.getAttribute("data-events"), root.getAttribute("data-topic"), {
+        open: function () {
+          live = true;
+          clearTimeout(lost);
+          lost = null;
+          show(LIVE, "on");
+        },
+        trouble: function () {
+          live = false;
+          if (lost === null) {
+            lost = setTimeout(function () { show("Not live: trying to reconnect…", "off"); }, 6000);
+          }
+        },
+        state: function (now) {
+          if (now.version === seen) { return; } // what the panels show already
+          seen = now.version;
+          root.setAttribute("data-heard", String(Number(root.getAttribute("data-heard") || 0) + 1));
+          soon();
+        },
+        gone: function () { stopped("Not live: this view is no longer yours to follow. Reload the page."); },
+        loggedOut: function () { stopped("Not live: your session has ended. Reload the page to log in again."); }
       });
     }
     setInterval(refresh, 60000); // time passes: "no activity for a while" and "min ago" change on their own

@@ -1,4 +1,4 @@
-"""re-grades in place, the submissions' change feed, failed checks per attempt, drafts' first save
+"""re-grades in place, failed checks per attempt, drafts' first save
 
 Revision ID: 0005
 Revises: 0002
@@ -99,20 +99,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("regrades", schema=None) as batch_op:
         batch_op.create_index("ix_regrades_submission", ["submission_id", "id"], unique=False)
-    op.create_table(
-        "submission_events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("submission_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("exercise_key", sa.String(length=200), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("at", Utc, nullable=False),
-        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("submission_events", schema=None) as batch_op:
-        batch_op.create_index("ix_submission_events_at", ["at"], unique=False)
 
     connection = op.get_bind()
     _fill_failed_checks(connection)
@@ -254,9 +240,6 @@ def downgrade() -> None:
             status=row.previous_status, result=row.previous_result, score=row.previous_score,
             max_score=row.previous_max_score, counts=row.previous_counts, started_at=row.previous_started_at,
             finished_at=row.previous_finished_at, error_message=row.previous_error_message))
-    with op.batch_alter_table("submission_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_submission_events_at")
-    op.drop_table("submission_events")
     with op.batch_alter_table("regrades", schema=None) as batch_op:
         batch_op.drop_index("ix_regrades_submission")
     op.drop_table("regrades")
