@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -269,7 +269,7 @@ def filled_request(request: HttpRequest, values: Mapping[str, str]) -> HttpReque
     if not values:
         return request
     expect = request.expect
-    filled_expect = expect.model_copy(update={
+    filled_expect = _copy_set(expect, {
         "headers": {name: fill(value, values) for name, value in expect.headers.items()},
         "text_contains": tuple(fill(text, values) for text in expect.text_contains),
         "text_not_contains": tuple(fill(text, values) for text in expect.text_not_contains),
@@ -277,7 +277,7 @@ def filled_request(request: HttpRequest, values: Mapping[str, str]) -> HttpReque
         "html": tuple(_filled_assertion(assertion, values) for assertion in expect.html),
         "redirect_to": fill(expect.redirect_to, values) if expect.redirect_to is not None else None,
     })
-    return request.model_copy(update={
+    return _copy_set(request, {
         "path": fill(request.path, values, in_url=True),
         "title": fill(request.title, values) if request.title else None,
         "headers": {name: fill(value, values) for name, value in request.headers.items()},
@@ -287,6 +287,16 @@ def filled_request(request: HttpRequest, values: Mapping[str, str]) -> HttpReque
         "body": fill(request.body, values) if request.body is not None else None,
         "expect": filled_expect,
     })
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _copy_set(model: ModelT, update: dict[str, Any]) -> ModelT:
+    """`model` with `update` applied to the fields it was given only: a field it left out stays out of
+    `model_fields_set` (`has_json` reads it), instead of being set to its filled default."""
+    return model.model_copy(update={key: value for key, value in update.items()
+                                     if key in model.model_fields_set})
 
 
 def _filled_assertion(assertion: HtmlAssertion, values: Mapping[str, str]) -> HtmlAssertion:
