@@ -20,6 +20,8 @@ from grader.checks.base import CheckSpec
 from grader.exercise import Exercise
 
 CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(([^()\n]{1,80})\)")
+NAMES_ONLY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*$")
+"""Arguments that are only variables (`read_names(path)`): how a function is called, not an input."""
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 FRAMEWORK = frozenset(
     "test it describe expect assert require check use show equal strictEqual deepStrictEqual throws rejects "
@@ -57,7 +59,8 @@ def hidden_input_warnings(exercise: Exercise) -> list[str]:
                     found.append(", ".join(listed))
             if found:
                 shown_values = "; ".join(repr(value) for value in found[:3])
-                warnings.append(f"{where} gives away inputs of hidden check {check.id}: {shown_values}")
+                verb = "give" if where == "the instructions" else "gives"
+                warnings.append(f"{where} {verb} away inputs of hidden check {check.id}: {shown_values}")
     return warnings
 
 
@@ -102,7 +105,8 @@ def _calls(exercise: Exercise, check: CheckSpec) -> set[str]:
 
 def _calls_in(source: str) -> Iterable[str]:
     for match in CALL.finditer(source):
-        if match.group(1) not in FRAMEWORK and match.group(2).strip():
+        arguments = match.group(2).strip()
+        if match.group(1) not in FRAMEWORK and arguments and not NAMES_ONLY.match(arguments):
             yield f"{match.group(1)}({match.group(2).strip()})"
 
 
