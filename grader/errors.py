@@ -10,13 +10,12 @@ import difflib
 import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-if TYPE_CHECKING:
-    from grader.yamlsource import Location, YamlDocument
-
+Location = tuple[str | int, ...]
+"""Where a value sits in a YAML document: its keys and list indexes from the top."""
 _Items = TypeVar("_Items", bound=Sequence[Any])
 
 
@@ -34,6 +33,14 @@ class ContentError:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         path = f"{self.location}: " if self.location else ""
         return f"{where}: {path}{self.message}"
+
+
+class ErrorSource(Protocol):
+    """A document that can say where a value was written (`grader.yamlsource.YamlDocument`)."""
+
+    def error(
+        self, loc: Location, message: str, *, at: Location | None = None, key: bool = False
+    ) -> ContentError: ...
 
 
 class ExerciseInvalid(Exception):
@@ -82,7 +89,7 @@ def suggestion(word: str, known: Iterable[str]) -> str:
 
 
 def validation_errors(
-    exc: ValidationError, model: type[BaseModel], doc: YamlDocument, prefix: Location = ()
+    exc: ValidationError, model: type[BaseModel], doc: ErrorSource, prefix: Location = ()
 ) -> list[ContentError]:
     """Translate a pydantic error about `model`, validated from the YAML at `prefix` in `doc`."""
     found: list[ContentError] = []

@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from grader.checks.base import CheckSpec
+from grader.errors import Location
 from grader.paths import check_relative_path, file_problem, ignored, inside, walk_files
-from grader.yamlsource import Location
 
 Problem = tuple[Location, str]
 WRONG = "wrong"

@@ -18,9 +18,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from grader.errors import ContentError, ExerciseInvalid, dotted
+from grader.errors import ContentError, ExerciseInvalid, Location, dotted
 
-Location = tuple[str | int, ...]
 Position = tuple[int, int]
 
 MAX_BYTES = 256 * 1024

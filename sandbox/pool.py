@@ -13,13 +13,10 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from sandbox.errors import SandboxError
+from sandbox.launched import Launched, Launcher
 from sandbox.limits import RunLimits
-
-if TYPE_CHECKING:
-    from sandbox.run import Launched, Sandbox
 
 log = logging.getLogger(__name__)
 Profile = tuple[str, RunLimits, tuple[str, ...]]
@@ -34,7 +31,7 @@ def profile_of(image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -
 class WarmPool:
     """Keeps `size` started containers ready for every profile it has been asked for."""
 
-    def __init__(self, sandbox: Sandbox, size: int, max_idle_s: float) -> None:
+    def __init__(self, sandbox: Launcher, size: int, max_idle_s: float) -> None:
         self._sandbox = sandbox
         self._size = size
         self._max_idle_s = max_idle_s

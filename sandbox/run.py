@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from typing import Any
 
 from docker import APIClient
 from docker.errors import APIError, NotFound
@@ -18,6 +15,7 @@ from sandbox.archive import build_payload
 from sandbox.engine import connect, engine_errors
 from sandbox.errors import SandboxError
 from sandbox.hardening import PATH, container_config
+from sandbox.launched import Launched, hang_up
 from sandbox.limits import RunLimits
 from sandbox.pool import WarmPool
 from sandbox.reaper import owner_label, reap
@@ -36,31 +34,6 @@ MAX_PENDING_REMOVALS = 4
 """Removals waiting off the critical path at most; past that a run removes its own container before it
 returns, so a busy host slows the runs down rather than piling up containers."""
 SETTLE_S = 120.0
-
-
-def hang_up(launched: Launched) -> None:
-    """End the attach connection for real. `close()` alone keeps the descriptor open while
-    docker-py's response object still refers to the socket, so the engine never sees the hang-up
-    (under gVisor the kill then blocks until the API timeout)."""
-    try:
-        launched.sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already disconnected
-    launched.sock.close()
-    launched.attached.close()
-
-
-@dataclass
-class Launched:
-    """A started container whose entry waits for its stream; used for exactly one run."""
-
-    container_id: str
-    sock: socket.socket
-    attached: Any
-    """docker-py's wrapper of `sock`; it holds a reference that defers the real close."""
-    started_at: float
-    image: str
-    limits: RunLimits
 
 
 class Sandbox:

@@ -28,6 +28,7 @@ from web import (
     regrading,
     render,
     roster,
+    row_ids,
     runs,
     security,
     transferred,
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """The site's app. Without `settings` (as gunicorn calls it), they are read from the environment."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance))
+    row_ids.init_app(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

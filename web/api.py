@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, render_template
 from werkzeug.exceptions import NotFound
 
 from store.models import Submission
-from web import events
+from web import events, row_ids
 from web.auth import login_required
 from web.database import db
 from web.overrides import overrides_for
@@ -48,7 +48,7 @@ def submission_state(submission: Submission) -> dict[str, Any]:
 
 def pushed_state(key: str) -> dict[str, Any] | None:
     """The state of topic `submission:<key>` for web/events.py (None: not this user's to see)."""
-    submission_id = events.row_id(key)
+    submission_id = row_ids.row_id(key)
     try:
         return submission_state(owned_submission(submission_id)) if submission_id is not None else None
     except NotFound:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from store.changes import version_of
 from store.models import Cohort
-from web import events
+from web import events, row_ids
 from web.auth import STAFF, role_required
 from web.class_activity import ClassActivity, UnknownCohort, load_class
 from web.class_grid import SORT_WORDS, SORTS, class_grid
@@ -154,7 +154,7 @@ def pushed_state(key: str) -> dict[str, Any] | None:
     does not exist."""
     if g.user.role not in STAFF:
         return None
-    cohort_id = events.row_id(key)
+    cohort_id = row_ids.row_id(key)
     if key != "all" and (cohort_id is None or db().get(Cohort, cohort_id) is None):
         return None
     return {"version": version_of(db(), f"cohort:{key}")}

@@ -162,14 +162,6 @@ def register(app: Flask, kind: str, state: State, final: Final) -> None:
     app.extensions[EXTENSION].kinds[kind] = TopicKind(state, final)
 
 
-def row_id(key: str) -> int | None:
-    """The id a topic's key names (`12` of `submission:12`); None when it names no row: not written as
-    the site writes ids (digits, no leading zero), or too large for the database to look up."""
-    if not (key.isascii() and key.isdigit()) or len(key) > 18 or str(int(key)) != key:
-        return None
-    return int(key)
-
-
 def _events() -> _Events:
     found: _Events = current_app.extensions[EXTENSION]
     return found

@@ -22,7 +22,7 @@ from grader.intake import SubmissionRejected, check_submission
 from grader.tryout import METHODS, runnable
 from store.changes import publish
 from store.models import Run, utcnow
-from web import events, preview
+from web import events, preview, row_ids
 from web.auth import login_required
 from web.context import settings
 from web.database import db
@@ -131,7 +131,7 @@ def run_status(run_id: int) -> Response:
 
 def pushed_state(key: str) -> dict[str, Any] | None:
     """The state of topic `run:<key>` for web/events.py (None: not this user's run)."""
-    run_id = events.row_id(key)
+    run_id = row_ids.row_id(key)
     try:
         return run_state(owned_run(run_id)) if run_id is not None else None
     except NotFound:

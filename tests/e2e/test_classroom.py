@@ -2,12 +2,11 @@
 on the real engine) with the seeded class of tests/helpers/classroom.py: 15 learners, 70 exercises,
 Dana stuck on one check.
 
-Set GRADER_DOCS_SCREENSHOTS to a folder (docs/images) to keep the pictures the instructors' guide shows.
+Set GRADER_DOCS_PICTURES=1 to keep the pictures the instructors' guide shows (docs/images).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from statistics import median
 from typing import Any
 
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from store.changes import publish_attempt
@@ -32,12 +30,12 @@ from tests.helpers.classroom import (
     seed_class,
     write_catalogue,
 )
+from tests.helpers.doc_pictures import keep_for_the_guide
 from tests.helpers.served_site import Site, serve
 from tests.helpers.workbench import set_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
 GRADING_MS = 120_000  # the first grading may wait for the worker's start-up checks
-PICTURES = os.environ.get("GRADER_DOCS_SCREENSHOTS")
 RIGHT = 'print("Hello, class!")\n'
 
 
@@ -82,15 +80,11 @@ def as_instructor(chromium: Any, classroom: Classroom, width: int = 1280, height
 
 
 def picture(page: Any, name: str, tmp_path: Path, **options: Any) -> None:
-    """A screenshot, kept for the guide when GRADER_DOCS_SCREENSHOTS names a folder."""
+    """A screenshot, kept for the guide when asked (tests/helpers/doc_pictures.py)."""
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path), **options)
     assert path.stat().st_size > 10_000
-    if PICTURES:  # 256 colours are plenty for a page, and a third of the size in the repository
-        Path(PICTURES).mkdir(parents=True, exist_ok=True)
-        with Image.open(path) as shot:
-            small = shot.convert("RGB").quantize(256, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-            small.save(Path(PICTURES) / path.name, optimize=True)
+    keep_for_the_guide(path)
 
 
 def sideways(page: Any) -> dict[str, int]:

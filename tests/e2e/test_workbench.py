@@ -3,13 +3,13 @@ pushed results and lines to click, on the real site graded by a real worker on t
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers.doc_pictures import keep_for_the_guide
 from tests.helpers.served_site import Site
 from tests.helpers.workbench import (
     GRADING_MS,
@@ -202,9 +202,8 @@ def test_a_result_is_pushed_and_its_lines_are_links(site: Site, learner: Any) ->
 
 
 def test_pictures_for_the_docs(site: Site, learner: Any, tmp_path: Path) -> None:
-    """The pictures of docs/learners.md, taken afresh (written there with GRADER_DOCS_PICTURES=1)."""
-    folder = ROOT / "docs" / "pictures" if os.environ.get("GRADER_DOCS_PICTURES") else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
+    """The pictures of docs/learners.md, taken afresh (kept there with GRADER_DOCS_PICTURES=1)."""
+    folder = tmp_path
     learner.set_viewport_size({"width": 1280, "height": 900})
     learner.goto(f"{site.url}/exercises/python/greet")
     set_code(learner, "name = input('What is your name? ')\nprint('Hello,', name)\nprint(nme)\n")
@@ -223,8 +222,10 @@ def test_pictures_for_the_docs(site: Site, learner: Any, tmp_path: Path) -> None
     save(learner)
     learner.locator("#page-console .console-lines li").nth(2).wait_for(timeout=15_000)
     learner.locator("#preview").screenshot(path=folder / "workbench-console.png")
-    assert all((folder / name).stat().st_size > 1000 for name in (
-        "workbench-run.png", "workbench-editor.png", "workbench-result.png", "workbench-console.png"))
+    names = ("workbench-run.png", "workbench-editor.png", "workbench-result.png", "workbench-console.png")
+    assert all((folder / name).stat().st_size > 1000 for name in names)
+    for name in names:
+        keep_for_the_guide(folder / name)
 
 
 def test_each_file_has_its_tab_and_a_line_link_opens_its_file(site: Site, learner: Any) -> None:

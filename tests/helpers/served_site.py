@@ -23,8 +23,6 @@ IDLE_S = 12
 """Seconds after logging in that a session of the short-session site ends."""
 PASSWORD_LINE = re.compile(r"(\w+)\s+username: (\w+)\s+password: ([\w-]+)")
 
-IDLE_S = 12
-"""Seconds after logging in that a session of the short-session site ends."""
 
 
 @dataclass(frozen=True)

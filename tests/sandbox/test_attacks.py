@@ -24,7 +24,7 @@ import pytest
 from docker import APIClient
 
 from sandbox import RunLimits, RunResult, RunSpec, Sandbox
-from sandbox.run import Launched
+from sandbox.launched import Launched
 
 pytestmark = pytest.mark.docker
 
@@ -161,13 +161,20 @@ def test_node_fork_bomb(attack: Attack, runtime: str) -> None:
 # -- memory --------------------------------------------------------------------------------------
 
 
+MEMORY_BOMB_LIMITS = RunLimits(wall_s=30.0)
+"""Time enough to reach the memory limit on a busy machine (gVisor under a load of 16 took over 3 s):
+the bomb must end by the memory limit, never by the deadline."""
+
+
 def test_python_memory_bomb(attack: Attack) -> None:
-    result = attack(python("chunks = []\nwhile True:\n    chunks.append(b'x' * (16 << 20))\n"))
+    result = attack(python("chunks = []\nwhile True:\n    chunks.append(b'x' * (16 << 20))\n"),
+                    limits=MEMORY_BOMB_LIMITS)
     assert result.oom_killed and result.exit_code == 137 and not result.timed_out
 
 
 def test_node_memory_bomb(attack: Attack) -> None:
-    result = attack(["node", "-e", "const kept = []; for (;;) kept.push(Buffer.alloc(16 << 20, 1));"])
+    result = attack(["node", "-e", "const kept = []; for (;;) kept.push(Buffer.alloc(16 << 20, 1));"],
+                    limits=MEMORY_BOMB_LIMITS)
     assert result.oom_killed and result.exit_code == 137 and not result.timed_out
 
 
