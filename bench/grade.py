@@ -1,9 +1,10 @@
 """Benchmark: how long grading takes, submission in, result out, on a warm engine.
 
-    .venv/bin/python bench/grade.py [--runs 20] [--pool 2]
+    .venv/bin/python bench/grade.py [--runs 20] [--pool 2] [--case "css applied"]
 
-For a small pytest exercise, an html+css exercise, a dom exercise, a Flask http exercise and a browser
-check (two window sizes, a picture at each) of a small page (the golden fixtures under
+For a small pytest exercise, html with css judged on its text (on the host), html with css judged as
+the browser applies it (one Chromium step for the page), a dom exercise, a Flask http exercise, a
+browser check (two window sizes, a picture at each) of a small page (the golden fixtures under
 tests/data/exercises, one check each where the fixture has more), and the shipped exercise with the
 most browser checks (javascript/07-events: 4 checks, a picture at 2 window sizes), it grades the
 passing submission `--runs` times with `grade_submission` and a warm `SandboxRunner` (a pool of
@@ -58,7 +59,8 @@ class Case:
 
 CASES = (
     Case("pytest", "pytest/shout", "pytest/pass", 0.45),
-    Case("html+css", "css/card", "css/pass", 0.35, checks=None),
+    Case("html+css text", "css/golden-sheet", "css/sheet-pass", 0.35, checks=None),
+    Case("css applied", "css/card", "css/pass", 1.5, checks=None),
     Case("dom", "dom/counter", "dom/pass", 0.6),
     Case("http (Flask)", "http/notes", "http/pass", 1.2),
     Case("browser", "browser/cards", "browser/equivalent-hex", 1.5),
@@ -154,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="gradings before measuring (default 3)")
     parser.add_argument("--pool", type=int, default=2, help="ready containers kept (default 2)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--case", action="append", choices=[case.name for case in CASES],
+                        help="measure only this case (repeatable; default: every case)")
     args = parser.parse_args(argv)
 
     runner = TimedRunner(SandboxSettings(pool_size=args.pool))
@@ -165,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         bare = bare_docker_run(image, args.runs)
         print(row("docker run", bare, extra="a bare `docker run --rm IMAGE true`"), flush=True)
         results["docker run"] = {"p50": statistics.median(bare), "p95": percentile(bare, 0.95)}
-        for case in CASES:
+        for case in (case for case in CASES if not args.case or case.name in args.case):
             timings = measure(runner, case, args.runs, args.warmup)
             where = (
                 f"{statistics.median(timings.container):.3f}, {statistics.median(timings.steps):.3f}"

@@ -39,6 +39,8 @@ class HelpThresholds:
     idle_min: minutes without saving or sending anything while the class works [GRADER_HELP_IDLE_MIN, 10]
     recent_min: how far back "now" reaches: older work is not the class in session
         [GRADER_HELP_RECENT_MIN, 90]
+    answer_after: graded attempts at an exercise that failed one check before the learner sees that
+        check's second hint, the answer [GRADER_HELP_ANSWER_AFTER, 3]
     """
 
     failed_in_a_row: int = 3
@@ -46,9 +48,10 @@ class HelpThresholds:
     long_on_exercise_min: float = 20.0
     idle_min: float = 10.0
     recent_min: float = 90.0
+    answer_after: int = 3
 
     def __post_init__(self) -> None:
-        if self.failed_in_a_row < 1 or self.same_check_in_a_row < 1:
+        if self.failed_in_a_row < 1 or self.same_check_in_a_row < 1 or self.answer_after < 1:
             raise ValueError("the attempts in a row must be at least 1")
         if min(self.long_on_exercise_min, self.idle_min) <= 0 or self.recent_min < self.idle_min:
             raise ValueError("the minutes must be above 0, and recent_min at least idle_min")
@@ -254,6 +257,7 @@ def _help(env: _Env) -> HelpThresholds:
             long_on_exercise_min=env.number("GRADER_HELP_LONG_ON_EXERCISE_MIN", 20),
             idle_min=env.number("GRADER_HELP_IDLE_MIN", 10),
             recent_min=env.number("GRADER_HELP_RECENT_MIN", 90),
+            answer_after=int(env.number("GRADER_HELP_ANSWER_AFTER", 3)),
         )
     except ValueError as error:
         raise SettingsError(f"GRADER_HELP_*: {error}") from None

@@ -15,6 +15,7 @@ from grader.errors import ExerciseInvalid
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
 from grader.intake import SubmissionRejected, read_submission_folder
+from grader.layout import EXPECT
 from grader.report import render
 from grader.runner import SandboxRunner
 from sandbox import SandboxError
@@ -34,7 +35,9 @@ def grading_settings() -> GradingSettings:
 @click.argument("exercise_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("submission_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result (format 1) as JSON.")
-def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None,
+              help="Pick the generated cases with this seed (a result's `seed`: grade the same way again).")
+def run(exercise_dir: Path, submission_dir: Path, as_json: bool, seed: int | None) -> None:
     """Grade SUBMISSION_DIR against EXERCISE_DIR. Exit 0: full marks, 1: below, 2: could not grade."""
     config = grading_settings()
     try:
@@ -43,13 +46,13 @@ def run(exercise_dir: Path, submission_dir: Path, as_json: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
     try:
-        files = read_submission_folder(submission_dir, exercise.files)
+        files = read_submission_folder(submission_dir, exercise.files, frozenset({EXPECT}))
     except SubmissionRejected as error:
         click.echo("The submission was refused:\n" + "\n".join(f"  {p}" for p in error.problems), err=True)
         sys.exit(EXIT_ERROR)
     runner = SandboxRunner(config.sandbox, ReferenceStore(config.references))
     try:
-        result = grade_submission(exercise, files, runner)
+        result = grade_submission(exercise, files, runner, seed=seed)
     finally:
         runner.close()
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else render(result))
@@ -76,24 +79,26 @@ def validate(paths: tuple[Path, ...], watch: bool) -> None:
     failed = 0
     try:
         with click.progressbar(folders, label="Validating", file=sys.stderr, show_pos=True) as bar:
-            reports = []
+            reports: list[tuple[str, list[str], tuple[str, ...]]] = []
             for folder in bar:
+                key = f"{folder.parent.name}/{folder.name}"
                 try:
                     verdict = validate_exercise(load_exercise(folder, folder.parent.parent), runner)
-                    reports.append((verdict.exercise, list(verdict.problems)))
+                    reports.append((verdict.exercise, list(verdict.problems), verdict.warnings))
                 except ExerciseInvalid as error:
-                    reports.append((f"{folder.parent.name}/{folder.name}", [str(e) for e in error.errors]))
+                    reports.append((key, [str(e) for e in error.errors], ()))
                 except SandboxError as error:
-                    reports.append((f"{folder.parent.name}/{folder.name}", [f"could not grade: {error}"]))
+                    reports.append((key, [f"could not grade: {error}"], ()))
     finally:
         runner.close()
-    for key, problems in reports:
+    for key, problems, warnings in reports:
         if problems:
             failed += 1
             click.echo(f"FAIL {key}")
             click.echo("".join(f"     {p}\n" for p in problems), nl=False)
         else:
             click.echo(f"ok   {key}")
+        click.echo("".join(f"     warning: {w}\n" for w in warnings), nl=False)
     click.echo(f"{len(reports) - failed} of {len(reports)} exercises are sound.")
     sys.exit(EXIT_FAIL if failed else EXIT_PASS)
 

@@ -83,18 +83,21 @@ class Exercise(ExerciseFields):
         return read_files(self.folder / self.solution, self.folder)
 
     def wrong_submissions(self) -> dict[str, dict[str, bytes]]:
-        """Known-wrong submissions under `wrong/`, by folder name (their expect.yaml left out)."""
-        names = layout.example_names(self.folder, layout.WRONG)
-        return {name: self._example(layout.WRONG, name) for name in names}
+        """Known-wrong submissions under `wrong/`, by folder name (without their expect.yaml)."""
+        found = {}
+        for name in layout.wrong_submission_names(self.folder):
+            files = read_files(self.folder / layout.WRONG / name, self.folder)
+            if layout.EXPECT not in self.files:
+                files.pop(layout.EXPECT, None)
+            found[name] = files
+        return found
 
     def right_submissions(self) -> dict[str, dict[str, bytes]]:
-        """Other right submissions under `right/`, by folder name."""
-        names = layout.example_names(self.folder, layout.RIGHT)
-        return {name: self._example(layout.RIGHT, name) for name in names}
-
-    def _example(self, top: str, name: str) -> dict[str, bytes]:
-        files = read_files(self.folder / top / name, self.folder)
-        return {path: data for path, data in files.items() if path != layout.EXPECT_FILE}
+        """Other correct solutions under `right/`, by folder name: each must earn full marks."""
+        return {
+            name: read_files(self.folder / layout.RIGHT / name, self.folder)
+            for name in layout.wrong_submission_names(self.folder, layout.RIGHT)
+        }
 
     def support_file_bytes(self, path: str) -> bytes:
         """A file of the exercise folder (a check's support or expectation file).
@@ -143,8 +146,8 @@ def load_exercise(folder: Path, root: Path | None = None) -> Exercise:
     instructions, problem = layout.resolve_instructions(folder, usable.get("instructions", ""))
     if problem is not None:
         errors.append(doc.error(("instructions",), problem))
-    expectations, expectation_errors = _wrong_expectations(
-        folder, root, [check.id for check in checks.values() if check.id])
+    check_ids = [check.id or "" for check in checks.values()]
+    expectations, expectation_errors = _wrong_expectations(folder, root, check_ids)
     errors += expectation_errors
     if errors or header is None:
         raise ExerciseInvalid(errors)
@@ -168,14 +171,14 @@ def _wrong_expectations(
     """Each wrong submission's expect.yaml (grader/expectations.py) by its folder's name, and mistakes."""
     found: dict[str, WrongExpectation] = {}
     errors: list[ContentError] = []
-    for name in layout.example_names(folder, layout.WRONG):
-        path = folder / layout.WRONG / name / layout.EXPECT_FILE
+    for name in layout.wrong_submission_names(folder):
+        path = folder / layout.WRONG / name / layout.EXPECT
         if not path.is_file():
             continue
-        shown = f"{display_name(folder, root)}/{layout.WRONG}/{name}/{layout.EXPECT_FILE}"
+        shown = f"{display_name(folder, root)}/{layout.WRONG}/{name}/{layout.EXPECT}"
         try:
             expectation, problems = load_expectation(path, shown, check_ids)
-        except ExerciseInvalid as error:
+        except ExerciseInvalid as error:  # not YAML at all, or too large to read
             errors += error.errors
             continue
         errors += problems

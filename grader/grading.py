@@ -4,9 +4,10 @@ host, and the result (format 1). `grade_submission` is what the CLI and the work
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 
 from grader import __version__
 from grader.browser.references import References, ReferenceStore
@@ -20,6 +21,8 @@ from grader.runner import SandboxRunner
 from sandbox import SandboxError
 
 log = logging.getLogger(__name__)
+SEED_RANGE = 2**31
+OUTPUT_FIELDS = frozenset(field.name for field in fields(StepOutput))
 
 
 class GradingError(Exception):
@@ -31,11 +34,17 @@ def grade_submission(
     submission: Mapping[str, bytes],
     runner: SandboxRunner,
     references: ReferenceStore | None = None,
+    seed: int | None = None,
+    every_entry: bool = False,
 ) -> Result:
     """Grade `submission` (learner path -> bytes) against `exercise`. The runner's sandbox is
-    opened only if a check needs it (html and css are judged on the host). Checks that show or
-    compare with the reference solution's pictures get them from `references` (default: the runner's
-    store), made there by grading the solution once per exercise version.
+    opened only if a check needs it (html and written css are judged on the host). Checks that show
+    or compare with the reference solution's pictures get them from `references` (default: the
+    runner's store), made there by grading the solution once per exercise version; so are the
+    reference solution's outputs that checks expect on the same inputs.
+
+    `seed` picks the cases of generated checks (default: a new random one, recorded in the result);
+    `every_entry` tries every case of their pools instead (`grader validate`).
 
     Raises:
         SubmissionRejected: a file is not acceptable (nothing ran).
@@ -43,12 +52,17 @@ def grade_submission(
     """
     started = time.monotonic()
     files = check_submission(exercise.files, submission)
-    ctx = GradingContext(exercise=exercise, submission=files)
+    generated = any(check.generates() for check in exercise.checks)
+    if seed is None:
+        seed = secrets.randbelow(SEED_RANGE)
+    ctx = GradingContext(exercise=exercise, submission=files, seed=seed, every_entry=every_entry)
     image_id = ""
     try:
         outputs, image_id = _run_steps(ctx, runner)
         if outputs:
             ctx = replace(ctx, references=_reference_pictures(exercise, runner, references))
+        if any(check.needs_solution() for check in exercise.checks):
+            ctx = replace(ctx, solution=_solution_outputs(exercise, runner, references))
         checks = tuple(_judge(check, ctx, outputs) for check in exercise.checks)
     except (SandboxError, GradingError) as error:
         log.warning("could not grade %s: %s", exercise.key, error)
@@ -71,6 +85,7 @@ def grade_submission(
         duration_s=round(time.monotonic() - started, 3),
         checks=checks,
         provenance=Provenance(exercise.sha256, image_id, __version__),
+        seed=seed if generated and not every_entry else None,
     )
 
 
@@ -114,6 +129,37 @@ def _reference_pictures(
     if store is not None:
         store.save(exercise.sha256, made)
     return made
+
+
+def _solution_outputs(
+    exercise: Exercise, runner: SandboxRunner, store: ReferenceStore | None
+) -> dict[str, StepOutput]:
+    """The reference solution's outputs on every input of the checks that expect them (all their
+    cases and whole pools), by step id: kept per exercise version, or made now in a container of the
+    solution's own.
+
+    Raises:
+        GradingError: they could not be made.
+    """
+    store = store or runner.references
+    kept = store.load_outputs(exercise.sha256) if store is not None else None
+    if kept is not None:
+        return {key: StepOutput(**{name: value for name, value in item.items() if name in OUTPUT_FIELDS})
+                for key, item in kept.items()}
+    wanting = tuple(check for check in exercise.checks if check.needs_solution())
+    try:
+        solution = check_submission(exercise.files, exercise.read_solution())
+        only = exercise.model_copy(update={"checks": wanting})
+        ctx = GradingContext(exercise=only, submission=solution, every_entry=True)
+        outputs, _ = _run_steps(ctx, runner)
+    except Exception as error:  # the engine or a broken solution: never the learner's doing
+        raise GradingError(f"the reference solution's outputs could not be made: {error}") from error
+    failed = [key for key, output in outputs.items() if output.status != "ok"]
+    if failed:
+        raise GradingError(f"the reference solution did not finish on {', '.join(sorted(failed)[:3])}")
+    if store is not None:
+        store.save_outputs(exercise.sha256, {key: asdict(output) for key, output in outputs.items()})
+    return outputs
 
 
 def _max_score(exercise: Exercise) -> float:

@@ -79,8 +79,12 @@ def check_submission(allowed: tuple[str, ...], files: Mapping[str, bytes]) -> di
     return dict(files)
 
 
-def read_submission_folder(folder: Path, allowed: tuple[str, ...]) -> dict[str, bytes]:
-    """Read a submission from a folder, refusing links, special files and files not in `allowed`.
+def read_submission_folder(
+    folder: Path, allowed: tuple[str, ...], skip: frozenset[str] = frozenset()
+) -> dict[str, bytes]:
+    """Read a submission from a folder, refusing links, special files and files not in `allowed`;
+    `skip`: top-level names that are notes about the submission, not part of it (a wrong
+    submission's expect.yaml).
 
     Raises:
         SubmissionRejected: with every problem found (nothing is read from refused entries).
@@ -95,6 +99,8 @@ def read_submission_folder(folder: Path, allowed: tuple[str, ...]) -> dict[str, 
         entries += [Path(parent, name) for name in dirs if Path(parent, name).is_symlink()]
     for entry in sorted(entries):
         relative = entry.relative_to(folder).as_posix()
+        if relative in skip and relative not in allowed:
+            continue
         mode = entry.lstat().st_mode
         if stat.S_ISLNK(mode):
             problems.append(f"{relative} is a link; send the file itself")

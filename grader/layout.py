@@ -1,5 +1,6 @@
-"""The files of an exercise folder that the YAML refers to: starter, solution, wrong submissions,
-checks' own files and the instructions. Each rule returns problems as (YAML location, message).
+"""The files of an exercise folder that the YAML refers to: starter, solution, other right solutions,
+wrong submissions, checks' own files and the instructions. Each rule returns problems as (YAML
+location, message).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from grader.paths import check_relative_path, file_problem, ignored, inside, wal
 Problem = tuple[Location, str]
 WRONG = "wrong"
 RIGHT = "right"
-EXPECT_FILE = "expect.yaml"
-"""In a wrong submission's folder: what it must get from `grader validate` (grader/examples.py)."""
+EXPECT = "expect.yaml"
+"""In a wrong submission's folder: which checks it must fail, and what their messages must say."""
 
 
 def folder_label(name: str) -> str:
@@ -55,38 +56,38 @@ def submission_problems(
     return problems
 
 
-def example_problems(folder: Path, files: Sequence[str | None]) -> list[Problem]:
-    """`right/` and `wrong/` are optional: folders of folders, each one known submission. A right one
-    must provide every file (it must earn full marks); a wrong one may hold an expect.yaml."""
+def wrong_problems(folder: Path, files: Sequence[str | None]) -> list[Problem]:
+    """`wrong/` is optional: a folder of folders, each one known-wrong submission (and maybe its
+    expect.yaml). `right/` too: each folder another correct solution, complete."""
     problems: list[Problem] = []
-    for top, complete, besides in ((RIGHT, True, frozenset()), (WRONG, False, frozenset({EXPECT_FILE}))):
-        examples = folder / top
-        if not examples.exists() and not examples.is_symlink():
+    for top, what in ((WRONG, "wrong submission"), (RIGHT, "right solution")):
+        place = folder / top
+        if not place.exists() and not place.is_symlink():
             continue
-        if examples.is_symlink() or not examples.is_dir():
-            kind = "right" if top == RIGHT else "wrong"
-            problems.append(((), f"'{top}' should be a folder of {kind} submissions, each in its own folder"))
+        if place.is_symlink() or not place.is_dir():
+            problems.append(((), f"'{top}' should be a folder of {what}s, each in its own folder"))
             continue
-        for entry in sorted(examples.iterdir()):
+        for entry in sorted(place.iterdir()):
             if ignored(entry.name):
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                problems += submission_problems(folder, f"{top}/{entry.name}", files, None, complete=complete,
-                                                besides=besides)
+                problems += submission_problems(
+                    folder, f"{top}/{entry.name}", files, None, complete=top == RIGHT,
+                    besides=frozenset({EXPECT}) if top == WRONG and EXPECT not in files else frozenset(),
+                )
             else:
-                kind = "right" if top == RIGHT else "wrong"
-                problems.append(((), f"{top}/{entry.name} should be a folder holding one {kind} submission"))
+                problems.append(((), f"{top}/{entry.name} should be a folder holding one {what}"))
     return problems
 
 
-def example_names(folder: Path, top: str) -> list[str]:
-    """The names of the known submissions under `right/` or `wrong/`."""
-    examples = folder / top
-    if not examples.is_dir() or examples.is_symlink():
+def wrong_submission_names(folder: Path, top: str = WRONG) -> list[str]:
+    """The names of the wrong submissions under `wrong/` (or of the right ones under `right/`)."""
+    place = folder / top
+    if not place.is_dir() or place.is_symlink():
         return []
     return [
         entry.name
-        for entry in sorted(examples.iterdir())
+        for entry in sorted(place.iterdir())
         if not ignored(entry.name) and entry.is_dir() and not entry.is_symlink()
     ]
 
@@ -153,7 +154,7 @@ def file_problems(
         for key, name in (("starter", starter), ("solution", solution)):
             if name is not None:
                 problems += submission_problems(folder, name, files, key, complete=key == "solution")
-        problems += example_problems(folder, files)
+        problems += wrong_problems(folder, files)
     private = (folder_label(solution or "solution"), WRONG + "/", RIGHT + "/")
     for index, check in checks.items():
         where = ("checks", index)

@@ -15,6 +15,8 @@ def render(result: Result) -> str:
              f"({result.duration_s:.2f} s)"]
     if result.message:
         lines.append(f"  {result.message}")
+    if result.seed is not None:
+        lines.append(f"  Generated inputs picked with --seed {result.seed}")
     width = max((len(check.title) for check in result.checks), default=10)
     for check in result.checks:
         hidden = " (hidden)" if check.hidden else ""
@@ -22,7 +24,8 @@ def render(result: Result) -> str:
             f"  {MARKS[check.status]:<6} {check.title:<{width}}  {check.score:g}/{check.max_score:g}{hidden}"
         )
         if check.status != "pass":
-            for text in (check.message, check.hint and f"Hint: {check.hint}"):
+            hints = (check.hint and f"Hint: {check.hint}", check.hint_answer and f"Then: {check.hint_answer}")
+            for text in (check.message, *hints):
                 if text:
                     lines.extend(f"         {line}" for line in text.splitlines())
         for test in check.tests:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -58,6 +59,9 @@ class CheckResult:
     tests: tuple[TestOutcome, ...] = ()
     hidden: bool = False
     images: tuple[Picture, ...] = ()
+    hint_answer: str | None = None
+    """The second tier of the hint: how to do it. The site shows it only to a learner who failed this
+    check several times (`hint` is the first tier, shown at every failure)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,9 @@ class Result:
     checks: tuple[CheckResult, ...] = ()
     provenance: Provenance | None = None
     message: str = ""
+    seed: int | None = None
+    """What picked the cases of generated checks (`grader run --seed` grades the same way again);
+    None when no check generates cases."""
 
     def to_json(self) -> dict[str, Any]:
         """The result format 1, as JSON-ready data (everything, hidden checks included)."""
@@ -93,13 +100,21 @@ HIDDEN_TEST_MESSAGE = "This is a hidden test: only its verdict is shown."
 NOT_COUNTED = "Not counted: the instructor skipped this test"
 
 
-def for_learner(result: dict[str, Any]) -> dict[str, Any]:
+def for_learner(result: dict[str, Any], answers: Collection[str] = ()) -> dict[str, Any]:
     """A stored result as a learner may see it: hidden checks keep their title, verdict and hint,
-    never their inputs, expectations, output, test details or pictures."""
+    never their inputs, expectations, output, test details or pictures. The second tier of a
+    check's hint (`hint_answer`) stays only for the checks in `answers` (those the learner failed
+    often enough, the site decides); elsewhere `more_help` says that there is one to come."""
     shown = dict(result)
-    shown["checks"] = [_hide(check) if check.get("hidden") else _hide_tests(check)
+    shown["checks"] = [_answer(_hide(check) if check.get("hidden") else _hide_tests(check), answers)
                        for check in result.get("checks", [])]
     return shown
+
+
+def _answer(check: dict[str, Any], answers: Collection[str]) -> dict[str, Any]:
+    if not check.get("hint_answer") or check.get("id") in answers:
+        return check
+    return {**check, "hint_answer": None, "more_help": True}
 
 
 def _hide_tests(check: dict[str, Any]) -> dict[str, Any]:

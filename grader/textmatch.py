@@ -20,15 +20,16 @@ def normalise_newlines(text: str) -> str:
 
 
 def outputs_match(expected: str, actual: str, mode: MatchMode, tolerance: float = 1e-6,
-                  where: Where = "end") -> bool:
+                  where: Where = "end", asked: bool = False) -> bool:
     """exact: identical; trim: identical after trimming the ends; lines: the same lines, each
     trimmed of trailing spaces, blank lines at the ends ignored; regex: the pattern matches the
     whole trimmed output; number: the same numbers, in order, within `tolerance` (relative or
     absolute), whatever the words around them; printed: the printed lines a beginner's eye reads
-    (see `printed_lines`), at the `where` of the output."""
+    (see `printed_lines`), at the `where` of the output. `asked`: the expected output is another
+    program's (the reference solution's), so its lines may begin with its own questions too."""
     expected, actual = normalise_newlines(expected), normalise_newlines(actual)
     if mode == "printed":
-        return _printed_match(expected, actual, where)
+        return _printed_match(expected, actual, where, asked)
     if mode == "exact":
         return expected == actual
     if mode == "trim":
@@ -51,10 +52,11 @@ def printed_lines(text: str) -> list[str]:
     return [line for line in tidy if line]
 
 
-def _printed_match(expected: str, actual: str, where: Where) -> bool:
+def _printed_match(expected: str, actual: str, where: Where, asked: bool = False) -> bool:
     want = printed_lines(expected)
     got = _compared_part(printed_lines(actual), len(want), where)
-    return len(got) == len(want) and all(_same_line(g, w, where) for g, w in zip(got, want, strict=True))
+    same = _same_asked_line if asked else _same_line
+    return len(got) == len(want) and all(same(g, w, where) for g, w in zip(got, want, strict=True))
 
 
 def _compared_part(printed: list[str], count: int, where: Where) -> list[str]:
@@ -72,19 +74,35 @@ def _same_line(got: str, want: str, where: Where) -> bool:
     return got[: -len(want)].endswith(PROMPT_END) or want.startswith(PROMPT_END)
 
 
+def _same_asked_line(got: str, want: str, where: Where) -> bool:
+    """Two programs' lines: either may begin with the questions its input() asked, and the rest must
+    be the same (`Minutes? 2 h 5 min` and `How many? 2 h 5 min` and `2 h 5 min` are one line)."""
+    return bool(_answers(got) & _answers(want))
+
+
+def _answers(line: str) -> set[str]:
+    """What the line may say once questions in front of it are taken away: the whole line, and every
+    ending that follows a question's end ("? ", ": " or "> ")."""
+    found = {line}
+    for index in range(len(line) - 2):
+        if line[index] in "?:>" and line[index + 1] == " ":
+            found.add(line[index + 2:].lstrip())
+    return found - {""}
+
+
 def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.strip("\n").split("\n")] if text.strip() else []
 
 
 def explain_difference(expected: str, actual: str, mode: MatchMode, where: Where = "end",
-                       given: str = "") -> str:
+                       given: str = "", asked: bool = False) -> str:
     """A short, readable account of how `actual` differs from `expected`, for a beginner; `printed`
     also shows the input `given` to the program."""
     expected, actual = normalise_newlines(expected), normalise_newlines(actual)
     if not actual.strip():
         return "Your program printed nothing.\n\nExpected:\n" + _block(expected)
     if mode == "printed":
-        return _explain_printed(expected, actual, where, normalise_newlines(given))
+        return _explain_printed(expected, actual, where, normalise_newlines(given), asked)
     if mode == "regex":
         pattern = f"Expected output matching the pattern {expected!r}\n\n"
         return pattern + "Your program printed:\n" + _block(actual)
@@ -120,12 +138,13 @@ def explain_difference(expected: str, actual: str, mode: MatchMode, where: Where
     return "Your output is different from what was expected (check spaces and blank lines)."
 
 
-def _explain_printed(expected: str, actual: str, where: Where, given: str) -> str:
+def _explain_printed(expected: str, actual: str, where: Where, given: str, asked: bool = False) -> str:
     want, printed = printed_lines(expected), printed_lines(actual)
     got = _compared_part(printed, len(want), where)
     note = ""
+    same = _same_asked_line if asked else _same_line
     for g, w in zip(got, want, strict=False):
-        if not _same_line(g, w, where):
+        if not same(g, w, where):
             if g.lower().endswith(w.lower()):
                 note = f"\nLook at capital and small letters: you printed {g!r}, expected {w!r}.\n"
             else:

@@ -1,7 +1,8 @@
-"""`grader validate`: an exercise is sound when its solution and every other right submission earn full
-marks, its starter and every known-wrong submission earn less (failing the checks its expect.yaml
-names, with the words it gives: grader/expectations.py), and every check gives the same verdict twice
-in a row."""
+"""`grader validate`: an exercise is sound when its solution and every other right solution (`right/`)
+earn full marks, its starter and every known-wrong submission earn less (failing the checks their
+expect.yaml names, with the words it gives), and every check gives the same verdict twice in a row.
+Generated checks are tried on every case of their pools. Warnings (hidden inputs the learner can read)
+do not fail an exercise."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from grader.exercise import Exercise
 from grader.grading import grade_submission
 from grader.intake import SubmissionRejected
+from grader.leaks import hidden_input_warnings
 from grader.result import Result
 from grader.runner import SandboxRunner
 
@@ -21,6 +23,7 @@ class Verdict:
     exercise: str
     problems: tuple[str, ...]
     runs: int
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -38,8 +41,8 @@ def _grade_twice(
     exercise: Exercise, name: str, files: Mapping[str, bytes], runner: SandboxRunner, problems: list[str]
 ) -> Result | None:
     try:
-        first = grade_submission(exercise, files, runner)
-        second = grade_submission(exercise, files, runner)
+        first = grade_submission(exercise, files, runner, every_entry=True)
+        second = grade_submission(exercise, files, runner, every_entry=True)
     except SubmissionRejected as error:
         problems.append(f"{name}: refused: {'; '.join(error.problems)}")
         return None
@@ -56,9 +59,9 @@ def _grade_twice(
 
 def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
     problems: list[str] = []
-    solutions = {"solution": exercise.read_solution()}
-    solutions.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
-    for name, files in solutions.items():
+    right = {"solution": exercise.read_solution()}
+    right.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
+    for name, files in right.items():
         result = _grade_twice(exercise, name, files, runner, problems)
         if result is not None and result.status != "pass":
             problems.append(f"{name}: does not earn full marks: {_summary(result)}")
@@ -66,12 +69,15 @@ def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
     submissions.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
     for name, files in submissions.items():
         result = _grade_twice(exercise, name, files, runner, problems)
-        if result is not None and result.status == "pass":
+        if result is None:
+            continue
+        if result.status == "pass":
             problems.append(f"{name}: earns full marks, but it should not")
         expectation = exercise.wrong_expectations.get(name.removeprefix("wrong/"))
-        if result is not None and name != "starter" and expectation is not None:
+        if name != "starter" and expectation is not None:
             problems += [f"{name}: {problem}" for problem in expectation.problems(result.checks)]
-    return Verdict(exercise.key, tuple(problems), 2 * (len(solutions) + len(submissions)))
+    runs = 2 * (len(right) + len(submissions))
+    return Verdict(exercise.key, tuple(problems), runs, tuple(hidden_input_warnings(exercise)))
 
 
 def find_exercise_folders(paths: tuple[Path, ...] | list[Path]) -> list[Path]:

@@ -9,6 +9,7 @@ attempt in place: it is never an attempt of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,6 +88,19 @@ def counted_attempts(session: Session, user_ids: Iterable[int],
                 row.changed is not None, _failures(row.failed_checks) if row.failed_checks else ())
         for row in session.connection().execute(query)
     ]
+
+
+def times_failed(session: Session, submission: Submission) -> Counter[str]:
+    """How many of the learner's counted attempts at this exercise, up to `submission`, failed each
+    check (by check id)."""
+    query = select(Submission.failed_checks).where(
+        Submission.user_id == submission.user_id, Submission.exercise_key == submission.exercise_key,
+        Submission.counts.is_(True), Submission.id <= submission.id,
+    )
+    counts: Counter[str] = Counter()
+    for (stored,) in session.connection().execute(query):
+        counts.update({failure.id for failure in _failures(stored)})
+    return counts
 
 
 def _failures(stored: Any) -> tuple[CheckFailure, ...]:

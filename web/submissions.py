@@ -15,9 +15,10 @@ from store.models import GradeOverride, Regrade, Submission
 from store.publishing import VersionLabel, version_label
 from store.regrades import history_of
 from web.auth import STAFF
-from web.context import grading_queue
+from web.context import grading_queue, settings
 from web.database import db
 from web.overrides import override_for
+from web.progress import times_failed
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +97,20 @@ class SubmissionView:
         }
 
 
+def answers_shown(submission: Submission) -> set[str]:
+    """The checks whose second hint (the answer) the learner sees on this attempt: those that failed
+    in at least GRADER_HELP_ANSWER_AFTER of their counted attempts at the exercise, this one included."""
+    needed = settings().help.answer_after
+    return {check for check, count in times_failed(db(), submission).items() if count >= needed}
+
+
 def submission_view(submission: Submission) -> SubmissionView:
     """What the current user may see of `submission` (hidden checks stay hidden from learners). An
     instructor's preview attempt shows as a learner sees it: that is what it is for."""
     staff = g.user is not None and g.user.role in STAFF and not submission.preview
     result = submission.result
     if result is not None and not staff:
-        result = for_learner(result)
+        result = for_learner(result, answers_shown(submission))
     position = queue_position(db(), submission.id) if submission.status == "queued" else None
     regrades = tuple(history_of(db(), [submission.id]).get(submission.id, ()))
     return SubmissionView(submission, result, position, staff, override_for(db(), submission), regrades,

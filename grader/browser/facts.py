@@ -15,6 +15,8 @@ from grader.result import cap_text
 
 NAME_CAP = 120
 VALUE_CAP = 300
+TEXT_CAP = 2000
+CONTEXT_KEYS = frozenset({"font_size", "parent_font_size", "root_font_size", "basis_width", "basis_height"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Element:
     hidden: str
     """Why a user would not see it (display, visibility, opacity, size, outside), "" when they would."""
     style: Mapping[str, str]
+    typed: Mapping[str, str] = field(default_factory=dict)
+    """Computed values before layout, where the browser gave them (`100%`, `1.5`)."""
+    declared: Mapping[str, bool] = field(default_factory=dict)
+    """Per property asked: whether a rule of the page itself sets it on this element."""
+    context: Mapping[str, float] = field(default_factory=dict)
+    """font_size, parent_font_size, root_font_size, basis_width, basis_height (CSS px)."""
+    text: str | None = None
+    """The text the browser shows in it, when asked."""
 
 
 @dataclass(frozen=True)
@@ -108,17 +118,27 @@ def _found(item: Mapping[str, Any]) -> Found:
 
 def _element(item: Mapping[str, Any]) -> Element:
     box = _mapping(item, "box")
-    style = {
-        str(name)[:NAME_CAP]: str(value)[:VALUE_CAP]
-        for name, value in _mapping(item, "style").items()
-        if isinstance(value, str)
-    }
+    text = item.get("text")
     return Element(
         name=str(item.get("name", "element"))[:NAME_CAP],
         box=Box(*(_number(box.get(key), 0.0) for key in ("x", "y", "width", "height"))),
         hidden=str(item.get("hidden", ""))[:20],
-        style=style,
+        style=_strings(item, "style"),
+        typed=_strings(item, "typed"),
+        declared={str(name)[:NAME_CAP]: value for name, value in _mapping(item, "declared").items()
+                  if isinstance(value, bool)},
+        context={str(name): _number(value, 0.0) for name, value in _mapping(item, "context").items()
+                 if name in CONTEXT_KEYS},
+        text=cap_text(text, TEXT_CAP) if isinstance(text, str) else None,
     )
+
+
+def _strings(item: Mapping[str, Any], key: str) -> dict[str, str]:
+    return {
+        str(name)[:NAME_CAP]: str(value)[:VALUE_CAP]
+        for name, value in _mapping(item, key).items()
+        if isinstance(value, str)
+    }
 
 
 def _mapping(data: Mapping[str, Any] | None, key: str) -> Mapping[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from grader.browser.expect import BrowserAssertion
 from grader.browser.facts import Box, Element, ViewportFacts
 from grader.browser.pictures import difference
-from grader.markup.assertions import evaluate_assertions
+from grader.markup.assertions import evaluate_assertions, written_in_page
 from grader.styles.values import canonical_text
 
 MEASURES = {"width": "wide", "height": "high", "x": "from the page's left edge", "y": "from the page's top"}
@@ -51,10 +51,15 @@ def title(assertion: BrowserAssertion) -> str:
     return f"Looks like the model solution (up to {assertion.tolerance:.0%} different)"
 
 
-def problem(assertion: BrowserAssertion, facts: ViewportFacts, reference: str | None) -> str | None:
+def problem(assertion: BrowserAssertion, facts: ViewportFacts, reference: str | None,
+            written: str | None = None) -> str | None:
     """What is wrong with `assertion` at this viewport, or None when it holds. Custom `message`s
-    replace the generated ones."""
+    replace the generated ones. `written`: the page's HTML before any script ran (`by_script`)."""
     found = _problem(assertion, facts, reference)
+    if found is None and assertion.form == "html":
+        typed_in = written_in_page(assertion, written)
+        if typed_in is not None:
+            return f"{where(facts)}, {_lower_first(typed_in)}"
     if found is None:
         return None
     if assertion.message is None:

@@ -1,6 +1,7 @@
 """The reference solution's pictures, per exercise version: made once by grading the solution, then
 kept on disk, one JSON file per exercise hash (`<folder>/<sha256>.json`), so a changed exercise
-gets new ones and an unchanged one never costs a second run.
+gets new ones and an unchanged one never costs a second run. Beside them, the reference solution's
+outputs on the inputs of checks that expect what it prints (`<sha256>.outputs.json`).
 
 The folder comes from the installation's settings (GRADER_REFERENCES). Every process of one
 installation (CLI, worker, site) must see the same folder: the site shows these pictures beside the
@@ -15,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from grader.result import Picture
 
@@ -60,8 +62,6 @@ class ReferenceStore:
     def save(self, exercise_sha256: str, references: References) -> None:
         """Store the pictures of this exercise version (an empty mapping too: the solution showed
         nothing, and asking again would not change that)."""
-        path = self._path(exercise_sha256)
-        self.folder.mkdir(parents=True, exist_ok=True)
         data = {
             "format": FORMAT,
             "checks": {
@@ -69,6 +69,29 @@ class ReferenceStore:
                 for check_id, pictures in references.items()
             },
         }
+        self._write(self._path(exercise_sha256), data)
+
+    def load_outputs(self, exercise_sha256: str) -> dict[str, dict[str, Any]] | None:
+        """The reference solution's step outputs kept for this exercise version (by step id), or None."""
+        try:
+            data = json.loads(self._outputs_path(exercise_sha256).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        if not isinstance(data.get("steps"), dict):
+            return None
+        return {str(key): value for key, value in data["steps"].items() if isinstance(value, dict)}
+
+    def save_outputs(self, exercise_sha256: str, steps: Mapping[str, Mapping[str, Any]]) -> None:
+        """Keep the reference solution's step outputs of this exercise version."""
+        self._write(self._outputs_path(exercise_sha256), {"format": FORMAT, "steps": dict(steps)})
+
+    def _outputs_path(self, exercise_sha256: str) -> Path:
+        return self._path(exercise_sha256).with_suffix(".outputs.json")
+
+    def _write(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd, draft = tempfile.mkstemp(prefix=".reference-", dir=self.folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:

@@ -4,6 +4,7 @@ otherwise one test per assertion and viewport, and the pictures of the learner's
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,8 @@ from grader.checks.common import make_result, scored_by_tests, stopped_result, t
 from grader.result import CheckResult, Picture, TestOutcome
 
 if TYPE_CHECKING:
-    from grader.checks.base import GradingContext, StepOutput
+    from grader.browser.expect import Viewport
+    from grader.checks.base import CheckSpec, GradingContext, StepOutput
     from grader.checks.browser import BrowserCheck
 
 PHASES = {
@@ -27,6 +29,27 @@ PHASES = {
 
 def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, memory_mb: int) -> CheckResult:
     """The check's result from its step's output (`memory_mb`: what the container had)."""
+    facts = read_report(check, ctx, output, memory_mb, check.viewports)
+    if isinstance(facts, CheckResult):
+        return facts
+    tests: list[TestOutcome] = []
+    culprits: dict[str, list[Box]] = {}
+    for viewport in facts:
+        found, culprits[viewport.label] = _viewport_tests(check, ctx, viewport)
+        tests += found
+    return replace(scored_by_tests(check, tests), images=_pictures(facts, culprits))
+
+
+def read_report(
+    check: CheckSpec, ctx: GradingContext, output: StepOutput, memory_mb: int,
+    viewports: Sequence[Viewport],
+) -> list[ViewportFacts] | CheckResult:
+    """What the browser saw at each of `viewports` (those it reached), or the check's result when the
+    page stopped it: out of memory, out of time, crashed, gone.
+
+    Raises:
+        BrowserFailed: the browser itself could not run (not the learner's doing).
+    """
     if output.status == "memory":
         memory = max(ctx.exercise.limits.memory, memory_mb)
         return make_result(check, "memory", 0.0, f"Your page used more than {memory} MiB of memory, so the "
@@ -39,7 +62,7 @@ def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, m
         raise BrowserFailed(f"the browser step wrote no report: {output.stderr[-500:]}")
     raw_viewports = _raw_viewports(report)
     facts = [read_viewport(raw, viewport.width, viewport.height)
-             for viewport, raw in zip(check.viewports, raw_viewports, strict=False)]
+             for viewport, raw in zip(viewports, raw_viewports, strict=False)]
     fatal = report.get("fatal")
     if fatal == "browser":
         raise BrowserFailed(f"the browser could not run: {str(report.get('detail', ''))[:1000]}")
@@ -48,16 +71,11 @@ def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, m
         where = f"at {facts[-1].width} px wide, " if facts else ""
         result = _fatal_result(check, ctx, str(fatal), where, str(last.get("phase", "loading")))
         return replace(result, images=_pictures(facts, {}))
-    tests: list[TestOutcome] = []
-    culprits: dict[str, list[Box]] = {}
-    for viewport in facts:
-        found, culprits[viewport.label] = _viewport_tests(check, ctx, viewport)
-        tests += found
-    return replace(scored_by_tests(check, tests), images=_pictures(facts, culprits))
+    return facts
 
 
 def _fatal_result(
-    check: BrowserCheck, ctx: GradingContext, fatal: str, where: str, phase: str
+    check: CheckSpec, ctx: GradingContext, fatal: str, where: str, phase: str
 ) -> CheckResult:
     if fatal == "timeout":
         seconds = time_limit(check, ctx)
@@ -92,10 +110,11 @@ def _viewport_tests(check: BrowserCheck, ctx: GradingContext,
     boxes: list[Box] = []
     references = (ctx.references or {}).get(check.step_id, ())
     reference = next((p.png_base64 for p in references if p.viewport == facts.label), None)
+    written = check.page_as_written(ctx) if any(a.by_script for a in check.expect) else None
     for assertion in check.expect:
         if assertion.at is not None and assertion.at != facts.width:
             continue
-        problem = judge.problem(assertion, facts, reference)
+        problem = judge.problem(assertion, facts, reference, written)
         if problem and facts.errors and assertion.form != "console":
             problem += f" Your page's JavaScript had an error, which may be why: {facts.errors[0]}"
         name = prefix + judge.title(assertion)

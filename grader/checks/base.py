@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grader.markup.document import decode_html
 from grader.paths import RelativePath
 
 if TYPE_CHECKING:
+    from grader.browser.probes import PageRequest
     from grader.exercise import Exercise
     from grader.result import CheckResult, Picture
 
@@ -98,10 +100,32 @@ class GradingContext:
     references: Mapping[str, tuple[Picture, ...]] | None = None
     """The reference solution's pictures by check id, for kinds that compare with them; None when
     there are none (or while they are being made)."""
+    seed: int = 0
+    """Picks each generated check's cases for this submission (grader/checks/cases.py)."""
+    every_entry: bool = False
+    """Try every case of every pool, not just the ones the seed picks (`grader validate`, and the
+    reference solution's run)."""
+    solution: Mapping[str, StepOutput] | None = None
+    """What the reference solution's steps gave on the same inputs, by step id: the expected output
+    of cases that do not write it out. None when no check needs it."""
 
     @property
     def folder(self) -> Path:
         return self.exercise.folder
+
+
+class Hint(BaseModel):
+    """A hint in two tiers: `nudge` shown when the check fails, `answer` (how to do it, nearly word for
+    word) only after the learner failed it again and again; the site decides when (the learner's
+    attempts are its to count), the result carries both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nudge: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=2000)
+
+    def tiers(self) -> tuple[str, str]:
+        return self.nudge, self.answer
 
 
 class CheckSpec(BaseModel):
@@ -114,10 +138,20 @@ class CheckSpec(BaseModel):
     title: str | None = Field(default=None, max_length=200)
     points: float = Field(default=1, gt=0)
     hidden: bool = False
-    hint: str | None = None
+    hint: str | Hint | None = None
     timeout: float | None = Field(default=None, gt=0, le=300)
 
     label: ClassVar[str] = "Check"
+
+    @property
+    def nudge(self) -> str | None:
+        """The first hint (the only one of a hint written as text)."""
+        return self.hint.nudge if isinstance(self.hint, Hint) else self.hint
+
+    @property
+    def answer(self) -> str | None:
+        """The second hint, for a learner stuck on this check; None when there is none."""
+        return self.hint.answer if isinstance(self.hint, Hint) else None
     support_place: ClassVar[Literal["checks", "work"]] = "checks"
     """Where the support files go while this check's steps run: "checks" (test files and scripts: a
     folder only the grader uid can read, in the sandbox at /checks/<path>) or "work" (files the
@@ -146,6 +180,25 @@ class CheckSpec(BaseModel):
         also needed to judge it ("judged"), or not used at all."""
         return "none"
 
+    def page_request(self, learner_files: tuple[str, ...]) -> PageRequest | None:
+        """What this check needs the browser to tell about a page it does not act on (computed styles,
+        visibility), or None. Every check asking about the same page shares one browser step
+        (grader/checks/pagefacts.py)."""
+        return None
+
+    def judged_on_host(self) -> bool:
+        """Whether this check is judged from the learner's files alone, with no sandbox at all."""
+        return False
+
+    def needs_solution(self) -> bool:
+        """Whether judging needs the reference solution's outputs on the same inputs (`solution` of
+        the context): steps() with `every_entry` are then run on the solution once per version."""
+        return False
+
+    def generates(self) -> bool:
+        """Whether this check draws random cases (so the result records the seed)."""
+        return False
+
     def steps(self, ctx: GradingContext) -> list[Step]:
         """What the harness must run for this check; empty for kinds judged wholly on the host."""
         return []
@@ -171,3 +224,10 @@ class PageCheck(CheckSpec):
             return []
         message = f"'{self.page}' is neither one of the exercise's files nor in this check's files"
         return [(("page",), message)]
+
+    def page_as_written(self, ctx: GradingContext) -> str | None:
+        """The page's HTML as a file, before any script ran (None when there is none)."""
+        data = ctx.submission.get(self.page)
+        if data is None and self.page in self.files:
+            data = ctx.exercise.support_file_bytes(self.page)
+        return decode_html(data) if data is not None else None

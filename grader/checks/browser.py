@@ -25,7 +25,6 @@ from typing import Annotated, ClassVar, Literal, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from grader.browser.expect import BrowserAssertion, Viewport
-from grader.browser.report import judge_report
 from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepOutput
 from grader.checks.common import make_result, time_limit
 from grader.checks.dom import DomAction
@@ -121,4 +120,6 @@ class BrowserCheck(PageCheck):
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         if self.page not in ctx.submission and self.page not in self.files:
             return make_result(self, "fail", 0.0, f"You haven't created {self.page} yet.")
+        from grader.browser.report import judge_report  # it imports grader.checks.common: not at load
+
         return judge_report(self, ctx, outputs[self.step_id], BROWSER_MEMORY_MB)

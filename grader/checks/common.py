@@ -9,6 +9,11 @@ from grader.feedback import stopped_message
 from grader.result import CheckResult, CheckStatus, TestOutcome, cap_text
 
 
+class MissingSolutionOutput(Exception):
+    """The reference solution's output for an input is not there: grading cannot go on (not the
+    learner's doing)."""
+
+
 def time_limit(check: CheckSpec, ctx: GradingContext) -> float:
     """Seconds one run of this check may take: its own `timeout`, else the exercise's time limit."""
     return float(check.timeout or ctx.exercise.limits.time)
@@ -30,7 +35,8 @@ def make_result(
         score=round(float(score), 4),
         max_score=float(check.points),
         message=cap_text(message, 2000),
-        hint=check.hint if status != "pass" else None,
+        hint=check.nudge if status != "pass" else None,
+        hint_answer=check.answer if status != "pass" else None,
         output=cap_text(output),
         tests=tuple(TestOutcome(t.name[:200], t.status, cap_text(t.message, 2000), t.hidden) for t in tests),
         hidden=check.hidden,

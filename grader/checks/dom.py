@@ -15,10 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from grader.browser import BrowserFailed
 from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepOutput
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
-from grader.checks.html import HtmlAssertion
 from grader.checks.reports import MalformedReport, json_object, list_of
 from grader.errors import non_empty
-from grader.markup.assertions import evaluate_assertions
+from grader.markup.assertions import HtmlAssertion, evaluate_assertions, written_in_page
 from grader.result import CheckResult, TestOutcome
 
 Selector = str
@@ -87,6 +86,12 @@ class DomCheck(PageCheck):
 
     label: ClassVar[str] = "Page behaviour"
 
+    @model_validator(mode="after")
+    def _no_layout(self) -> Self:
+        if any(assertion.visible is not None for assertion in self.expect):
+            raise ValueError("`visible` needs a browser with layout: use a `browser` check (jsdom has none)")
+        return self
+
     def steps(self, ctx: GradingContext) -> list[Step]:
         timeout = time_limit(self, ctx)
         actions = [action.model_dump(exclude_none=True) for action in self.actions]
@@ -114,7 +119,11 @@ class DomCheck(PageCheck):
         tests: list[TestOutcome] = []
         for problem in report.get("action_errors", []):
             tests.append(TestOutcome("Using the page", "fail", str(problem)))
-        tests += evaluate_assertions(str(report["html"]), self.expect)
+        written = self.page_as_written(ctx)
+        for assertion, outcome in zip(self.expect, evaluate_assertions(str(report["html"]), self.expect),
+                                      strict=True):
+            typed_in = written_in_page(assertion, written) if outcome.status == "pass" else None
+            tests.append(TestOutcome(outcome.name, "fail", typed_in) if typed_in else outcome)
         errors = [str(e) for e in report.get("errors", [])]
         if self.console_errors == "fail" and errors:  # a clean page earns nothing extra for it
             message = "Your page's JavaScript had an error: " + errors[0]

@@ -31,15 +31,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from grader.checks.base import CheckSpec, GradingContext, StepOutput
+from grader.browser.probes import PageProbe, PageRequest
+from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import first_with_suffix, make_result, scored_by_tests
+from grader.checks.pagefacts import page_facts, page_steps
 from grader.learnertext import text_problem
 from grader.markup.assertions import CountRange, HtmlAssertion, evaluate_assertions, evaluate_on_page
 from grader.markup.document import UncheckablePage, decode_html, parse_page
+from grader.markup.matching import PageWhere
+from grader.markup.shown import VISIBLE_WIDTH, shown_outcome
 from grader.paths import LearnerPath
 from grader.result import CheckResult, TestOutcome
 
@@ -58,6 +62,29 @@ class HtmlCheck(CheckSpec):
     assert_: tuple[HtmlAssertion, ...] = Field(alias="assert", min_length=1)
 
     label: ClassVar[str] = "Page structure"
+
+    @model_validator(mode="after")
+    def _no_script_here(self) -> Self:
+        if any(assertion.by_script for assertion in self.assert_):
+            raise ValueError("`by_script` goes with dom and browser checks (an html check runs no script)")
+        return self
+
+    def judged_on_host(self) -> bool:
+        return not self._shown_assertions()
+
+    def _shown_assertions(self) -> list[HtmlAssertion]:
+        return [assertion for assertion in self.assert_ if assertion.visible is not None]
+
+    def page_request(self, learner_files: tuple[str, ...]) -> PageRequest | None:
+        shown = self._shown_assertions()
+        page = self.page(learner_files)
+        if not shown or page is None:
+            return None
+        probes = tuple(PageProbe(selector=assertion.selector or "", text=True) for assertion in shown)
+        return PageRequest(page, (), (VISIBLE_WIDTH,), probes)
+
+    def steps(self, ctx: GradingContext) -> list[Step]:
+        return page_steps(self, ctx)
 
     def page(self, learner_files: Sequence[str]) -> str | None:
         """The learner file this check reads."""
@@ -85,7 +112,15 @@ class HtmlCheck(CheckSpec):
             soup = parse_page(text)
         except UncheckablePage as uncheckable:
             return self._unchecked(str(uncheckable))
-        return scored_by_tests(self, evaluate_on_page(soup, self.assert_), noun="check")
+        where = PageWhere(path, frozenset(ctx.submission))
+        tests = evaluate_on_page(soup, self.assert_, where)
+        if self._shown_assertions():
+            facts = page_facts(self, ctx, outputs)
+            if isinstance(facts, CheckResult):
+                return facts
+            tests = [shown_outcome(a, facts[VISIBLE_WIDTH]) if a.visible is not None else outcome
+                     for a, outcome in zip(self.assert_, tests, strict=True)]
+        return scored_by_tests(self, tests, noun="check")
 
     def _unchecked(self, reason: str) -> CheckResult:
         tests = [TestOutcome(assertion.describe(), "fail") for assertion in self.assert_]

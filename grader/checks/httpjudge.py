@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from grader.checks.common import MissingSolutionOutput
 from grader.checks.reports import MalformedReport, check_shape, list_of
 from grader.markup.assertions import evaluate_assertions
+from grader.markup.document import UncheckablePage, collapse_whitespace, parse_page, visible_text
 from grader.result import TestOutcome
 
 if TYPE_CHECKING:
@@ -59,6 +61,56 @@ def _header(response: Mapping[str, Any], name: str) -> str | None:
     return None
 
 
+def page_text(response: Mapping[str, Any]) -> str:
+    """The text a browser shows for the response: an HTML page's words with the tags removed and the
+    entities decoded (`Hello, <em>Ann</em>!` reads "Hello, Ann!", `&lt;b&gt;` reads "<b>"), spaces
+    collapsed; any other body as it is."""
+    body = str(response.get("body", ""))
+    content_type = (_header(response, "Content-Type") or "").lower()
+    if "html" not in content_type:
+        return body
+    try:
+        return visible_text(parse_page(body, line_numbers=False))
+    except UncheckablePage:
+        return collapse_whitespace(body)
+
+
+def _squeezed(text: str, raw: bool) -> str:
+    return text if raw else collapse_whitespace(text)
+
+
+def _missing_text(text: str, shown: str, raw: bool) -> str:
+    if raw:
+        return f"The answer should contain {text!r}, but it does not."
+    quoted = shown if len(shown) <= 200 else shown[:199] + "…"
+    return f"The page should say {text!r}, but it does not. A browser shows: {quoted!r}"
+
+
+def _unlike_solution(
+    expect: HttpExpect, response: Mapping[str, Any], model: Mapping[str, Any] | None
+) -> str | None:
+    """The first part of `like_solution` where the response differs from the reference solution's."""
+    if not expect.like_solution:
+        return None
+    if model is None or "error" in model:
+        raise MissingSolutionOutput("the reference solution gave no answer to compare with")
+    for part in expect.like_solution:
+        if part == "status" and int(response.get("status", 0)) != int(model.get("status", 0)):
+            mine, theirs = response.get("status"), model.get("status")
+            return f"Your app answered with the status {mine}, but it should be {theirs}."
+        if part == "json":
+            try:
+                mine = json.loads(str(response.get("body", "")))
+                theirs = json.loads(str(model.get("body", "")))
+            except (ValueError, RecursionError):
+                return "The response is not the JSON it should be (use jsonify, or return a dict)."
+            if mine != theirs:
+                return f"The JSON should be {_shown(theirs)}, not {_shown(mine)}."
+        if part == "text" and page_text(response) != page_text(model):
+            return f"The page should say {page_text(model)[:200]!r}, not {page_text(response)[:200]!r}."
+    return None
+
+
 def request_name(request: HttpRequest) -> str:
     return request.title or f"{request.method} {request.path}"
 
@@ -67,9 +119,11 @@ RESPONSE = {"status": int, "headers": list, "body": str, "truncated": bool, "url
 ERROR = {"error": frozenset({"timeout", "connection", "bad-response"}), "detail": (str, None)}
 
 
-def judge_response(request: HttpRequest, response: Mapping[str, Any]) -> TestOutcome:
+def judge_response(request: HttpRequest, response: Mapping[str, Any],
+                   model: Mapping[str, Any] | None = None) -> TestOutcome:
     """One test outcome: pass when every expectation holds, else the first that does not. A
-    response that is not what the client reports (whatever the learner's app sent) fails."""
+    response that is not what the client reports (whatever the learner's app sent) fails. `model`:
+    the reference solution's response to the same request (for `like_solution`)."""
     name = request_name(request)
     try:
         check_shape(response, ERROR if "error" in response else RESPONSE, "the response")
@@ -85,7 +139,7 @@ def judge_response(request: HttpRequest, response: Mapping[str, Any]) -> TestOut
             return TestOutcome(name, "fail", message)
         what = "did not answer in time" if response["error"] == "timeout" else "did not answer"
         return TestOutcome(name, "fail", f"Your app {what} {request.method} {request.path}.")
-    problem = _first_problem(request.expect, response)
+    problem = _first_problem(request.expect, response) or _unlike_solution(request.expect, response, model)
     return TestOutcome(name, "fail" if problem else "pass", problem or "")
 
 
@@ -106,12 +160,14 @@ def _first_problem(expect: HttpExpect, response: Mapping[str, Any]) -> str | Non
             return f"Expected a redirect to {expect.redirect_to}, but the status was {status}."
         if urlsplit(location).path != urlsplit(expect.redirect_to).path:
             return f"Your app redirects to {location}, not to {expect.redirect_to}."
+    shown = body if expect.raw else page_text(response)
     for text in expect.text_contains:
-        if text not in body:
-            return f"The page should contain {text!r}, but it does not."
+        if _squeezed(text, expect.raw) not in shown:
+            return _missing_text(text, shown, expect.raw)
     for text in expect.text_not_contains:
-        if text in body:
-            return f"The page should not contain {text!r}."
+        if _squeezed(text, expect.raw) in shown:
+            where = "The answer" if expect.raw else "The page, as a browser shows it,"
+            return f"{where} should not contain {text!r}, but it does."
     if "json_subset" in expect.model_fields_set:
         try:
             data = json.loads(body)

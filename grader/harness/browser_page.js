@@ -32,7 +32,11 @@
   },
 
   // For every probe {selector, properties}: how many elements match, and for the first few of them
-  // their name, box, visibility and the computed values of the properties asked for.
+  // their name, box, visibility and the computed values of the properties asked for. A probe may ask
+  // for more (the css and html checks do): `state: "focus"` reads each element while it has the focus;
+  // `typed` adds the computed values before layout (`100%` stays `100%`); `declared` says, per property,
+  // whether one of the page's own rules sets it on the element; `context` adds the font sizes and the
+  // width that relative values are measured against; `text` adds the text the browser shows.
   facts(probes, perSelector, htmlCap) {
     const elements = {};
     for (const probe of probes) {
@@ -43,13 +47,11 @@
         elements[probe.selector] = { count: 0, items: [], invalid: true };
         continue;
       }
-      const items = Array.from(found).slice(0, perSelector).map((element) => {
-        const computed = window.getComputedStyle(element);
-        const style = {};
-        for (const property of probe.properties) style[property] = computed.getPropertyValue(property);
-        return { name: this.name(element), box: this.box(element), hidden: this.hidden(element), style };
-      });
-      elements[probe.selector] = { count: found.length, items };
+      const chosen = Array.from(found).slice(0, perSelector);
+      const items = probe.state === "focus"
+        ? chosen.map((element) => this.whileFocused(element, () => this.describe(element, probe, [element])[0]))
+        : this.describe(chosen, probe);
+      elements[this.probeKey(probe)] = { count: found.length, items };
     }
     const page = document.documentElement;
     const doctype = document.doctype ? "<!DOCTYPE " + document.doctype.name + ">\n" : "";
@@ -58,6 +60,100 @@
       page: { width: page.scrollWidth, height: page.scrollHeight },
       elements,
       html: (doctype + page.outerHTML).slice(0, htmlCap),
+    };
+  },
+
+  // Where a probe's facts are reported: its selector, with its state when it has one.
+  probeKey(probe) {
+    return probe.state ? probe.selector + " @" + probe.state : probe.selector;
+  },
+
+  describe(chosen, probe, only) {
+    const list = only || chosen;
+    const declared = {};
+    for (const property of probe.declared || []) declared[property] = this.declared(list, property);
+    return list.map((element, index) => {
+      const computed = window.getComputedStyle(element);
+      const style = {};
+      for (const property of probe.properties || []) style[property] = computed.getPropertyValue(property);
+      const item = { name: this.name(element), box: this.box(element), hidden: this.hidden(element), style };
+      if (probe.typed) item.typed = this.typed(element, probe.properties || []);
+      if (probe.declared) {
+        item.declared = {};
+        for (const property of probe.declared) item.declared[property] = declared[property][index];
+      }
+      if (probe.context) item.context = this.context(element);
+      if (probe.text) item.text = (element.innerText || "").slice(0, 2000);
+      return item;
+    });
+  },
+
+  whileFocused(element, read) {
+    const before = document.activeElement;
+    if (element.focus) element.focus({ preventScroll: true, focusVisible: true });
+    try {
+      return read();
+    } finally {
+      if (element.blur) element.blur();
+      if (before && before !== element && before.focus) before.focus({ preventScroll: true });
+    }
+  },
+
+  // Computed values as CSS keeps them before layout (`width: 100%` stays "100%", `line-height: 1.5`
+  // stays "1.5"), where the browser can say.
+  typed(element, properties) {
+    const values = {};
+    let map = null;
+    try {
+      map = element.computedStyleMap();
+    } catch (error) {
+      return values;
+    }
+    for (const property of properties) {
+      try {
+        const value = map.get(property);
+        if (value !== null && value !== undefined) values[property] = String(value);
+      } catch (error) {
+        // a property the typed model does not know: the resolved value is all there is
+      }
+    }
+    return values;
+  },
+
+  // Whether one of the page's own rules (a stylesheet it uses, a <style>, a style attribute) sets
+  // `property` on each element, whatever the value. The page's rules cannot be read from a file:
+  // page, so this asks the cascade instead: a rule of ours for every element, in a layer that every
+  // rule of the page outranks, gives the property one value and then another. Where the element's
+  // value follows ours, no rule of the page set it; where it stays the same, one did.
+  declared(elements, property) {
+    const tries = ["initial", "inherit", "none", "auto", "rgb(1, 2, 3)", "1234.5px", "7", "hidden", "center"];
+    const valid = tries.filter((value) => value === "initial" || value === "inherit" || CSS.supports(property, value));
+    const seen = elements.map(() => new Set());
+    const style = document.createElement("style");
+    const parent = document.head || document.documentElement;
+    for (const value of valid) {
+      style.textContent = "@layer grader-probe { * { " + property + ": " + value + " } }";
+      parent.insertBefore(style, parent.firstChild);
+      elements.forEach((element, index) => seen[index].add(window.getComputedStyle(element).getPropertyValue(property)));
+      style.remove();
+      if (seen.every((values) => values.size > 1)) break;
+    }
+    return seen.map((values) => values.size === 1);
+  },
+
+  // What relative values of `element` are measured against: its font size, its parent's and the
+  // root's (em, %, rem), and the width and height of the box around it (percentages of lengths).
+  context(element) {
+    const size = (node) => (node ? parseFloat(window.getComputedStyle(node).fontSize) || 16 : 16);
+    const around = element.parentElement || document.documentElement;
+    const style = window.getComputedStyle(around);
+    const inner = (box, start, end) => box - (parseFloat(style[start]) || 0) - (parseFloat(style[end]) || 0);
+    return {
+      font_size: size(element),
+      parent_font_size: size(element.parentElement),
+      root_font_size: size(document.documentElement),
+      basis_width: inner(around.clientWidth, "paddingLeft", "paddingRight"),
+      basis_height: inner(around.clientHeight, "paddingTop", "paddingBottom"),
     };
   },
 

@@ -207,6 +207,9 @@ class Run:
             "targetId": self.tab, "flatten": True}, deadline=deadline)["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             self.connection.call(f"{domain}.enable", session=self.session, deadline=deadline)
+        # A headless tab never has the window's focus, so `:focus` would match nothing: act as if it had.
+        self.connection.call("Emulation.setFocusEmulationEnabled", {"enabled": True}, session=self.session,
+                             deadline=deadline)
         return self.session
 
     def end(self, clean):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Literal
 
 import soupsieve
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
 
 from grader.markup.document import UncheckablePage, parse_page
-from grader.markup.matching import MissingSubject, selector_problem
+from grader.markup.matching import MissingSubject, PageWhere, selector_problem
 from grader.markup.structure import STRUCTURE_TITLES, StructureName, structure_problem
 from grader.markup.words import count_words, describe_value_test, one_thing
 from grader.result import TestOutcome, cap_text
@@ -27,8 +27,10 @@ MESSAGE_CAP = 1_000
 TITLE_CAP = 200
 OPTIONS_FOR_EVERY_ASSERTION = frozenset({"message", "title"})
 EMPTY_PAGE = "The page is empty: there is nothing to check yet."
-TEST_KEYS = ("count", "exists", "text", "contains", "matches", "equals")
+TEST_KEYS = ("count", "exists", "text", "contains", "matches", "equals", "min_words", "min_length",
+             "target_exists")
 TEXT_KEYS = ("text", "contains", "matches", "equals")
+TEXT_READING_KEYS = ("text", "contains", "matches", "min_words", "min_length")
 
 
 class CountRange(BaseModel):
@@ -67,8 +69,14 @@ class HtmlAssertion(BaseModel):
     matches: str | None = Field(default=None, min_length=1)
     attribute: str | None = Field(default=None, pattern=r"^[^\s\"'>/=]+$")
     equals: str | None = None
+    min_words: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
+    min_length: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
+    target_exists: Literal[True] | None = None
     all_: bool = Field(default=False, alias="all")
     ignore_case: bool = False
+    allow_empty: bool = False
+    visible: bool | None = None
+    by_script: bool = False
     message: str | None = Field(default=None, min_length=1, max_length=MESSAGE_CAP)
     title: str | None = Field(default=None, min_length=1, max_length=TITLE_CAP)
 
@@ -115,10 +123,19 @@ class HtmlAssertion(BaseModel):
             )
         if self.attribute is not None and test in ("text", "count"):
             raise ValueError("with `attribute`, use `equals`, `contains`, `matches` or `exists`")
-        if self.all_ and self.attribute is None and test not in ("text", "contains", "matches"):
-            raise ValueError("`all` applies to `text`, `contains`, `matches` and attribute checks")
+        if self.all_ and self.attribute is None and test not in (*TEXT_READING_KEYS, "target_exists"):
+            raise ValueError("`all` applies to `text`, `contains`, `matches`, `min_words`, `min_length`, "
+                             "`target_exists` and attribute checks")
         if self.ignore_case and test not in TEXT_KEYS:
             raise ValueError("`ignore_case` applies to `text`, `contains`, `matches` and `equals`")
+        if self.attribute is not None and test == "target_exists":
+            raise ValueError("`target_exists` reads the link's href itself: remove `attribute`")
+        if self.allow_empty and (self.attribute is not None or test in ("target_exists",)):
+            raise ValueError("`allow_empty` applies to counting elements and to their text")
+        if self.visible is not None and (self.attribute is not None or test in ("target_exists", "equals")):
+            raise ValueError("`visible` goes with counting elements and with their text, not attributes")
+        if self.visible is False and test not in (None, "exists"):
+            raise ValueError("`visible: false` says the element is hidden: it takes no other test")
 
     @property
     def compiled(self) -> soupsieve.SoupSieve:
@@ -143,48 +160,77 @@ class HtmlAssertion(BaseModel):
         if self.order is not None:
             return f"{_and_list([one_thing(s, article=False) for s in self.order])} appear in that order"
         assert self.selector is not None
+        if self.visible is False:
+            return f"No {one_thing(self.selector, article=False)} is shown on the page"
+        shown = " shown on the page" if self.visible else ""
         if self.count is not None:
-            bounds = (
-                (self.count, self.count) if isinstance(self.count, int) else (self.count.min, self.count.max)
-            )
-            return count_words(self.selector, *bounds)
-        if self.attribute is None and self.text is None and self.contains is None and self.matches is None:
+            return count_words(self.selector, *self.count_bounds) + shown
+        if self.target_exists:
+            every = "Every" if self.all_ else "The"
+            link = one_thing(self.selector, article=False)
+            return f"{every} link {link} goes to a part or page that exists"
+        if self.attribute is None and all(getattr(self, key) is None for key in TEXT_READING_KEYS):
             if self.exists is False:
                 return f"The page has no {one_thing(self.selector, article=False)}"
-            return f"The page has {one_thing(self.selector)}"
-        return describe_value_test(self)
+            return f"The page has {one_thing(self.selector)}{shown}"
+        return describe_value_test(self) + shown
+
+    @property
+    def count_bounds(self) -> tuple[int | None, int | None]:
+        if self.count is None:
+            return None, None
+        return (self.count, self.count) if isinstance(self.count, int) else (self.count.min, self.count.max)
 
 
 def evaluate_assertions(
-    html_text: str, assertions: Sequence[HtmlAssertion], *, line_numbers: bool = True
+    html_text: str, assertions: Sequence[HtmlAssertion], *, line_numbers: bool = True,
+    where: PageWhere | None = None,
 ) -> list[TestOutcome]:
     """Parse `html_text` like a browser and evaluate every assertion on it. Never raises.
-    `line_numbers=False`: messages name no line (the text is a DOM snapshot, not the learner's file)."""
+    `line_numbers=False`: messages name no line (the text is a DOM snapshot, not the learner's file).
+    `where`: the page's path and the learner's files, for links to other pages."""
     if not html_text.strip():
         return [_failed(assertion, EMPTY_PAGE) for assertion in assertions]
     try:
         soup = parse_page(html_text, line_numbers=line_numbers)
     except UncheckablePage as problem:
         return [_failed(assertion, str(problem)) for assertion in assertions]
-    return evaluate_on_page(soup, assertions)
+    return evaluate_on_page(soup, assertions, where)
 
 
-def evaluate_on_page(soup: BeautifulSoup, assertions: Sequence[HtmlAssertion]) -> list[TestOutcome]:
+def evaluate_on_page(
+    soup: BeautifulSoup, assertions: Sequence[HtmlAssertion], where: PageWhere | None = None
+) -> list[TestOutcome]:
     """Evaluate every assertion on an already parsed page (see grader.markup.document.parse_page)."""
-    return [evaluate_one(soup, assertion) for assertion in assertions]
+    return [evaluate_one(soup, assertion, where) for assertion in assertions]
 
 
-def evaluate_one(soup: BeautifulSoup, assertion: HtmlAssertion) -> TestOutcome:
+def evaluate_one(
+    soup: BeautifulSoup, assertion: HtmlAssertion, where: PageWhere | None = None
+) -> TestOutcome:
     try:
         if assertion.structure is not None:
             problem = structure_problem(soup, assertion.structure)
         else:
-            problem = selector_problem(soup, assertion)
+            problem = selector_problem(soup, assertion, where or PageWhere())
     except RecursionError:
         problem = "Your page nests its tags too deeply to check. Look for tags you opened but never closed."
     if problem is None:
         return TestOutcome(name=assertion.describe(), status="pass")
     return _failed(assertion, problem)
+
+
+def written_in_page(assertion: HtmlAssertion, page_text: str | None) -> str | None:
+    """For an assertion with `by_script: true`: the problem when it already holds on the page as the
+    learner wrote it, before any script ran (the text was typed into the HTML), else None."""
+    if not assertion.by_script or page_text is None:
+        return None
+    plain = assertion.model_copy(update={"by_script": False, "message": None})
+    if evaluate_assertions(page_text, [plain])[0].status != "pass":
+        return None
+    subject = one_thing(assertion.selector, article=False) if assertion.selector else "the page"
+    return (f"This is already true in your HTML before any script runs ({subject}): your script should "
+            "make it so. Take it out of the HTML and let your JavaScript write it.")
 
 
 def _failed(assertion: HtmlAssertion, problem: str) -> TestOutcome:

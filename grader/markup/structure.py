@@ -6,13 +6,15 @@ Decisions, for the authoring guide:
 - `lang`: `<html lang="...">` with a non-blank value.
 - `title`: a non-blank `<title>` inside `<head>`. A title the learner wrote before the body content is in
   `<head>` even without a `<head>` tag, as in the browser.
-- `img-alt`: every `<img>` has an `alt` attribute. An empty `alt=""` is allowed only together with
-  `role="presentation"` (or its synonym `role="none"`): that is how a beginner states on purpose that a
-  picture is decoration.
+- `img-alt`: every `<img>` has an `alt` attribute that describes it: not a file name (`cat.svg`, the
+  picture's own name), not a word that only says "picture" (grader/markup/meaning.py). An empty
+  `alt=""` is allowed only together with `role="presentation"` (or its synonym `role="none"`): that is
+  how a beginner states on purpose that a picture is decoration.
 - `input-labels`: every form field a person fills in (`<input>` except types hidden, submit, reset,
-  button and image; `<select>`; `<textarea>`; nothing with the `hidden` attribute) has a label: a
-  `<label for="its id">`, a `<label>` around it, a non-blank `aria-label`, or an `aria-labelledby` that
-  names an element on the page. A `placeholder` is not a label.
+  button and image; `<select>`; `<textarea>`; nothing with the `hidden` attribute) has a label with
+  words in it: a `<label for="its id">`, a `<label>` around it, an `aria-label`, or an
+  `aria-labelledby` that names an element on the page. A `placeholder` is not a label, and neither is
+  an empty `<label>` (or one of only punctuation).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Literal
 from bs4 import BeautifulSoup, Doctype, Tag
 
 from grader.markup.document import attribute, line_of, visible_text
+from grader.markup.meaning import alt_problem, meaningful
 
 StructureName = Literal["doctype", "lang", "title", "img-alt", "input-labels"]
 
@@ -92,11 +95,17 @@ def _img_alt(soup: BeautifulSoup) -> str | None:
                 f"The <img>{where} has an empty alt text: describe the picture, or add "
                 'role="presentation" if it is only decoration.'
             )
+        elif alt.strip():
+            problem = alt_problem(alt, attribute(img, "src"))
+            if problem is not None:
+                problems.append(f"The alt text of the <img>{where} {problem}: describe in words what the "
+                                "picture shows.")
     return _summarise(problems)
 
 
 def _input_labels(soup: BeautifulSoup) -> str | None:
-    label_targets = {attribute(label, "for") for label in _html_tags(soup, "label")} - {None, ""}
+    labels = [label for label in _html_tags(soup, "label") if meaningful(_label_words(label))]
+    label_targets = {attribute(label, "for") for label in labels} - {None, ""}
     problems: list[str] = []
     for field in _html_tags(soup, "input", "select", "textarea"):
         if not _needs_label(field) or _is_labelled(soup, field, label_targets):
@@ -120,12 +129,22 @@ def _needs_label(field: Tag) -> bool:
 def _is_labelled(soup: BeautifulSoup, field: Tag, label_targets: set[str | None]) -> bool:
     if attribute(field, "id") in label_targets:
         return True
-    if (attribute(field, "aria-label") or "").strip():
+    if meaningful(attribute(field, "aria-label") or ""):
         return True
     for label_id in (attribute(field, "aria-labelledby") or "").split():
-        if soup.find(id=label_id) is not None:
+        named = soup.find(id=label_id)
+        if isinstance(named, Tag) and meaningful(visible_text(named)):
             return True
-    return any(parent.name == "label" for parent in field.parents)
+    return any(parent.name == "label" and meaningful(_label_words(parent)) for parent in field.parents)
+
+
+def _label_words(label: Tag) -> str:
+    """A label's own words: its text without the text of the fields inside it (a select's options)."""
+    skipped = ("select", "textarea", "option", "script", "style")
+    return " ".join(
+        str(text) for text in label.find_all(string=True)
+        if not any(parent.name in skipped for parent in text.parents)
+    )
 
 
 def _html_tags(soup: BeautifulSoup, *names: str) -> list[Tag]:

@@ -53,6 +53,12 @@ def describe_value_test(assertion: HtmlAssertion) -> str:
         (f"Every {thing}", f"every {thing}") if assertion.all_ else (f"The {thing}", f"the {thing}")
     )
     name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        what = f"The {name} of {inner}" if name is not None else f"{subject}"
+        if name is not None and assertion.all_:
+            what = f"The {name} of every {thing}"
+        return f"{what} has {size}"
     if name is None:
         if assertion.text is not None:
             return f"{subject} says {quote(assertion.text)}"
@@ -70,6 +76,13 @@ def describe_value_test(assertion: HtmlAssertion) -> str:
 
 def mismatch(assertion: HtmlAssertion, value: str | None) -> str:
     name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        if name is not None and value is None:
+            return f"has no {name} attribute"
+        says = f"says {quote(value or '')}" if value else "is empty"
+        shown = says if name is None else f'has {name}="{short(value or "")}"'
+        return f"{shown}, but it should have {size}"
     if name is None:
         says = f"says {quote(value or '')}" if value else "is empty"
         if assertion.text is not None:
@@ -91,6 +104,9 @@ def mismatch(assertion: HtmlAssertion, value: str | None) -> str:
 
 def wanted(assertion: HtmlAssertion) -> str:
     name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        return f"has {size}" if name is None else f"has {article_for(name)} {name} of {size}"
     if name is None:
         if assertion.text is not None:
             return f"says {quote(assertion.text)}"
@@ -104,6 +120,14 @@ def wanted(assertion: HtmlAssertion) -> str:
     if assertion.matches is not None:
         return f"has {article_for(name)} {name} in the expected form"
     return f"has {'no' if assertion.exists is False else article_for(name)} {name} attribute"
+
+
+def _size_words(assertion: HtmlAssertion) -> str | None:
+    if assertion.min_words is not None:
+        return f"at least {assertion.min_words} word{'s' if assertion.min_words != 1 else ''}"
+    if assertion.min_length is not None:
+        return f"at least {assertion.min_length} character{'s' if assertion.min_length != 1 else ''}"
+    return None
 
 
 def shown_value(assertion: HtmlAssertion, value: str | None) -> str:

@@ -13,7 +13,16 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from grader.browser.probes import PageProbe
 from grader.result import TestOutcome, cap_text
+from grader.styles.applied import (
+    DEFAULT_WIDTH,
+    NotApplicable,
+    expected_longhands,
+    media_width,
+    probe,
+    subject_and_state,
+)
 from grader.styles.cascade import Candidate, Cascade, cascade_for, shown
 from grader.styles.media import active_at, canonical_media_text, media_matches
 from grader.styles.misplaced import hidden_rule, similar_selector, unsplit_shorthand
@@ -40,10 +49,16 @@ class CssRule(BaseModel):
     present: bool | None = None
     media: str | None = Field(default=None, min_length=1, max_length=500)
     at_width: float | None = Field(default=None, gt=0, le=10_000)
+    all_: bool | None = Field(default=None, alias="all")
     message: str | None = Field(default=None, min_length=1, max_length=1000)
     title: str | None = Field(default=None, min_length=1, max_length=200)
 
     _selector: str = PrivateAttr(default="")
+    _subject: str = PrivateAttr(default="")
+    _state: str | None = PrivateAttr(default=None)
+    _not_applicable: str | None = PrivateAttr(default=None)
+    _width: int = PrivateAttr(default=DEFAULT_WIDTH)
+    _longhand_values: tuple[dict[str, list[Node]], ...] = PrivateAttr(default=())
     _property: str = PrivateAttr(default="")
     _media: frozenset[str] = PrivateAttr(default=frozenset())
     _expected: tuple[dict[str, Terms], ...] = PrivateAttr(default=())
@@ -73,6 +88,15 @@ class CssRule(BaseModel):
                 raise ValueError(f"`media: {self.media}` is not a media query like `(max-width: 600px)`")
         written = [self.value] if self.value is not None else list(self.one_of or ())
         expansions = [self._expand(text) for text in written]
+        self._longhand_values = tuple(expected_longhands(self._property, text) for text in written)
+        try:
+            self._subject, self._state = subject_and_state(self.selector)
+            if self.at_width is not None:
+                self._width = round(self.at_width)
+            elif self.media is not None:
+                self._width = media_width(self.media)
+        except NotApplicable as problem:
+            self._not_applicable = str(problem)
         self._expected = tuple({name: terms for name, (terms, _) in e.items()} for e in expansions)
         self._expected_shown = tuple({name: text for name, (_, text) in e.items()} for e in expansions)
         return self
@@ -89,6 +113,42 @@ class CssRule(BaseModel):
             )
             for name, value in expansion.items()
         }
+
+    @property
+    def not_applicable(self) -> str | None:
+        """Why the browser cannot be asked about this rule (`mode: written` can), or None."""
+        return self._not_applicable
+
+    @property
+    def width(self) -> int:
+        """The window width at which the browser judges this rule."""
+        return self._width
+
+    @property
+    def every(self) -> bool:
+        """Whether every element the selector matches must pass (the default), or one is enough."""
+        return self.all_ is not False
+
+    @property
+    def subject(self) -> str:
+        """The selector of the elements the browser reads (without a final `:focus`)."""
+        return self._subject
+
+    @property
+    def focused(self) -> bool:
+        return self._state is not None
+
+    @property
+    def property_name(self) -> str:
+        return self._property
+
+    @property
+    def longhand_values(self) -> tuple[dict[str, list[Node]], ...]:
+        """For each accepted value (`value`, or each of `one_of`): longhand -> expected value."""
+        return self._longhand_values
+
+    def probe(self) -> PageProbe:
+        return probe(self._subject, self._state, self._property, self.present is not None)
 
     @property
     def words(self) -> RuleWords:

@@ -18,7 +18,7 @@ from tests.helpers.data import EXERCISES, GOLDEN
 
 BROKEN = BROKEN_EXERCISES / "many-mistakes"
 SHOUT = EXERCISES / "pytest" / "shout"
-CARD = EXERCISES / "css" / "card"
+SHEET = EXERCISES / "css" / "golden-sheet"
 EXPECTED_BROKEN = (
     (BROKEN.parent / "many-mistakes.expected").read_text()
     .replace("{known}", ", ".join(sorted(KINDS)))
@@ -80,10 +80,10 @@ def test_run_json_prints_the_result_format() -> None:
 
 
 def test_run_html_and_css_needs_no_engine() -> None:
-    result = grader("run", CARD, GOLDEN / "css" / "fail" / "submission", "--json",
+    result = grader("run", SHEET, GOLDEN / "css" / "sheet-fail" / "submission", "--json",
                     env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert result.returncode == EXIT_FAIL
-    assert json.loads(result.stdout)["score"] == 2.0
+    assert json.loads(result.stdout)["score"] == 1.0
 
 
 def test_run_when_the_engine_is_down_could_not_grade() -> None:

@@ -217,9 +217,10 @@ def test_yaml_numbers_are_values() -> None:
 
 
 def css_check(**fields: Any) -> CssCheck:
-    check = parse_check(
-        {"kind": "css", "rules": [{"selector": "h1", "property": "color", "value": "red"}], **fields}
-    )
+    """A check judged on the stylesheet's text (mode: written), the part of the kind these tests cover;
+    the browser's mode is tested in tests/grader/styles and the golden cases."""
+    check = parse_check({"kind": "css", "mode": "written", "title": "Write a rule for h1",
+                         "rules": [{"selector": "h1", "property": "color", "value": "red"}], **fields})
     assert isinstance(check, CssCheck)
     return check
 

@@ -401,11 +401,13 @@ def test_io_printed_needs_a_line_and_where_needs_printed(tmp_path: Path) -> None
     ]
 
 
-def test_io_needs_exactly_one_expected_output(tmp_path: Path) -> None:
-    yaml = MINIMAL + IO + IO + "    stdout: a\n    stdout_file: tests/out.txt\n"
+def test_io_takes_at_most_one_expected_output(tmp_path: Path) -> None:
+    """None means the reference solution's output; both is a mistake, and a pattern must be written."""
+    yaml = MINIMAL + IO + IO + "    stdout: a\n    stdout_file: tests/out.txt\n" + IO + "    match: regex\n"
     assert problems(make_exercise(tmp_path, yaml, files={"tests/out.txt": "a\n"})) == [
-        "track/ex/exercise.yaml:8:5: checks.1: give exactly one of stdout or stdout_file",
-        "track/ex/exercise.yaml:10:5: checks.2: give exactly one of stdout or stdout_file",
+        "track/ex/exercise.yaml:10:5: checks.2: give at most one of stdout or stdout_file (neither: the "
+        "reference solution's output)",
+        "track/ex/exercise.yaml:14:5: checks.3: with match: regex, write the expected pattern in `stdout`",
     ]
 
 
@@ -548,6 +550,6 @@ def test_dom_and_http_mistakes(tmp_path: Path) -> None:
         "track/ex/exercise.yaml:18:62: checks.2.requests.1.expect: unknown key 'text_containz';"
         " did you mean 'text_contains'?",
         "track/ex/exercise.yaml:21:34: checks.3.requests.0.expect: say what to expect: status, headers,"
-        " text_contains, json, html or redirect_to",
+        " text_contains, json, html, redirect_to or like_solution",
         "track/ex/exercise.yaml:23:10: checks.4.app: 'main.py' is not one of the exercise's files",
     ]

@@ -6,7 +6,8 @@ Each case is a folder `tests/data/golden/<kind>/<case>/` holding `submission/` (
 (`"exercise": "<track>/<slug>"`, under tests/data/exercises/); a new case whose track holds one exercise
 needs only its `submission/`, where files the exercise does not list (a README.txt saying what the
 case is) are left out. Adding a case is adding a folder. Cases whose exercise is judged wholly
-on the host (html, css) grade without any container; the others in the real sandbox.
+on the host (html checks, css checks in `mode: written`) grade without any container; the others in
+the real sandbox. Generated cases are picked with the seed GOLDEN_SEED.
 
 Always compared: the result's status, score and max_score; per check its id, status, score, max_score,
 message, hint and tests; per test its name and status. Compared when `expected.json` has them (delete
@@ -43,8 +44,12 @@ UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 RESULT_KEYS = ("exercise", "status", "score", "max_score")
 CHECK_KEYS = ("id", "status", "score", "max_score", "message", "hint")
 TEST_KEYS = ("name", "status")
-HOST_KINDS = {"html", "css"}
-"""Kinds judged on the host: an exercise with only these grades without any container."""
+GOLDEN_SEED = 14
+
+
+def on_host(exercise: Exercise) -> bool:
+    """Whether every check is judged on the host: such an exercise grades without any container."""
+    return all(check.judged_on_host() for check in exercise.checks)
 
 
 def expected_of(folder: Path) -> dict[str, Any] | None:
@@ -68,8 +73,7 @@ def golden_cases() -> list[Any]:
     for folder in sorted(GOLDEN.glob("*/*/submission")):
         kind, case = folder.parent.parent.name, folder.parent.name
         exercise = fixture_exercise(exercise_key(kind, case, expected_of(folder.parent)))
-        on_host = {check.kind for check in exercise.checks} <= HOST_KINDS
-        marks = () if on_host else (pytest.mark.docker,)
+        marks = () if on_host(exercise) else (pytest.mark.docker,)
         cases.append(pytest.param(kind, case, marks=marks, id=f"{kind}/{case}"))
     return cases
 
@@ -118,8 +122,7 @@ def check_invariants(result: dict[str, Any], exercise: Exercise) -> None:
     assert provenance["exercise_sha256"] == exercise.sha256
     assert provenance["grader_version"] == __version__
     if result["status"] != "error":
-        in_sandbox = {check.kind for check in exercise.checks} - HOST_KINDS
-        assert provenance["image"].startswith("sha256:") if in_sandbox else provenance["image"] == ""
+        assert provenance["image"] == "" if on_host(exercise) else provenance["image"].startswith("sha256:")
         assert result["score"] == pytest.approx(sum(c["score"] for c in result["checks"]))
     assert result["max_score"] == sum(check.points for check in exercise.checks)
     json.dumps(result, ensure_ascii=False).encode("utf-8")  # valid UTF-8 all through
@@ -128,7 +131,8 @@ def check_invariants(result: dict[str, Any], exercise: Exercise) -> None:
     for check, shown in zip(result["checks"], learner["checks"], strict=True):
         spec = specs[check["id"]]
         assert check["hidden"] == spec.hidden
-        assert check["hint"] == (spec.hint if check["status"] != "pass" else None)  # hints only on failure
+        assert check["hint"] == (spec.nudge if check["status"] != "pass" else None)  # hints only on failure
+        assert check["hint_answer"] == (spec.answer if check["status"] != "pass" else None)
         if check["hidden"]:  # the stored result keeps the details; the learner sees only the verdict
             assert (shown["message"], shown["output"], shown["tests"]) == (HIDDEN_MESSAGE, "", [])
             assert (shown["title"], shown["status"], shown["score"]) == (
@@ -147,12 +151,12 @@ def test_golden(kind: str, case: str, request: pytest.FixtureRequest,
     expected_file = folder / "expected.json"
     expected = expected_of(folder)
     exercise = fixture_exercise(exercise_key(kind, case, expected))
-    in_sandbox = {check.kind for check in exercise.checks} - HOST_KINDS
     # A runner that is never opened proves the host-judged cases need no engine at all.
-    runner = request.getfixturevalue("grading_runner") if in_sandbox else SandboxRunner(SandboxSettings())
+    host = on_host(exercise)
+    runner = SandboxRunner(SandboxSettings()) if host else request.getfixturevalue("grading_runner")
     submitted = folder / "submission"  # files the exercise does not list are notes (README.txt), not work
     files = {path: (submitted / path).read_bytes() for path in exercise.files if (submitted / path).is_file()}
-    result = grade_submission(exercise, files, runner, reference_store).to_json()
+    result = grade_submission(exercise, files, runner, reference_store, seed=GOLDEN_SEED).to_json()
     assert result["status"] != "error", f"could not grade, not a learner's verdict: {result['message']}"
     check_invariants(result, exercise)
     if UPDATE:
@@ -172,7 +176,7 @@ def test_every_kind_has_a_passing_a_failing_and_an_erroring_case() -> None:
             statuses.setdefault(folder.parent.name, set()).update(c["status"] for c in expected["checks"])
     for kind in ("pytest", "io", "node", "script", "dom", "http", "html", "css", "browser", "calls"):
         assert {"pass", "fail"} <= statuses.get(kind, set()), kind
-    for kind in ("pytest", "io", "node", "script", "dom", "http", "browser", "calls"):  # html, css: host only
+    for kind in ("pytest", "io", "node", "script", "dom", "http", "browser", "calls"):  # html: on the host
         assert statuses[kind] & {"error", "timeout", "memory", "output"}, kind
 
 

@@ -70,6 +70,8 @@ checks:
     assert: [{selector: h1, text: THE-HTML-EXPECTATION}]
   - kind: css
     id: colours
+    mode: written
+    title: Write a rule for h1
     rules: [{selector: h1, property: color, value: red}]
 """
 FILES = {
@@ -207,12 +209,15 @@ class NoSandbox(SandboxRunner):
         raise AssertionError("html and css checks must not need a container")
 
 
-def test_html_and_css_only_plan_nothing_and_grade_without_a_container() -> None:
-    exercise = fixture_exercise("css/card")
+@pytest.mark.parametrize(("key", "score"), [("css/golden-sheet", 10.0), ("html/golden-page", 10.0)])
+def test_html_and_written_css_plan_nothing_and_grade_without_a_container(key: str, score: float) -> None:
+    """Checks of the page's text are judged on the host; a css check in mode: applied (css/card) needs
+    the browser, so it has a step (its golden cases are in tests/data/golden/css)."""
+    exercise = fixture_exercise(key)
     files = {name: (exercise.folder / "solution" / name).read_bytes() for name in exercise.files}
     assert build_plan(GradingContext(exercise, files), RunLimits()).steps == ()
     result = grade_submission(exercise, files, NoSandbox(SandboxSettings()))
-    assert (result.status, result.score, result.provenance and result.provenance.image) == ("pass", 5.0, "")
+    assert (result.status, result.score, result.provenance and result.provenance.image) == ("pass", score, "")
 
 
 def test_a_plan_without_a_page_step_prelaunches_nothing() -> None:

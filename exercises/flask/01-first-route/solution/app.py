@@ -1,4 +1,5 @@
 from flask import Flask
+from markupsafe import escape
 
 app = Flask(__name__)
 
@@ -15,4 +16,4 @@ def about():
 
 @app.route("/hello/<name>")
 def hello(name):
-    return f"Hello, {name}!"
+    return f"Hello, {escape(name)}!"

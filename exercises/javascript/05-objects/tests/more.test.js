@@ -2,17 +2,30 @@ const test = require("node:test");
 const assert = require("node:assert");
 const { check, use, show } = require("./check.js")(require("../objects.js"), "objects.js");
 
-test("describe someone else", () =>
-  check("describe", [{ name: "Mary Jane", age: 61 }], "Mary Jane is 61 years old."));
-test("two birthdays", () => {
-  const once = use("birthday")({ name: "Li", age: 0 });
-  const twice = use("birthday")(once);
-  assert.strictEqual(twice.age, 2);
-  assert.strictEqual(twice.name, "Li");
+// Many people and shops, none of them in the instructions.
+const PEOPLE = [["Mary Jane", 61], ["Li", 0], ["Zoë", 19], ["O'Brien", 100], ["Kwame", 42]];
+
+test("describe other people", () => {
+  for (const [name, age] of PEOPLE) check("describe", [{ name, age }], `${name} is ${age} years old.`);
 });
-test("cheapest first, last, and with the same prices", () => {
-  check("cheapest", [[{ name: "a", price: 1 }, { name: "b", price: 5 }]], "a");
-  check("cheapest", [[{ name: "a", price: 9 }, { name: "b", price: 5 }, { name: "c", price: 0.5 }]], "c");
+test("birthdays one after another", () => {
+  for (const [name, age] of PEOPLE) {
+    const once = use("birthday")({ name, age });
+    const twice = use("birthday")(once);
+    assert.ok(twice && typeof twice === "object", `birthday should give back a person, not ${show(twice)}`);
+    assert.strictEqual(twice.age, age + 2, `Two birthdays after ${age}, ${name} should be ${age + 2}`);
+    assert.strictEqual(twice.name, name);
+  }
+});
+test("the cheapest product wherever it is in the array", () => {
+  const prices = [5, 2.5, 9, 0.75, 3, 12];
+  for (let shift = 0; shift < prices.length; shift++) {
+    const shop = prices.map((_, i) => {
+      const price = prices[(i + shift) % prices.length];
+      return { name: `item-${price}`, price };
+    });
+    check("cheapest", [shop], "item-0.75");
+  }
   const result = use("cheapest")([{ name: "x", price: 2 }, { name: "y", price: 2 }]);
   assert.ok(result === "x" || result === "y", `x and y cost the same: either is right, not ${show(result)}`);
 });

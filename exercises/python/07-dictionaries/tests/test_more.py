@@ -2,8 +2,8 @@ import pytest
 from dicts import basket_total, count_words, most_common
 
 
-def test_empty_text():
-    assert count_words("") == {}
+def test_a_text_of_blanks_only():
+    assert count_words(" \n\t ") == {}
 
 
 def test_one_word_many_times():

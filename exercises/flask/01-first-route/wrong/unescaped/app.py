@@ -1,0 +1,18 @@
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def home():
+    return "Hello from Flask!"
+
+
+@app.route("/about")
+def about():
+    return "This site is made with Flask."
+
+
+@app.route("/hello/<name>")
+def hello(name):
+    return f"Hello, {name}!"

@@ -1,0 +1,3 @@
+print("Hello, World!")
+print("I am learning Python.")
+print("2 + 3 = 5")

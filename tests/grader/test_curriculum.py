@@ -1,0 +1,55 @@
+"""The shipped curriculum (exercises/) is sound: `grader validate` passes for every exercise, with its
+solution, every right/ solution, its starter and every wrong/ case (each failing for the reason its
+expect.yaml gives), generated checks tried on every case of their pools. One test per exercise, so
+that a failure names it. The shape of each exercise (right/ and wrong/ cases, no hidden inputs given
+away) is checked without the engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.exercise import load_exercise
+from grader.leaks import hidden_input_warnings
+from grader.validate import find_exercise_folders
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CURRICULUM = ROOT / "exercises"
+FOLDERS = find_exercise_folders([CURRICULUM])
+KEYS = [folder.relative_to(CURRICULUM).as_posix() for folder in FOLDERS]
+
+
+def test_the_curriculum_is_found() -> None:
+    assert len(FOLDERS) >= 36, KEYS
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_each_exercise_has_right_and_wrong_cases_that_say_why(key: str) -> None:
+    exercise = load_exercise(CURRICULUM / key, CURRICULUM)
+    right, wrong = exercise.right_submissions(), exercise.wrong_submissions()
+    assert len(right) >= 2, f"{key}: give at least two right/ solutions written in other styles"
+    assert len(wrong) >= 3, f"{key}: give at least three wrong/ cases"
+    unexplained = sorted(set(wrong) - set(exercise.wrong_expectations))
+    assert not unexplained, f"{key}: wrong/ cases without an expect.yaml: {unexplained}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_hidden_input_is_given_away(key: str) -> None:
+    assert hidden_input_warnings(load_exercise(CURRICULUM / key, CURRICULUM)) == []
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+@pytest.mark.usefixtures("runner_image")
+@pytest.mark.parametrize("key", KEYS)
+def test_grader_validate_passes(key: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "validate", str(CURRICULUM / key)],
+        capture_output=True, text=True, timeout=850, cwd=ROOT, env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[0] == f"ok   {key}", done.stdout
