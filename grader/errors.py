@@ -93,8 +93,11 @@ def validation_errors(
 ) -> list[ContentError]:
     """Translate a pydantic error about `model`, validated from the YAML at `prefix` in `doc`."""
     found: list[ContentError] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for error in errors:
         loc: Location = tuple(error["loc"])
+        if error["type"] == "too_short" and _inside_another(loc, errors):
+            continue  # pydantic counts the list without its invalid items: those are the mistake
         full = prefix + loc
         if error["type"] == "extra_forbidden":
             key = str(loc[-1])
@@ -105,6 +108,11 @@ def validation_errors(
         else:
             found.append(doc.error(full, plain_message(error)))
     return found
+
+
+def _inside_another(loc: Location, errors: list[Any]) -> bool:
+    """Whether another error is about an item inside `loc`."""
+    return any(len(other["loc"]) > len(loc) and tuple(other["loc"][:len(loc)]) == loc for other in errors)
 
 
 _EXPECTED = {

@@ -51,6 +51,7 @@ def test_an_unknown_check_or_key_is_a_content_error_with_its_place(tmp_path: Pat
         "ex/wrong/a/expect.yaml:4:12: fails.1.check: no check 'http-9' in this exercise "
         "(its checks: http-1, quotes)"
     ]
-    assert "ex/wrong/a/expect.yaml:2:21: fails.0: unknown key 'sayz'; did you mean 'says'?" in errors_of(
-        tmp_path, "fails:\n  - {check: http-1, sayz: [a]}\n"
-    )
+    assert errors_of(tmp_path, "fails:\n  - {check: http-1, sayz: [a]}\n") == [  # and not "must not be empty"
+        "ex/wrong/a/expect.yaml:2:21: fails.0: unknown key 'sayz'; did you mean 'says'?"
+    ]
+    assert errors_of(tmp_path, "fails: []\n") == ["ex/wrong/a/expect.yaml:1:8: fails: must not be empty"]
