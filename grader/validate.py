@@ -37,38 +37,42 @@ def _summary(result: Result) -> str:
     return f"{score}; not passing: {', '.join(failing)}" if failing else score
 
 
-def _grade_twice(
-    exercise: Exercise, name: str, files: Mapping[str, bytes], runner: SandboxRunner, problems: list[str]
+def _grade(
+    exercise: Exercise, name: str, files: Mapping[str, bytes], runner: SandboxRunner, problems: list[str],
+    runs: int,
 ) -> Result | None:
+    """The first of `runs` gradings of `files`; a check whose verdict differs between them is flaky."""
     try:
-        first = grade_submission(exercise, files, runner, every_entry=True)
-        second = grade_submission(exercise, files, runner, every_entry=True)
+        results = [grade_submission(exercise, files, runner, every_entry=True) for _ in range(runs)]
     except SubmissionRejected as error:
         problems.append(f"{name}: refused: {'; '.join(error.problems)}")
         return None
-    for result in (first, second):
+    for result in results:
         if result.status == "error":  # the engine or the harness failed: not a verdict on the check
             problems.append(f"{name}: could not be graded: {result.message}")
             return None
+    first = results[0]
     verdicts = {c.id: (c.status, c.score) for c in first.checks}
-    flaky = [c.id for c in second.checks if verdicts.get(c.id) != (c.status, c.score)]
+    flaky = list(dict.fromkeys(c.id for later in results[1:] for c in later.checks
+                               if verdicts.get(c.id) != (c.status, c.score)))
     if flaky:
         problems.append(f"{name}: flaky check(s), a different verdict on a second run: {', '.join(flaky)}")
     return first
 
 
-def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
+def validate_exercise(exercise: Exercise, runner: SandboxRunner, runs: int = 2) -> Verdict:
+    """`runs`: gradings of each case (two find flaky checks; one is enough where speed matters more)."""
     problems: list[str] = []
     right = {"solution": exercise.read_solution()}
     right.update({f"right/{name}": files for name, files in exercise.right_submissions().items()})
     for name, files in right.items():
-        result = _grade_twice(exercise, name, files, runner, problems)
+        result = _grade(exercise, name, files, runner, problems, runs)
         if result is not None and result.status != "pass":
             problems.append(f"{name}: does not earn full marks: {_summary(result)}")
     submissions = {"starter": exercise.read_starter()}
     submissions.update({f"wrong/{name}": files for name, files in exercise.wrong_submissions().items()})
     for name, files in submissions.items():
-        result = _grade_twice(exercise, name, files, runner, problems)
+        result = _grade(exercise, name, files, runner, problems, runs)
         if result is None:
             continue
         if result.status == "pass":
@@ -76,8 +80,8 @@ def validate_exercise(exercise: Exercise, runner: SandboxRunner) -> Verdict:
         expectation = exercise.wrong_expectations.get(name.removeprefix("wrong/"))
         if name != "starter" and expectation is not None:
             problems += [f"{name}: {problem}" for problem in expectation.problems(result.checks)]
-    runs = 2 * (len(right) + len(submissions))
-    return Verdict(exercise.key, tuple(problems), runs, tuple(hidden_input_warnings(exercise)))
+    graded = runs * (len(right) + len(submissions))
+    return Verdict(exercise.key, tuple(problems), graded, tuple(hidden_input_warnings(exercise)))
 
 
 def find_exercise_folders(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
