@@ -337,7 +337,8 @@ class Run:
                 self.use_viewports(report, session)
         except (cdp.Deadline, cdp.BrowserGone, cdp.CdpError) as error:
             report["fatal"] = self.fatal(error)
-            report["detail"] = str(error)
+            report["detail"] = str(error) or ("the browser did not answer before the step's time was up"
+                                              if isinstance(error, cdp.Deadline) else type(error).__name__)
         finally:
             self.end(clean="fatal" not in report)
         if report.get("fatal") == "browser":
