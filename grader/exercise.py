@@ -18,21 +18,12 @@ from grader.checks import UnknownCheckKind, check_class
 from grader.checks.base import CheckSpec
 from grader.errors import ContentError, ExerciseInvalid, describe, non_empty, validation_errors
 from grader.expectations import WrongExpectation, load_expectation
+from grader.limits import Limits
 from grader.paths import FolderPath, LearnerPath, folder_sha256, inside, read_files
 from grader.yamlsource import YamlDocument, read_yaml
 
 EXERCISE_FILE = "exercise.yaml"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-class Limits(BaseModel):
-    """Caps for one whole grading run."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    time: float = Field(default=10, gt=0, le=120)  # seconds
-    memory: int = Field(default=256, ge=32, le=2048)  # MiB
-    output: int = Field(default=64, ge=1, le=1024)  # KiB
 
 
 class ExerciseFields(BaseModel):

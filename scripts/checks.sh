@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 packages=(cli ops web service store config grader sandbox)
 .venv/bin/ruff check "${packages[@]}" tests bench scripts
 .venv/bin/lint-imports
+.venv/bin/python scripts/import_cycles.py "${packages[@]}"
 .venv/bin/mypy
 .venv/bin/pytest "$@"

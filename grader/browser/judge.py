@@ -9,7 +9,7 @@ from __future__ import annotations
 from grader.browser.expect import BrowserAssertion
 from grader.browser.facts import Box, Element, ViewportFacts
 from grader.browser.pictures import difference
-from grader.markup.assertions import evaluate_assertions, written_in_page
+from grader.markup.evaluate import evaluate_assertions, written_in_page
 from grader.styles.values import canonical_text
 
 MEASURES = {"width": "wide", "height": "high", "x": "from the page's left edge", "y": "from the page's top"}

@@ -1,5 +1,6 @@
-"""A browser step's report turned into the check's result: a stopped or crashed page in plain words,
-otherwise one test per assertion and viewport, and the pictures of the learner's page."""
+"""A browser step's report read on the host: what the browser saw at each viewport, or the check's
+result in plain words when the page stopped it (out of memory or time, crashed, gone); and the pictures
+of the learner's page. Shared by the kinds that look at a page in Chromium (browser, css applied)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from grader.browser import BrowserFailed, judge
+from grader.browser import BrowserFailed
 from grader.browser.facts import Box, ViewportFacts, read_viewport
 from grader.browser.pictures import clean_png, outlined
-from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
-from grader.result import CheckResult, Picture, TestOutcome
+from grader.checks.common import make_result, stopped_result, time_limit
+from grader.result import CheckResult, Picture
 
 if TYPE_CHECKING:
     from grader.browser.expect import Viewport
     from grader.checks.base import CheckSpec, GradingContext, StepOutput
-    from grader.checks.browser import BrowserCheck
 
 PHASES = {
     "loading": "loading",
@@ -25,19 +25,6 @@ PHASES = {
     "checking": "being checked",
     "taking a picture": "being drawn",
 }
-
-
-def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, memory_mb: int) -> CheckResult:
-    """The check's result from its step's output (`memory_mb`: what the container had)."""
-    facts = read_report(check, ctx, output, memory_mb, check.viewports)
-    if isinstance(facts, CheckResult):
-        return facts
-    tests: list[TestOutcome] = []
-    culprits: dict[str, list[Box]] = {}
-    for viewport in facts:
-        found, culprits[viewport.label] = _viewport_tests(check, ctx, viewport)
-        tests += found
-    return replace(scored_by_tests(check, tests), images=_pictures(facts, culprits))
 
 
 def read_report(
@@ -70,7 +57,7 @@ def read_report(
         last = raw_viewports[-1] if raw_viewports else {}
         where = f"at {facts[-1].width} px wide, " if facts else ""
         result = _fatal_result(check, ctx, str(fatal), where, str(last.get("phase", "loading")))
-        return replace(result, images=_pictures(facts, {}))
+        return replace(result, images=pictures(facts, {}))
     return facts
 
 
@@ -96,36 +83,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _viewport_tests(check: BrowserCheck, ctx: GradingContext,
-                    facts: ViewportFacts) -> tuple[list[TestOutcome], list[Box]]:
-    """The tests at one viewport, and where the elements of the failing ones are on the page."""
-    prefix = f"At {facts.width} px wide: " if len(check.viewports) > 1 else ""
-    where = judge.where(facts)
-    if facts.load_error is not None or not facts.inspected:
-        reason = facts.load_error or "it did not finish loading"
-        return [TestOutcome(f"{prefix}The page opens", "fail",
-                            f"{where}, your page {check.page} could not be opened ({reason}).")], []
-    tests = [TestOutcome(f"{prefix}Using the page", "fail", f"{where}: {problem}")
-             for problem in facts.action_errors]
-    boxes: list[Box] = []
-    references = (ctx.references or {}).get(check.step_id, ())
-    reference = next((p.png_base64 for p in references if p.viewport == facts.label), None)
-    written = check.page_as_written(ctx) if any(a.by_script for a in check.expect) else None
-    for assertion in check.expect:
-        if assertion.at is not None and assertion.at != facts.width:
-            continue
-        problem = judge.problem(assertion, facts, reference, written)
-        if problem and facts.errors and assertion.form != "console":
-            problem += f" Your page's JavaScript had an error, which may be why: {facts.errors[0]}"
-        name = prefix + judge.title(assertion)
-        tests.append(TestOutcome(name, "fail" if problem else "pass", problem or ""))
-        box = judge.culprit(assertion, facts) if problem else None
-        if box is not None:
-            boxes.append(box)
-    return tests, boxes
-
-
-def _pictures(facts: list[ViewportFacts], culprits: dict[str, list[Box]]) -> tuple[Picture, ...]:
+def pictures(facts: list[ViewportFacts], culprits: dict[str, list[Box]]) -> tuple[Picture, ...]:
     """Each viewport's picture, with the elements of its failing checks outlined."""
     pictures = []
     for viewport in facts:

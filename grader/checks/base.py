@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,7 +21,7 @@ from grader.paths import RelativePath
 
 if TYPE_CHECKING:
     from grader.browser.probes import PageRequest
-    from grader.exercise import Exercise
+    from grader.limits import Limits
     from grader.result import CheckResult, Picture
 
 StepAction = Literal["exec", "script", "pytest", "node-test", "dom", "http", "browser", "calls"]
@@ -91,11 +91,36 @@ class StepOutput:
     after: str = ""
 
 
+class ExerciseParts(Protocol):
+    """What a check kind reads of the exercise it belongs to (`grader.exercise.Exercise`). A protocol:
+    an exercise is made of checks, so the checks' module cannot import the exercise's."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def folder(self) -> Path: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def files(self) -> tuple[str, ...]: ...
+
+    @property
+    def limits(self) -> Limits: ...
+
+    @property
+    def checks(self) -> tuple[CheckSpec, ...]: ...
+
+    def support_file_bytes(self, path: str) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class GradingContext:
     """What a kind may look at while planning and judging."""
 
-    exercise: Exercise
+    exercise: ExerciseParts
     submission: Mapping[str, bytes]
     references: Mapping[str, tuple[Picture, ...]] | None = None
     """The reference solution's pictures by check id, for kinds that compare with them; None when

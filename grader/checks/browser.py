@@ -20,16 +20,20 @@ expected values); the host compares (grader/browser/judge.py). Assertion shapes:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
+from grader.browser import judge
 from grader.browser.expect import BrowserAssertion, Viewport
+from grader.browser.facts import Box, ViewportFacts
+from grader.browser.report import pictures, read_report
 from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepOutput
-from grader.checks.common import make_result, time_limit
+from grader.checks.common import make_result, scored_by_tests, time_limit
 from grader.checks.dom import DomAction
 from grader.errors import non_empty
-from grader.result import CheckResult
+from grader.result import CheckResult, TestOutcome
 
 BROWSER_PIDS = 256
 """Processes plus threads a browser check's container may hold (the pids cgroup counts threads).
@@ -120,6 +124,46 @@ class BrowserCheck(PageCheck):
     def judge(self, ctx: GradingContext, outputs: Mapping[str, StepOutput]) -> CheckResult:
         if self.page not in ctx.submission and self.page not in self.files:
             return make_result(self, "fail", 0.0, f"You haven't created {self.page} yet.")
-        from grader.browser.report import judge_report  # it imports grader.checks.common: not at load
-
         return judge_report(self, ctx, outputs[self.step_id], BROWSER_MEMORY_MB)
+
+
+def judge_report(check: BrowserCheck, ctx: GradingContext, output: StepOutput, memory_mb: int) -> CheckResult:
+    """The check's result from its step's output (`memory_mb`: what the container had)."""
+    facts = read_report(check, ctx, output, memory_mb, check.viewports)
+    if isinstance(facts, CheckResult):
+        return facts
+    tests: list[TestOutcome] = []
+    culprits: dict[str, list[Box]] = {}
+    for viewport in facts:
+        found, culprits[viewport.label] = _viewport_tests(check, ctx, viewport)
+        tests += found
+    return replace(scored_by_tests(check, tests), images=pictures(facts, culprits))
+
+
+def _viewport_tests(check: BrowserCheck, ctx: GradingContext,
+                    facts: ViewportFacts) -> tuple[list[TestOutcome], list[Box]]:
+    """The tests at one viewport, and where the elements of the failing ones are on the page."""
+    prefix = f"At {facts.width} px wide: " if len(check.viewports) > 1 else ""
+    where = judge.where(facts)
+    if facts.load_error is not None or not facts.inspected:
+        reason = facts.load_error or "it did not finish loading"
+        return [TestOutcome(f"{prefix}The page opens", "fail",
+                            f"{where}, your page {check.page} could not be opened ({reason}).")], []
+    tests = [TestOutcome(f"{prefix}Using the page", "fail", f"{where}: {problem}")
+             for problem in facts.action_errors]
+    boxes: list[Box] = []
+    references = (ctx.references or {}).get(check.step_id, ())
+    reference = next((p.png_base64 for p in references if p.viewport == facts.label), None)
+    written = check.page_as_written(ctx) if any(a.by_script for a in check.expect) else None
+    for assertion in check.expect:
+        if assertion.at is not None and assertion.at != facts.width:
+            continue
+        problem = judge.problem(assertion, facts, reference, written)
+        if problem and facts.errors and assertion.form != "console":
+            problem += f" Your page's JavaScript had an error, which may be why: {facts.errors[0]}"
+        name = prefix + judge.title(assertion)
+        tests.append(TestOutcome(name, "fail" if problem else "pass", problem or ""))
+        box = judge.culprit(assertion, facts) if problem else None
+        if box is not None:
+            boxes.append(box)
+    return tests, boxes

@@ -17,7 +17,8 @@ from grader.checks.base import GradingContext, PageCheck, Step, StepNeeds, StepO
 from grader.checks.common import make_result, scored_by_tests, stopped_result, time_limit
 from grader.checks.reports import MalformedReport, json_object, list_of
 from grader.errors import non_empty
-from grader.markup.assertions import HtmlAssertion, evaluate_assertions, written_in_page
+from grader.markup.assertions import HtmlAssertion
+from grader.markup.evaluate import evaluate_assertions, written_in_page
 from grader.result import CheckResult, TestOutcome
 
 Selector = str

@@ -40,8 +40,9 @@ from grader.checks.base import CheckSpec, GradingContext, Step, StepOutput
 from grader.checks.common import first_with_suffix, make_result, scored_by_tests
 from grader.checks.pagefacts import page_facts, page_steps
 from grader.learnertext import text_problem
-from grader.markup.assertions import CountRange, HtmlAssertion, evaluate_assertions, evaluate_on_page
+from grader.markup.assertions import CountRange, HtmlAssertion
 from grader.markup.document import UncheckablePage, decode_html, parse_page
+from grader.markup.evaluate import evaluate_assertions, evaluate_on_page
 from grader.markup.matching import PageWhere
 from grader.markup.shown import VISIBLE_WIDTH, shown_outcome
 from grader.paths import LearnerPath

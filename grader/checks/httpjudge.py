@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from grader.checks.common import MissingSolutionOutput
+from grader.checks.http_requests import HttpExpect, HttpRequest
 from grader.checks.reports import MalformedReport, check_shape, list_of
-from grader.markup.assertions import evaluate_assertions
 from grader.markup.document import UncheckablePage, collapse_whitespace, parse_page, visible_text
+from grader.markup.evaluate import evaluate_assertions
 from grader.result import TestOutcome
 
-if TYPE_CHECKING:
-    from grader.checks.http import HttpExpect, HttpRequest
 
 def json_mismatch(expected: Any, actual: Any, path: str = "") -> str | None:
     """Where `actual` fails to contain `expected` (objects: a subset of keys; lists: same length,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from grader.browser import report as browser_report  # a module: report.py imports grader.checks
 from grader.browser.expect import Viewport
 from grader.browser.facts import ViewportFacts
 from grader.browser.probes import PageRequest, merge_probes
+from grader.browser.report import read_report
 from grader.checks.base import CheckSpec, GradingContext, Step, StepNeeds, StepOutput
 from grader.checks.browser import BROWSER_MEMORY_MB, BROWSER_NOFILE, BROWSER_PIDS, MARGIN_S, REPORT_BYTES
 from grader.checks.common import make_result, time_limit
@@ -82,7 +82,7 @@ def page_facts(
     if output is None:
         return make_result(check, "error", 0.0, "The browser did not look at your page.")
     viewports = [Viewport(width=width, height=WINDOW_HEIGHT) for width in request.widths]
-    facts = browser_report.read_report(check, ctx, output, BROWSER_MEMORY_MB, viewports)
+    facts = read_report(check, ctx, output, BROWSER_MEMORY_MB, viewports)
     if isinstance(facts, CheckResult):
         return facts
     for viewport in facts:

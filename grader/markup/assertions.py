@@ -1,5 +1,6 @@
-"""Assertions on a parsed page: what the `html` check kind runs, and what the `dom` and `http` kinds reuse
-on DOM snapshots and response bodies.
+"""Assertions about a page: what the `html` check kind runs, and what the `dom` and `http` kinds reuse
+on DOM snapshots and response bodies; here their YAML model and the words that describe one (they are
+run on a page by evaluate.py).
 
 An assertion is one YAML mapping with exactly one of `structure`, `selector` or `order`. Selectors and
 regular expressions are compiled when the exercise loads, so a typo in them is the instructor's content
@@ -14,14 +15,10 @@ from collections.abc import Sequence
 from typing import Annotated, Literal
 
 import soupsieve
-from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
 
-from grader.markup.document import UncheckablePage, parse_page
-from grader.markup.matching import MissingSubject, PageWhere, selector_problem
-from grader.markup.structure import STRUCTURE_TITLES, StructureName, structure_problem
-from grader.markup.words import count_words, describe_value_test, one_thing
-from grader.result import TestOutcome, cap_text
+from grader.markup.structure import STRUCTURE_TITLES, StructureName
+from grader.markup.words import EXPECTED_FORM, article_for, count_words, one_thing, quote, short
 
 MESSAGE_CAP = 1_000
 TITLE_CAP = 200
@@ -182,63 +179,93 @@ class HtmlAssertion(BaseModel):
         return (self.count, self.count) if isinstance(self.count, int) else (self.count.min, self.count.max)
 
 
-def evaluate_assertions(
-    html_text: str, assertions: Sequence[HtmlAssertion], *, line_numbers: bool = True,
-    where: PageWhere | None = None,
-) -> list[TestOutcome]:
-    """Parse `html_text` like a browser and evaluate every assertion on it. Never raises.
-    `line_numbers=False`: messages name no line (the text is a DOM snapshot, not the learner's file).
-    `where`: the page's path and the learner's files, for links to other pages."""
-    if not html_text.strip():
-        return [_failed(assertion, EMPTY_PAGE) for assertion in assertions]
-    try:
-        soup = parse_page(html_text, line_numbers=line_numbers)
-    except UncheckablePage as problem:
-        return [_failed(assertion, str(problem)) for assertion in assertions]
-    return evaluate_on_page(soup, assertions, where)
-
-
-def evaluate_on_page(
-    soup: BeautifulSoup, assertions: Sequence[HtmlAssertion], where: PageWhere | None = None
-) -> list[TestOutcome]:
-    """Evaluate every assertion on an already parsed page (see grader.markup.document.parse_page)."""
-    return [evaluate_one(soup, assertion, where) for assertion in assertions]
-
-
-def evaluate_one(
-    soup: BeautifulSoup, assertion: HtmlAssertion, where: PageWhere | None = None
-) -> TestOutcome:
-    try:
-        if assertion.structure is not None:
-            problem = structure_problem(soup, assertion.structure)
-        else:
-            problem = selector_problem(soup, assertion, where or PageWhere())
-    except RecursionError:
-        problem = "Your page nests its tags too deeply to check. Look for tags you opened but never closed."
-    if problem is None:
-        return TestOutcome(name=assertion.describe(), status="pass")
-    return _failed(assertion, problem)
-
-
-def written_in_page(assertion: HtmlAssertion, page_text: str | None) -> str | None:
-    """For an assertion with `by_script: true`: the problem when it already holds on the page as the
-    learner wrote it, before any script ran (the text was typed into the HTML), else None."""
-    if not assertion.by_script or page_text is None:
-        return None
-    plain = assertion.model_copy(update={"by_script": False, "message": None})
-    if evaluate_assertions(page_text, [plain])[0].status != "pass":
-        return None
-    subject = one_thing(assertion.selector, article=False) if assertion.selector else "the page"
-    return (f"This is already true in your HTML before any script runs ({subject}): your script should "
-            "make it so. Take it out of the HTML and let your JavaScript write it.")
-
-
-def _failed(assertion: HtmlAssertion, problem: str) -> TestOutcome:
-    return TestOutcome(
-        name=cap_text(assertion.describe(), 300),
-        status="fail",
-        message=cap_text(problem if isinstance(problem, MissingSubject) else assertion.message or problem),
+def describe_value_test(assertion: HtmlAssertion) -> str:
+    thing = one_thing(assertion.selector or "", article=False)
+    subject, inner = (
+        (f"Every {thing}", f"every {thing}") if assertion.all_ else (f"The {thing}", f"the {thing}")
     )
+    name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        what = f"The {name} of {inner}" if name is not None else f"{subject}"
+        if name is not None and assertion.all_:
+            what = f"The {name} of every {thing}"
+        return f"{what} has {size}"
+    if name is None:
+        if assertion.text is not None:
+            return f"{subject} says {quote(assertion.text)}"
+        if assertion.contains is not None:
+            return f"The text of {inner} contains {quote(assertion.contains)}"
+        return f"The text of {inner} {EXPECTED_FORM}"  # a regular expression means nothing to a beginner
+    if assertion.equals is not None:
+        return f'{subject} has {name}="{assertion.equals}"'
+    if assertion.contains is not None:
+        return f"The {name} of {inner} contains {quote(assertion.contains)}"
+    if assertion.matches is not None:
+        return f"The {name} of {inner} {EXPECTED_FORM}"
+    return f"{subject} has {'no' if assertion.exists is False else article_for(name)} {name} attribute"
+
+
+def mismatch(assertion: HtmlAssertion, value: str | None) -> str:
+    name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        if name is not None and value is None:
+            return f"has no {name} attribute"
+        says = f"says {quote(value or '')}" if value else "is empty"
+        shown = says if name is None else f'has {name}="{short(value or "")}"'
+        return f"{shown}, but it should have {size}"
+    if name is None:
+        says = f"says {quote(value or '')}" if value else "is empty"
+        if assertion.text is not None:
+            return f"{says}, but it should say {quote(assertion.text)}"
+        if assertion.contains is not None:
+            return f"{says}, which does not contain {quote(assertion.contains)}"
+        return f"{says}, which is not in the expected form"
+    if value is None:
+        return f"has no {name} attribute"
+    has = f'has {name}="{short(value)}"'
+    if assertion.equals is not None:
+        return f'{has}, but it should be "{assertion.equals}"'
+    if assertion.contains is not None:
+        return f"{has}, which does not contain {quote(assertion.contains)}"
+    if assertion.matches is not None:
+        return f"{has}, which is not in the expected form"
+    return f"has {article_for(name)} {name} attribute, but it should not"
+
+
+def wanted(assertion: HtmlAssertion) -> str:
+    name = assertion.attribute
+    size = _size_words(assertion)
+    if size is not None:
+        return f"has {size}" if name is None else f"has {article_for(name)} {name} of {size}"
+    if name is None:
+        if assertion.text is not None:
+            return f"says {quote(assertion.text)}"
+        if assertion.contains is not None:
+            return f"contains {quote(assertion.contains)}"
+        return "has text in the expected form"
+    if assertion.equals is not None:
+        return f'has {name}="{assertion.equals}"'
+    if assertion.contains is not None:
+        return f"has {article_for(name)} {name} containing {quote(assertion.contains)}"
+    if assertion.matches is not None:
+        return f"has {article_for(name)} {name} in the expected form"
+    return f"has {'no' if assertion.exists is False else article_for(name)} {name} attribute"
+
+
+def _size_words(assertion: HtmlAssertion) -> str | None:
+    if assertion.min_words is not None:
+        return f"at least {assertion.min_words} word{'s' if assertion.min_words != 1 else ''}"
+    if assertion.min_length is not None:
+        return f"at least {assertion.min_length} character{'s' if assertion.min_length != 1 else ''}"
+    return None
+
+
+def shown_value(assertion: HtmlAssertion, value: str | None) -> str:
+    if value is None:
+        return f"(no {assertion.attribute})"
+    return quote(value) if value else "(empty)"
 
 
 def _compile_selector(selector: str) -> soupsieve.SoupSieve:

@@ -12,28 +12,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
+from grader.markup.assertions import HtmlAssertion, mismatch, shown_value, wanted
 from grader.markup.document import attribute, collapse_whitespace, line_of
 from grader.markup.meaning import filled, link_target_problem, meaningful, shown_text, words
 from grader.markup.urls import normalize_url
-from grader.markup.words import (
-    article_for,
-    at,
-    line_list,
-    many_things,
-    mismatch,
-    one_thing,
-    shown_value,
-    the,
-    upper_first,
-    wanted,
-)
-
-if TYPE_CHECKING:
-    from grader.markup.assertions import HtmlAssertion
+from grader.markup.words import article_for, at, line_list, many_things, one_thing, the, upper_first
 
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite", "data", "background"})
 WORD_SET_ATTRIBUTES = frozenset({"class", "rel"})

@@ -12,7 +12,8 @@ from grader.checks import KINDS
 from grader.checks.io import IoCheck
 from grader.checks.script import ScriptCheck
 from grader.errors import ExerciseInvalid
-from grader.exercise import Exercise, Limits, load_exercise
+from grader.exercise import Exercise, load_exercise
+from grader.limits import Limits
 from tests.helpers.data import BROKEN, CATALOGS, EXERCISES
 from tests.helpers.exercises import MINIMAL, make_exercise, problems
 

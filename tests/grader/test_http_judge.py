@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks.http import HttpRequest, filled_request
+from grader.checks.http import filled_request
+from grader.checks.http_requests import HttpRequest
 from grader.checks.httpjudge import judge_response
 
 

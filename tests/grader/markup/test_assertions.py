@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from grader.markup.assertions import HtmlAssertion, evaluate_assertions
+from grader.markup.assertions import HtmlAssertion
+from grader.markup.evaluate import evaluate_assertions
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
