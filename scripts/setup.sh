@@ -18,8 +18,9 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-# chromium prints the PDF of a learner's approved portfolio (web/printing.py).
-packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates chromium)
+# chromium prints the PDF of a learner's approved portfolio (web/printing.py); git keeps the history of
+# exercises written in the site (grader/content_history.py).
+packages=(docker.io runsc debootstrap python3 python3-venv python3-dev gcc tar ca-certificates chromium git)
 if $want_test; then
     # poppler-utils: pdftoppm and pdftotext, to look at the PDFs the tests make
     packages+=(redis-server postgresql iproute2 strace poppler-utils)

@@ -5,12 +5,11 @@ read, edit, run, send and read the result."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers.machine import unavailable
+from tests.helpers.axe import audited_page, serious_violations
 from tests.helpers.served_site import Site
 from tests.helpers.workbench import (
     GRADING_MS,
@@ -22,24 +21,12 @@ from tests.helpers.workbench import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker, pytest.mark.slow]
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
 def audited(chromium: Any) -> Iterator[Any]:
-    """A page that may add axe-core to the site's pages (their policy allows only the site's scripts)."""
-    if not AXE.exists():
-        unavailable("axe-core is not installed: run `npm ci` (scripts/setup.sh --test does)")
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-def serious_violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in found if v["impact"] in ("serious", "critical")]
+    with audited_page(chromium) as page:
+        yield page
 
 
 def test_the_learners_pages_pass_axe(site: Site, audited: Any) -> None:
