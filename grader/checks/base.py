@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from grader.markup.document import decode_html
 from grader.paths import RelativePath
 
 if TYPE_CHECKING:
@@ -252,6 +251,8 @@ class PageCheck(CheckSpec):
 
     def page_as_written(self, ctx: GradingContext) -> str | None:
         """The page's HTML as a file, before any script ran (None when there is none)."""
+        from grader.markup.document import decode_html  # Beautiful Soup: only page kinds pay for it
+
         data = ctx.submission.get(self.page)
         if data is None and self.page in self.files:
             data = ctx.exercise.support_file_bytes(self.page)

@@ -6,6 +6,8 @@ away) is checked without the engine."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,10 @@ import pytest
 from grader.exercise import load_exercise
 from grader.leaks import hidden_input_warnings
 from grader.runner import SandboxRunner
-from grader.validate import find_exercise_folders, validate_exercise
+from grader.validate import Verdict, find_exercise_folders, validate_exercise
+from sandbox.errors import SandboxUnavailable
+from sandbox.settings import SandboxSettings
+from tests.helpers.machine import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CURRICULUM = ROOT / "exercises"
@@ -40,12 +45,26 @@ def test_no_hidden_input_is_given_away(key: str) -> None:
     assert hidden_input_warnings(load_exercise(CURRICULUM / key, CURRICULUM)) == []
 
 
+@pytest.fixture(scope="module")
+def verdicts(runner_image: str) -> Iterator[dict[str, Future[Verdict]]]:
+    """Every exercise validated as `grader validate` does, each case graded once (CI's time: `grader
+    validate` grades twice to find flaky checks, and tests/grader/test_validate.py covers that), two at
+    a time on one warm runner (the worker's slots share one runner the same way)."""
+    runner = SandboxRunner(SandboxSettings(pool_size=2))
+    try:
+        runner.get()
+    except SandboxUnavailable as error:
+        unavailable(str(error))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield {key: pool.submit(validate_exercise, load_exercise(CURRICULUM / key, CURRICULUM), runner, 1)
+               for key in KEYS}
+    runner.close()
+
+
 @pytest.mark.docker
 @pytest.mark.slow
 @pytest.mark.parametrize("key", KEYS)
-def test_grader_validate_passes(key: str, grading_runner: SandboxRunner) -> None:
-    """What `grader validate` does, with each case graded once (CI's time: `grader validate` grades
-    twice to find flaky checks, and tests/grader/test_validate.py covers that)."""
-    verdict = validate_exercise(load_exercise(CURRICULUM / key, CURRICULUM), grading_runner, runs=1)
+def test_grader_validate_passes(key: str, verdicts: dict[str, Future[Verdict]]) -> None:
+    verdict = verdicts[key].result()
     assert verdict.problems == (), "\n".join(verdict.problems)
     assert verdict.runs >= 6  # the solution, two right/ solutions, the starter and three wrong/ cases

@@ -293,7 +293,7 @@ def test_right_submissions_are_complete_and_an_expect_yaml_names_checks(tmp_path
         "wrong/third/expect.yaml": "severe: true\n",
     })
     assert problems(folder) == [
-        "track/ex/exercise.yaml:1:1: right/loose.py should be a folder holding one right submission",
+        "track/ex/exercise.yaml:1:1: right/loose.py should be a folder holding one right solution",
         "track/ex/exercise.yaml:4:8: files: right/partial/notes.txt is not one of the exercise's files",
         "track/ex/exercise.yaml:4:9: files.0: right/partial/ does not provide 'two_fer.py'",
         "track/ex/wrong/other/expect.yaml:1:1: expected a mapping with `fails:` (and maybe `why:`)",

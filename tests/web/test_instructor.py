@@ -63,7 +63,7 @@ def test_a_regrade_needs_a_reason(as_ines: Browser, db_session: Session) -> None
 
 def test_catalogue_shows_validation_status_and_syncs(as_ines: Browser) -> None:
     page = as_ines.get("/teach/catalogue").get_data(as_text=True)
-    assert "python/greet" in page and "Ready" in page
+    assert "python/greet" in page and "Published" in page
     assert as_ines.post("/teach/catalogue/sync").status_code == 302
 
 
