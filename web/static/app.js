@@ -321,8 +321,7 @@
       self.local.saved(sent);
       self.form.setAttribute("data-saved-at", String(answer.data.saved_at || 0));
       self.say("Sent. Your work is saved.");
-      self.showSubmission(answer.data.state);
-      self.watch("submission:" + answer.data.submission, function (state) { self.showSubmission(state); });
+      self.watchSubmission(String(answer.data.submission), answer.data.state);
     }, function (problem) { self.failed(problem, function () { return self.send(); }, "sent"); });
   };
 
@@ -365,7 +364,7 @@
     });
     var panel = document.querySelector("#result-panel[data-submission]");
     if (panel && panel.hasAttribute("data-poll")) {
-      this.watch("submission:" + panel.getAttribute("data-submission"), function (state) { self.showSubmission(state); });
+      this.watchSubmission(panel.getAttribute("data-submission"), null);
     }
     var run = document.querySelector("#run-panel [data-run]");
     if (run && /queued|running/.test(run.getAttribute("data-status"))) {
@@ -392,6 +391,23 @@
     current.parentNode.replaceChild(fresh, current);
     return fresh;
   }
+
+  // The result panel follows one attempt: the newest sent. An earlier attempt's news (replaced by the
+  // newer one, graded late) never takes the panel back, even when it was already on its way.
+  Workbench.prototype.watchSubmission = function (id, state) {
+    var self = this;
+    this.shownSubmission = id;
+    Object.keys(this.streams).forEach(function (topic) {
+      if (topic.indexOf("submission:") === 0 && topic !== "submission:" + id) {
+        self.streams[topic].close();
+        delete self.streams[topic];
+      }
+    });
+    if (state) { this.showSubmission(state); }
+    this.watch("submission:" + id, function (news) {
+      if (self.shownSubmission === id) { self.showSubmission(news); }
+    });
+  };
 
   Workbench.prototype.showSubmission = function (state) {
     var current = byId("result-panel");
