@@ -41,14 +41,18 @@ NAVIGATING = ("Page.frameRequestedNavigation", "Page.frameScheduledNavigation")
 set), so that after each action the driver knows whether the page may be going to another document."""
 STARTED = ("Page.frameStartedNavigating", "Page.frameStartedLoading")
 LOADED = ("Page.loadEventFired", "Page.frameStoppedLoading")
+READY = "Page.domContentEventFired"
 CRASHED = "Inspector.targetCrashed"
-KEPT = (*STARTED, *LOADED, CRASHED)
+KEPT = (*STARTED, *LOADED, READY, CRASHED)
 WORK_URL = "file:///work/"
 START_WAIT_S = 0.5
 """How long a requested navigation may take to start: one the browser refuses (to chrome://, say)
 never starts, and the page stays where it was."""
 NAVIGATION_WAIT_S = 3.0
 """How long a page that went to another document may take to load it."""
+LOAD_GRACE_S = 4.0
+"""How long a page whose document is ready may still load its other parts (frames, pictures) before it is
+stopped where it is, as a visitor would press Stop."""
 DOM_VIEWPORT = {"width": 1200, "height": 800}
 CLOSE_S = 2.0
 
@@ -293,7 +297,20 @@ class Run:
         return True
 
     def wait_loaded(self, viewport, deadline):
-        event = self.connection.wait_event(("Page.loadEventFired", CRASHED), deadline, viewport.session)
+        """Until the page's load event. A part of the page that never finishes loading (a frame of a
+        file the browser will not show, a picture that never ends) does not use up the step's time:
+        LOAD_GRACE_S after the document itself is ready, loading is stopped and the page used as it is."""
+        session = viewport.session
+        event = self.connection.wait_event(("Page.loadEventFired", READY, CRASHED), deadline, session)
+        if event["method"] == READY:
+            try:
+                grace = min(deadline, time.monotonic() + LOAD_GRACE_S)
+                event = self.connection.wait_event(("Page.loadEventFired", CRASHED), grace, session)
+            except cdp.Deadline:
+                if time.monotonic() >= deadline:
+                    raise
+                self.connection.call("Page.stopLoading", session=session, deadline=deadline)
+                return
         if event["method"] == CRASHED:
             raise cdp.BrowserGone("the page crashed")
 

@@ -1,8 +1,8 @@
 """Hostile pages under the `dom` check, graded for real under runc and gVisor. The page's scripts run in
 Chromium's page; the DOM is read by our driver (the grader uid) in an isolated world over the browser's
 debugging pipe. Whatever a page does (lie through the DOM's own functions, print a report, go to
-another document, open windows, reach for the browser's machinery), it earns no more than an honest
-wrong page, and always gets a plain verdict: never a grading error."""
+another document, open windows, reach for the browser's machinery, never finish loading), it earns no
+more than an honest wrong page, and always gets a plain verdict: never a grading error."""
 
 from __future__ import annotations
 
@@ -70,6 +70,16 @@ document.querySelector("#name-form").addEventListener("submit", () => {
   location.href = "devtools://devtools/bundled/inspector.html";
 });
 """
+NEVER_LOADED = """
+let asked = 0;
+function more() {
+  const picture = new Image();
+  picture.onload = picture.onerror = more;  // one picture always on its way: no load event, ever
+  picture.src = "counter.js?" + asked++;
+  document.body.append(picture);
+}
+more();
+"""
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +100,8 @@ def grade(runner: SandboxRunner, exercise: Exercise, script: str) -> Result:
     return result
 
 
-@pytest.mark.parametrize("script", [LIES, ESCAPES, OPENER, NAVIGATES], ids=["lies", "escapes", "opener",
-                                                                          "navigates"])
+@pytest.mark.parametrize("script", [LIES, ESCAPES, OPENER, NAVIGATES, NEVER_LOADED],
+                         ids=["lies", "escapes", "opener", "navigates", "never-loaded"])
 def test_a_page_earns_nothing_by_reaching_for_the_report(
     script: str, runtime_runner: SandboxRunner, counter: Exercise
 ) -> None:
