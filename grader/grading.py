@@ -15,10 +15,10 @@ from grader.checks.base import CheckSpec, GradingContext, StepOutput
 from grader.exercise import Exercise
 from grader.frames import ForgedFrames, RunEnding, parse_frames
 from grader.intake import check_submission
-from grader.plan import build_plan
+from grader.plan import GradingPlan, build_plan
 from grader.result import CheckResult, Provenance, Result
 from grader.runner import SandboxRunner
-from sandbox import SandboxError
+from sandbox import RunLimits, SandboxError
 
 log = logging.getLogger(__name__)
 SEED_RANGE = 2**31
@@ -194,6 +194,25 @@ def _named_after(output: StepOutput, titles: Mapping[str, str]) -> StepOutput:
 
 
 
+def _solution_plan(exercise: Exercise, limits: RunLimits) -> GradingPlan | None:
+    """The plan of grading the model solution; None when it cannot be made (its grading reports why)."""
+    try:
+        return build_plan(GradingContext(exercise, exercise.read_solution()), limits)
+    except Exception as error:  # a broken exercise must not hold up the others
+        log.warning("no grading plan for %s: %s", exercise.key, error)
+        return None
+
+
+def judged_on_host(exercise: Exercise, limits: RunLimits) -> bool:
+    """Whether grading `exercise` needs no container at all (html, css in `mode: written`): no step in
+    its model solution's plan, no check that compares with the solution's outputs or pictures. A hint
+    for scheduling: a grading that turns out to need a container still gets one."""
+    if any(check.needs_solution() or check.reference_pictures() != "none" for check in exercise.checks):
+        return False
+    plan = _solution_plan(exercise, limits)
+    return plan is not None and not plan.steps
+
+
 def prewarm_for(exercises: Iterable[Exercise], runner: SandboxRunner) -> int:
     """Keep ready containers of every kind these exercises' gradings run in (a browser started ahead
     of need included), so that a class's first submissions to an exercise never wait for one to start.
@@ -204,12 +223,8 @@ def prewarm_for(exercises: Iterable[Exercise], runner: SandboxRunner) -> int:
     """
     needs = set()
     for exercise in exercises:
-        try:
-            plan = build_plan(GradingContext(exercise, exercise.read_solution()), runner.settings.limits)
-        except Exception as error:  # a broken exercise must not keep the others cold
-            log.warning("no ready containers for %s: %s", exercise.key, error)
-            continue
-        if plan.steps:
+        plan = _solution_plan(exercise, runner.settings.limits)
+        if plan is not None and plan.steps:
             needs.add((replace(plan.limits, wall_s=1.0, output_bytes=1024), plan.prelaunch))
     sandbox, image = runner.get()
     for limits, prelaunch in needs:

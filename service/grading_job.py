@@ -96,7 +96,7 @@ class GradingJob:
                 return self._end_in_error(claim, failed, f"Could not be graded after {failed} attempts; "
                                           f"the last problem: {message}")
             try:
-                exercise = self._exercise(claim.exercise_key, claim.exercise_sha256)
+                exercise = self.exercise(claim.exercise_key, claim.exercise_sha256)
                 files = {path: str(text).encode() for path, text in claim.files.items()}
             except VersionMissing as error:
                 return self._end_in_error(claim, failed, f"The version of {claim.exercise_key} this attempt "
@@ -125,7 +125,7 @@ class GradingJob:
             if failed < self.policy.attempts and self.stopping.wait(self.policy.delay(failed)):
                 return self._release(claim)
 
-    def _exercise(self, key: str, sha256: str = "") -> Exercise:
+    def exercise(self, key: str, sha256: str = "") -> Exercise:
         """The version `sha256` of `key` (kept, or still the folder's); the folder's when none is named
         (attempts made before versions were kept)."""
         if sha256 and self.versions is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import inf
@@ -42,6 +42,12 @@ class Waiting:
     id: int
     user_id: int
     regrade: bool
+    exercise_key: str = ""
+    exercise_sha256: str = ""
+
+
+Accept = Callable[[str, str], bool]
+"""Whether a slot takes submissions to an exercise (key, version sha256; "" for the folder's)."""
 
 
 @dataclass(frozen=True)
@@ -97,10 +103,12 @@ def fair_order(waiting: Iterable[Waiting], last_started: Mapping[int, datetime |
 
 def _snapshot(session: Session) -> tuple[list[Waiting], dict[int, datetime | None], set[int]]:
     rows = session.execute(
-        select(Submission.id, Submission.user_id, Submission.regrade_requested_at)
+        select(Submission.id, Submission.user_id, Submission.regrade_requested_at, Submission.exercise_key,
+               Submission.exercise_sha256)
         .where(Submission.status == "queued")
     ).all()
-    waiting = [Waiting(row.id, row.user_id, row.regrade_requested_at is not None) for row in rows]
+    waiting = [Waiting(row.id, row.user_id, row.regrade_requested_at is not None, row.exercise_key,
+                       row.exercise_sha256 or "") for row in rows]
     users = {item.user_id for item in waiting}
     running = set(session.scalars(select(Submission.user_id).where(Submission.status == "running")))
     last: dict[int, datetime | None] = {}
@@ -111,10 +119,12 @@ def _snapshot(session: Session) -> tuple[list[Waiting], dict[int, datetime | Non
     return waiting, last, running
 
 
-def _claimable(session: Session) -> tuple[list[int], dict[int, int]]:
+def _claimable(session: Session, accept: Accept | None = None) -> tuple[list[int], dict[int, int]]:
     waiting, last, running = _snapshot(session)
     owner = {item.id: item.user_id for item in waiting}
-    return [sid for sid in fair_order(waiting, last, running) if owner[sid] not in running], owner
+    taken = {item.id for item in waiting if accept is None or accept(item.exercise_key, item.exercise_sha256)}
+    order = fair_order(waiting, last, running)
+    return [sid for sid in order if owner[sid] not in running and sid in taken], owner
 
 
 def claimable(session: Session) -> list[int]:
@@ -122,12 +132,12 @@ def claimable(session: Session) -> list[int]:
     return _claimable(session)[0]
 
 
-def claim_next(session: Session, worker: str) -> Claim | None:
-    """Atomically mark the fairest claimable submission `running` for `worker`; None when no
-    queued submission may start now. Commits."""
+def claim_next(session: Session, worker: str, accept: Accept | None = None) -> Claim | None:
+    """Atomically mark the fairest claimable submission `running` for `worker` (of those `accept`
+    takes, when given); None when no queued submission may start now. Commits."""
     for _ in range(CLAIM_TRIES):
         try:
-            claim = _claim_once(session, worker)
+            claim = _claim_once(session, worker, accept)
         except OperationalError:  # SQLite busy past its timeout, a dropped connection: look again
             session.rollback()
             time.sleep(0.05)
@@ -140,11 +150,11 @@ def claim_next(session: Session, worker: str) -> Claim | None:
 _TAKEN = object()
 
 
-def _claim_once(session: Session, worker: str) -> Claim | None | object:
+def _claim_once(session: Session, worker: str, accept: Accept | None) -> Claim | None | object:
     """A claim, None (nothing claimable), or _TAKEN (another slot won the pick: look again)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
-    candidates, owner = _claimable(session)
+    candidates, owner = _claimable(session, accept)
     if not candidates:
         session.rollback()
         return None

@@ -24,6 +24,7 @@ from grader.runner import SandboxRunner
 from service.capacity import Capacity, this_machine
 from service.engine_watch import EngineWatch
 from service.grading_job import GradingJob, RetryPolicy
+from service.host_lane import HostLane
 from service.queue import make_queue
 from service.run_lane import RunLane
 from service.scheduler import claim_next
@@ -40,7 +41,8 @@ SHUTDOWN_TIMEOUT_S = 60.0
 
 
 class Worker:
-    """One worker process: `slots` grading threads sharing one sandbox runner."""
+    """One worker process: `slots` grading threads sharing one sandbox runner, a lane for work judged
+    on the host (service.host_lane) and one for learners' runs (service.run_lane)."""
 
     def __init__(self, settings: Settings, capacity: Capacity, policy: RetryPolicy,
                  run_slots: int = 1) -> None:
@@ -63,6 +65,8 @@ class Worker:
                               self.consumer.stop_flag, self.watch.disturbed_since,
                               version_store(settings.instance))
         self.housekeeping = Housekeeping(self.name, slots, self.sessions, self.queue, self.watch)
+        self.host_lane = HostLane(self.sessions, self.job, self.housekeeping, self.name,
+                                  self.consumer.stop_flag)
         self.run_lane = RunLane(self.sessions, self.runner, settings.exercises, self.name, run_slots,
                                 self.consumer.stop_flag)
 
@@ -113,11 +117,13 @@ class Worker:
                  type(self.queue.huey).__name__, len(self.run_lane.threads),
                  self.sandbox_settings.pool_size, self.sandbox_settings.pool_size_prelaunched)
         self.run_lane.start()
+        self.host_lane.start()
         try:
             self.consumer.run()
         finally:
             self.consumer.stop_flag.set()
             self.run_lane.join(SHUTDOWN_TIMEOUT_S)
+            self.host_lane.join(SHUTDOWN_TIMEOUT_S)
             self.housekeeping.stop()
             self.watch.stop()
             reaper.stop()
