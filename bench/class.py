@@ -32,7 +32,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from grader.exercise import Exercise as LoadedExercise  # noqa: E402
 from grader.exercise import load_exercise  # noqa: E402
+from grader.grading import judged_on_host  # noqa: E402
+from sandbox import SandboxSettings  # noqa: E402
 from service.queue import GradingQueue, make_queue  # noqa: E402
 from store.db import make_engine, session_factory, upgrade_database  # noqa: E402
 from store.models import Submission, User  # noqa: E402
@@ -54,8 +57,11 @@ class Exercise:
     wrong: dict[str, str]
 
 
-def kind_of(check_kinds: set[str]) -> str:
+def kind_of(exercise: LoadedExercise) -> str:
     """The kind of exercise, by the heaviest work its checks do."""
+    check_kinds = {check.kind for check in exercise.checks}
+    if judged_on_host(exercise, SandboxSettings().limits):
+        return "html (host)"
     if check_kinds & PAGE_KINDS:
         return "page (browser, dom)"
     if "http" in check_kinds:
@@ -64,7 +70,7 @@ def kind_of(check_kinds: set[str]) -> str:
         return "javascript (node)"
     if check_kinds & {"pytest", "io", "script"}:
         return "python (pytest, io)"
-    return "html+css (host)"
+    return "css (browser)"
 
 
 def files_in(folder: Path) -> dict[str, str]:
@@ -79,7 +85,7 @@ def shipped() -> list[Exercise]:
         wrongs = sorted(p for p in (folder / "wrong").glob("*") if p.is_dir())
         wrong = files_in(wrongs[0]) if wrongs else files_in(folder / "starter")
         found.append(Exercise(f"{folder.parent.name}/{folder.name}",
-                              kind_of({check.kind for check in exercise.checks}),
+                              kind_of(exercise),
                               float(exercise.limits.time), files_in(folder / "solution"), wrong))
     return found
 
