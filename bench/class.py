@@ -84,9 +84,10 @@ def shipped() -> list[Exercise]:
         exercise = load_exercise(folder)
         wrongs = sorted(p for p in (folder / "wrong").glob("*") if p.is_dir())
         wrong = files_in(wrongs[0]) if wrongs else files_in(folder / "starter")
-        found.append(Exercise(f"{folder.parent.name}/{folder.name}",
-                              kind_of(exercise),
-                              float(exercise.limits.time), files_in(folder / "solution"), wrong))
+        learners = set(exercise.files)  # a wrong case's expect.yaml is no learner's file
+        found.append(Exercise(f"{folder.parent.name}/{folder.name}", kind_of(exercise),
+                              float(exercise.limits.time), files_in(folder / "solution"),
+                              {path: text for path, text in wrong.items() if path in learners}))
     return found
 
 
