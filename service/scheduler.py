@@ -127,9 +127,10 @@ def _claimable(session: Session, accept: Accept | None = None) -> tuple[list[int
     return [sid for sid in order if owner[sid] not in running and sid in taken], owner
 
 
-def claimable(session: Session) -> list[int]:
-    """The queued submissions that may start now (their learner has none running), fairest first."""
-    return _claimable(session)[0]
+def claimable(session: Session, accept: Accept | None = None) -> list[int]:
+    """The queued submissions that may start now (their learner has none running; of those `accept`
+    takes, when given), fairest first."""
+    return _claimable(session, accept)[0]
 
 
 def claim_next(session: Session, worker: str, accept: Accept | None = None) -> Claim | None:

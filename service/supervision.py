@@ -12,8 +12,6 @@ import logging
 import secrets
 import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -21,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grader.runner import owner_gone, process_owner
 from service.engine_watch import EngineWatch
+from service.grading_job import GradingJob
 from service.queue import GradingQueue
-from service.scheduler import STALE_AFTER_S, claimable
+from service.scheduler import STALE_AFTER_S, Accept, claim_next, claimable
 from store.changes import publish_attempt
 from store.models import Submission, WorkerHeartbeat, utcnow
 
@@ -89,7 +88,8 @@ def requeue_abandoned(session: Session, me: str, mine: set[int],
 
 class Housekeeping:
     """The worker's background duties, every `HEARTBEAT_S` seconds, and the set of submissions its
-    slots hold (changed under one lock with claims, so none is mistaken for abandoned)."""
+    slots and its host lane hold, which only `grade_next` changes (under one lock with the claim, so
+    none is mistaken for abandoned)."""
 
     def __init__(self, name: str, slots: int, sessions: sessionmaker[Session], queue: GradingQueue,
                  watch: EngineWatch) -> None:
@@ -100,14 +100,28 @@ class Housekeeping:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="housekeeping", daemon=True)
 
-    @contextmanager
-    def claiming(self) -> Iterator[set[int]]:
-        with self._lock:
-            yield self._in_flight
-
-    def done(self, submission_id: int) -> None:
-        with self._lock:
-            self._in_flight.discard(submission_id)
+    def grade_next(self, job: GradingJob, accept: Accept | None = None) -> bool:
+        """Claim the fairest waiting submission (of those `accept` takes, when given) and grade it to
+        its end; False when none may start now. The claim and the in-flight set change under one lock,
+        so the submission is never mistaken for abandoned; one given back because the worker is
+        stopping gets a token, so that another worker takes it."""
+        with self._lock, self.sessions() as session:
+            claim = claim_next(session, self.name, accept)
+            if claim is None:
+                return False
+            self._in_flight.add(claim.id)
+        log.info("%s took submission %d", threading.current_thread().name, claim.id)
+        outcome = "lost"
+        try:
+            outcome = job.run(claim)
+        except Exception:  # the database went away mid-way: housekeeping re-queues it later
+            log.exception("grading submission %d failed", claim.id)
+        finally:
+            with self._lock:
+                self._in_flight.discard(claim.id)
+        if outcome == "released":
+            self.add_tokens(1)
+        return True
 
     def start(self) -> None:
         self.beat()

@@ -27,7 +27,6 @@ from service.grading_job import GradingJob, RetryPolicy
 from service.host_lane import HostLane
 from service.queue import make_queue
 from service.run_lane import RunLane
-from service.scheduler import claim_next
 from service.supervision import Housekeeping, worker_name
 from store.db import make_engine, session_factory, upgrade_database
 from store.publishing import version_store
@@ -71,24 +70,11 @@ class Worker:
                                 self.consumer.stop_flag)
 
     def slot(self, token: int) -> None:
-        """What a slot does with a token: claim and grade the fairest waiting submission, again and
-        again, until none may start now (so a learner's next submission follows their last)."""
-        while not self.consumer.stop_flag.is_set():
-            with self.housekeeping.claiming() as in_flight, self.sessions() as session:
-                claim = claim_next(session, self.name)
-                if claim is None:
-                    return
-                in_flight.add(claim.id)
-            log.info("%s took submission %d (token %d)", threading.current_thread().name, claim.id, token)
-            outcome = "lost"
-            try:
-                outcome = self.job.run(claim)
-            except Exception:  # the database went away mid-way: housekeeping re-queues it later
-                log.exception("grading submission %d failed", claim.id)
-            finally:
-                self.housekeeping.done(claim.id)
-            if outcome == "released":
-                self.housekeeping.add_tokens(1)
+        """What a slot does with a token: claim and grade the fairest waiting submission (the token's or
+        another's), again and again, until none may start now (so a learner's next submission follows
+        their last)."""
+        while not self.consumer.stop_flag.is_set() and self.housekeeping.grade_next(self.job):
+            pass
 
     def prewarm(self) -> None:
         """Ready containers of every kind the curriculum's exercises need, a browser's included."""
