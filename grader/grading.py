@@ -225,8 +225,8 @@ def prewarm_for(exercises: Iterable[Exercise], runner: SandboxRunner) -> int:
     for exercise in exercises:
         plan = _solution_plan(exercise, runner.settings.limits)
         if plan is not None and plan.steps:
-            needs.add((replace(plan.limits, wall_s=1.0, output_bytes=1024), plan.prelaunch))
+            needs.add((replace(plan.limits, wall_s=1.0, output_bytes=1024), plan.prelaunch, plan.warm))
     sandbox, image = runner.get()
-    for limits, prelaunch in needs:
-        sandbox.prewarm(image, limits, prelaunch)
+    for limits, prelaunch, warm in needs:
+        sandbox.prewarm(image, limits, prelaunch, warm)
     return len(needs)

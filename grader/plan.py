@@ -24,6 +24,14 @@ BROWSER_HELPER = ("/usr/bin/python3", "-I", "-S", "/opt/harness/chromium.py")
 the sandbox's helper uid while the container waits for the submission (grader/harness/chromium.py,
 browser_session.py); every page step of the plan, at every window size, uses it."""
 PAGE_ACTIONS = frozenset({"browser", "dom"})
+WARM_PYTEST = ("pytest", "_pytest.python", "_pytest.terminal", "_pytest.assertion.rewrite",
+               "_pytest.fixtures", "_pytest.runner", "_pytest.main")
+WARM_FLASK = ("flask.cli",)
+"""What the sandbox's warm spawner imports before the submission arrives, for a plan with test steps
+(pytest) or a Flask app to serve: those steps' Python programs then start as forks of it, the modules
+loaded (0.1 to 0.2 s less per step under runc, about 0.45 s under gVisor)."""
+WARM_MEMORY_MB = 32
+"""The spawner's own memory (its modules), on top of what the steps' programs may use."""
 StepFiles = Mapping[str, Mapping[str, Mapping[str, bytes]]]
 """Per step id: {"checks": {path: bytes}, "work": {path: bytes}} (see CheckSpec.support_place)."""
 
@@ -42,6 +50,7 @@ class GradingPlan:
     output_cap: int = 64 * 1024
     """Bytes of stdout, and of stderr, each step may print: the exercise's output limit."""
     prelaunch: tuple[str, ...] = ()
+    warm: tuple[str, ...] = ()
     step_files: StepFiles = field(default_factory=dict)
     """The files each step sees besides the learner's: its check's support files, and no other's."""
     titles: Mapping[str, str] = field(default_factory=dict)
@@ -75,6 +84,7 @@ class GradingPlan:
             limits=self.limits,
             done_marker=done_frame(self.nonce),
             prelaunch=self.prelaunch,
+            warm=self.warm,
             as_grader=True,
         )
 
@@ -141,6 +151,9 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     if pages:
         browser = max(step.needs.memory_mb for step in pages)
         memory = memory + browser if others else max(memory, browser)
+    warm = warm_modules(steps)
+    if warm:
+        memory += WARM_MEMORY_MB
     limits = RunLimits(
         wall_s=wall,
         memory_mb=memory,
@@ -154,5 +167,15 @@ def build_plan(ctx: GradingContext, base_limits: RunLimits) -> GradingPlan:
     )
     prelaunch = BROWSER_HELPER if pages else ()
     nonce = secrets.token_hex(16)
-    return GradingPlan(tuple(steps), dict(ctx.submission), nonce, limits, output_cap, prelaunch, step_files,
-                       titles)
+    return GradingPlan(tuple(steps), dict(ctx.submission), nonce, limits, output_cap, prelaunch, warm,
+                       step_files, titles)
+
+
+def warm_modules(steps: list[Step]) -> tuple[str, ...]:
+    """The modules the sandbox's warm spawner imports for these steps (none: no spawner)."""
+    modules: list[str] = []
+    if any(step.action == "pytest" for step in steps):
+        modules += WARM_PYTEST
+    if any(step.action == "http" and not step.params.get("static") for step in steps):
+        modules += WARM_FLASK
+    return tuple(modules)

@@ -77,11 +77,13 @@ def container_config(
     labels: dict[str, str],
     image: str,
     prelaunch: tuple[str, ...] = (),
+    warm: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Keyword arguments for `APIClient.create_container` of one sandbox container."""
+    options = [*(("--warm", ",".join(warm)) if warm else ()), *(("--", *prelaunch) if prelaunch else ())]
     return {
         "image": image,
-        "command": [*ENTRY_COMMAND, "--", *prelaunch] if prelaunch else list(ENTRY_COMMAND),
+        "command": [*ENTRY_COMMAND, *options],
         "user": CONTAINER_USER,  # the entry drops to two unprivileged uids before reading anything
         "working_dir": "/work",
         "environment": {"PATH": PATH, "HOME": "/tmp", "LANG": "C.UTF-8"},

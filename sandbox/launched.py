@@ -43,7 +43,8 @@ class Launcher(Protocol):
     def client(self) -> APIClient: ...
 
     def launch(
-        self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = ()
+        self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = (),
+        warm: tuple[str, ...] = (),
     ) -> Launched: ...
 
     def discard(self, launched: Launched) -> None: ...

@@ -19,13 +19,15 @@ from sandbox.launched import Launched, Launcher
 from sandbox.limits import RunLimits
 
 log = logging.getLogger(__name__)
-Profile = tuple[str, RunLimits, tuple[str, ...]]
+Profile = tuple[str, RunLimits, tuple[str, ...], tuple[str, ...]]
+"""Image, limits, prelaunched helper, warm modules: what a ready container was started with."""
 MAX_WALL_S = 600.0
 RETRY_AFTER_FAILURE_S = 5.0
 
 
-def profile_of(image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> Profile:
-    return image, replace(limits, wall_s=1.0, output_bytes=1024), prelaunch
+def profile_of(image: str, limits: RunLimits, prelaunch: tuple[str, ...] = (),
+               warm: tuple[str, ...] = ()) -> Profile:
+    return image, replace(limits, wall_s=1.0, output_bytes=1024), prelaunch, warm
 
 
 class WarmPool:
@@ -44,14 +46,16 @@ class WarmPool:
         self._thread = threading.Thread(target=self._refill_loop, name="sandbox-pool", daemon=True)
         self._thread.start()
 
-    def prewarm(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> None:
+    def prewarm(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = (),
+                warm: tuple[str, ...] = ()) -> None:
         with self._lock:
-            self._ready[profile_of(image, limits, prelaunch)]
+            self._ready[profile_of(image, limits, prelaunch, warm)]
             self._lock.notify()
 
-    def take(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = ()) -> Launched | None:
+    def take(self, image: str, limits: RunLimits, prelaunch: tuple[str, ...] = (),
+             warm: tuple[str, ...] = ()) -> Launched | None:
         """A ready container for this profile that is still running, or None (start one cold)."""
-        profile = profile_of(image, limits, prelaunch)
+        profile = profile_of(image, limits, prelaunch, warm)
         while True:
             with self._lock:
                 queue = self._ready[profile]
@@ -108,9 +112,9 @@ class WarmPool:
                 if self._closed:
                     return
                 continue
-            image, limits, prelaunch = profile
+            image, limits, prelaunch, warm = profile
             try:
-                launched = self._sandbox.launch(image, limits, self._max_idle_s + MAX_WALL_S, prelaunch)
+                launched = self._sandbox.launch(image, limits, self._max_idle_s + MAX_WALL_S, prelaunch, warm)
             except SandboxError as error:
                 log.warning("could not start a ready container: %s", error)
                 time.sleep(RETRY_AFTER_FAILURE_S)

@@ -68,11 +68,12 @@ class Sandbox:
         for client in clients:
             client.close()
 
-    def prewarm(self, image: str, limits: RunLimits | None = None, prelaunch: tuple[str, ...] = ()) -> None:
-        """Keep containers for this image, limits and prelaunched helper started ahead of need
-        (when pooling is on)."""
+    def prewarm(self, image: str, limits: RunLimits | None = None, prelaunch: tuple[str, ...] = (),
+                warm: tuple[str, ...] = ()) -> None:
+        """Keep containers for this image, limits, prelaunched helper and warm modules started ahead
+        of need (when pooling is on)."""
         if self._pool is not None:
-            self._pool.prewarm(image, limits or self.settings.limits, prelaunch)
+            self._pool.prewarm(image, limits or self.settings.limits, prelaunch, warm)
 
     @property
     def client(self) -> APIClient:
@@ -94,11 +95,11 @@ class Sandbox:
         env = {**BASE_ENV, **spec.env}
         payload = build_payload(spec.files, spec.command, env, spec.stdin, spec.as_grader)
         pool = self._pool
-        launched = pool.take(spec.image, spec.limits, spec.prelaunch) if pool is not None else None
+        launched = pool.take(spec.image, spec.limits, spec.prelaunch, spec.warm) if pool is not None else None
         if launched is None:
-            launched = self.launch(spec.image, spec.limits, spec.limits.wall_s, spec.prelaunch)
+            launched = self.launch(spec.image, spec.limits, spec.limits.wall_s, spec.prelaunch, spec.warm)
             if pool is not None:
-                pool.prewarm(spec.image, spec.limits, spec.prelaunch)
+                pool.prewarm(spec.image, spec.limits, spec.prelaunch, spec.warm)
         try:
             result = self.execute(launched, payload, spec.limits, spec.done_marker)
         except BaseException:
@@ -141,18 +142,19 @@ class Sandbox:
             self._removals.pop(removal, None)
 
     def launch(
-        self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = ()
+        self, image: str, limits: RunLimits, lifetime_s: float, prelaunch: tuple[str, ...] = (),
+        warm: tuple[str, ...] = (),
     ) -> Launched:
         """Create, attach to and start a container whose entry then waits for its stream (with
-        `prelaunch` started at once, if given). `lifetime_s` bounds how long it may exist before the
-        reaper may remove it."""
+        `prelaunch` started at once and a spawner importing `warm`, if given). `lifetime_s` bounds
+        how long it may exist before the reaper may remove it."""
         labels = {
             LABEL: "1",
             DEADLINE_LABEL: str(int(time.time() + lifetime_s + 60)),
             OWNER_LABEL: owner_label(),
             "org.grader.run": uuid.uuid4().hex,
         }
-        config = container_config(self.settings, limits, labels, image, prelaunch)
+        config = container_config(self.settings, limits, labels, image, prelaunch, warm)
         client = self.client
         with engine_errors(image=image, runtime=self.settings.runtime):
             container_id = client.create_container(**config)["Id"]

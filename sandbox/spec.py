@@ -22,6 +22,9 @@ class RunSpec:
         prelaunch: a helper program the container starts as soon as it starts, before the run's
             files arrive, so that it can load what it needs while the container waits (see
             `sandbox/incontainer/entry.py`); the command finds it in SANDBOX_PRELAUNCH.
+        warm: Python modules a warm spawner imports as soon as the container starts, before the run's
+            files arrive; the command (only `as_grader`) finds it in SANDBOX_SPAWNER and has it start
+            its Python programs as forks of that Python (`sandbox/incontainer/spawner.py`).
         done_marker: when stdout contains these bytes, the run counts as finished at once: the
             host stops reading and removes the container without waiting for it to exit. Only for
             programs that print a marker nobody else can know (a nonce) as their last word.
@@ -39,6 +42,7 @@ class RunSpec:
     limits: RunLimits = field(default_factory=RunLimits)
     done_marker: bytes | None = None
     prelaunch: tuple[str, ...] = ()
+    warm: tuple[str, ...] = ()
     as_grader: bool = False
 
     def __post_init__(self) -> None:

@@ -77,10 +77,10 @@ def run_bridged(learner_argv, test_argv, test_env, learner_files, timeout_s, cap
     files = {"GRADER_LEARNER_FILES": "\n".join(learner_files)}
     learner_end, test_end = socket.socketpair()
     with learner_end, test_end:
-        server = Running(Child(learner_argv, environment(files), fds={3: learner_end.fileno()}))
+        server = Running(Child(learner_argv, environment(files), fds={3: learner_end.fileno()}, warm=True))
         env = environment({**files, **test_env, "GRADER_BRIDGE_FD": str(BRIDGE_FD)})
         tests = Running(Child(test_argv, env, stdin, report=True, role="grader",
-                              fds={BRIDGE_FD: test_end.fileno()}))
+                              fds={BRIDGE_FD: test_end.fileno()}, warm=True))
     return tests.collect(deadline, cap, others=[server])
 
 
@@ -143,14 +143,14 @@ def run_http(params, timeout_s, cap):
         argv = ["python3", "-m", "http.server", "--bind", "127.0.0.1", str(port)]
     else:
         argv = ["python3", f"{HARNESS}/serve_flask.py", params["app"], str(port)]
-    server = Running(Child(argv, environment({"PYTHONPATH": WORK})))
+    server = Running(Child(argv, environment({"PYTHONPATH": WORK}), warm=True))
     start_by = min(deadline, time.monotonic() + float(params["start_timeout"]))
     listening = http_client.wait_listening(port, start_by, server.poll)
     responses = []
     if listening:
         request = json.dumps({"port": port, "requests": params["requests"]}).encode()
         client_argv = ["python3", "-I", "-S", f"{HARNESS}/http_client.py"]
-        client = Running(Child(client_argv, environment(), request, report=True, role="grader"))
+        client = Running(Child(client_argv, environment(), request, report=True, role="grader", warm=True))
         outcome = collect([client, server], deadline, cap)
         responses = http_client.read_report(outcome["report"])
     else:

@@ -1,30 +1,39 @@
 """Starting the processes of one step, as the learner's uid or the grader's, and collecting what they
 did within the step's time and output caps."""
 
-import fcntl
 import os
+import select
 import selectors
 import signal
 import time
 
 import identity
+import spawner
 
 REPORT_FD = 3
 REPORT_CAP = 8 * 1024 * 1024
 POLL_S = 0.01
+KILLED_WAIT_S = 5.0
+"""How long a program the spawner started may take to be reported gone after SIGKILL."""
 DRAIN_S = 0.2
 OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
 LEARNER_SCORE = b"1000"
 HARNESS_SCORE = b"0"
 _own_score = None
+SPAWNER = spawner.Spawner(os.environ.pop("SANDBOX_SPAWNER", None))
+"""The run's warm spawner, when the plan asked for one: Python programs marked `warm` start as forks
+of a Python that has their modules imported already (sandbox/incontainer/spawner.py)."""
+PYTHON_FLAGS = ("-I", "-B", "-S")
 
 
 class Child:
     """What to start: argv in `cwd` with stdin bytes and env, as `role` ("learner": the learner's uid, no
     capability, the learner's syscall filter; "grader": the grader's uid, no capability). `report`
-    opens fd 3 as a pipe back; `fds` places more descriptors ({number in the child: ours})."""
+    opens fd 3 as a pipe back; `fds` places more descriptors ({number in the child: ours}). `warm`: argv
+    is `python3 [-I] [-B] SCRIPT ARGS...` of the image, which the warm spawner may start instead."""
 
-    def __init__(self, argv, env, stdin=b"", report=False, cwd="/work", role="learner", fds=None):
+    def __init__(self, argv, env, stdin=b"", report=False, cwd="/work", role="learner", fds=None,
+                 warm=False):
         if role not in ("learner", "grader"):
             raise ValueError(f"unknown role {role!r}")
         self.argv = list(argv)
@@ -34,6 +43,19 @@ class Child:
         self.cwd = cwd
         self.role = role
         self.fds = dict(fds or {})
+        self.warm = warm
+
+
+def spawn_warm(child, descriptors):
+    """Start `child` through the warm spawner: its pid and its status pipe, or None (start it
+    yourself)."""
+    position = 1
+    while position < len(child.argv) and child.argv[position] in PYTHON_FLAGS:
+        position += 1
+    if child.argv[0] != "python3" or position >= len(child.argv) or not child.argv[position].endswith(".py"):
+        return None
+    flags, script, args = child.argv[1:position], child.argv[position], child.argv[position + 1:]
+    return SPAWNER.spawn(child.role, script, args, child.env, child.cwd, descriptors, isolated="-I" in flags)
 
 
 def hold_own_oom_score():
@@ -84,16 +106,6 @@ def stdin_fd(data):
     return fd
 
 
-def _place(descriptors):
-    """In a new child: put each of our descriptors at its number ({target: source}), close the rest.
-    Sources are first moved out of the way, so that no target overwrites a source not yet placed."""
-    above = max(descriptors) + 1
-    moved = {target: fcntl.fcntl(source, fcntl.F_DUPFD, above) for target, source in descriptors.items()}
-    for target, source in moved.items():
-        os.dup2(source, target)
-    os.closerange(max(descriptors) + 1, 65536)
-
-
 class Running:
     """A started child and the pipes it writes to."""
 
@@ -107,12 +119,21 @@ class Running:
         if rep_w is not None:
             placed[REPORT_FD] = rep_w
         self.oom_before = oom_kills()
+        spawned = spawn_warm(child, placed) if child.warm else None
+        self.pid, self.status_fd = spawned or (self._fork(child, placed), None)
+        for fd in (source, out_w, err_w, rep_w):
+            if fd is not None:
+                os.close(fd)
+        self._watch(out_r, err_r, rep_r)
+
+    @staticmethod
+    def _fork(child, placed):
         _set_own_score(LEARNER_SCORE)  # inherited by the child, as it forks
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: nothing of the learner's runs before exec
+        pid = os.fork()
+        if pid == 0:  # the child: nothing of the learner's runs before exec
             try:
                 os.setsid()
-                _place(placed)
+                spawner.place(placed)
                 if child.role == "learner":
                     identity.become_learner()
                 else:
@@ -123,10 +144,7 @@ class Running:
                 os.write(2, f"cannot start {child.argv[0]}: {error}\n".encode())
             os._exit(127)
         _set_own_score(HARNESS_SCORE)
-        for fd in (source, out_w, err_w, rep_w):
-            if fd is not None:
-                os.close(fd)
-        self._watch(out_r, err_r, rep_r)
+        return pid
 
     def _watch(self, out_r, err_r, rep_r):
         self.buffers = {out_r: bytearray(), err_r: bytearray()}
@@ -153,6 +171,13 @@ class Running:
     def poll(self):
         if self.exit_code is not None:
             return True
+        if self.status_fd is not None:  # started by the spawner: its keeper says how it ended
+            self.exit_code = spawner.read_status(self.status_fd)
+            if self.exit_code is None:
+                return False
+            os.close(self.status_fd)
+            self.status_fd = None
+            return True
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
@@ -169,6 +194,13 @@ class Running:
             time.sleep(POLL_S / 5)
         if not self.poll():
             self.kill()
+            if self.status_fd is not None:
+                select.select([self.status_fd], [], [], KILLED_WAIT_S)
+                if not self.poll():  # still not gone: whatever it does, the step is over
+                    os.close(self.status_fd)
+                    self.status_fd = None
+                    self.exit_code = -signal.SIGKILL
+                return
             try:
                 _, status = os.waitpid(self.pid, 0)
                 self.exit_code = os.waitstatus_to_exitcode(status)

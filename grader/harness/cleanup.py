@@ -1,5 +1,6 @@
-"""Between steps: nothing of one step may reach the next. Every process but PID 1, the harness and the
-prelaunched browser (the helper's uid, which no learner process can reach) is killed, the scratch
+"""Between steps: nothing of one step may reach the next. Every process but PID 1, the harness, the
+prelaunched browser (the helper's uid) and the warm spawner (its own uid; neither can be reached by a
+learner process) is killed, the scratch
 folders are emptied and the System V IPC objects and POSIX message queues are removed, each as the uid
 that owns them (the harness has no CAP_KILL, CAP_FOWNER nor CAP_IPC_OWNER). The browser's own folder
 in /tmp (the helper's, mode 0700) stays with it."""
@@ -21,6 +22,8 @@ SETTLE_S = 2.0
 KILL_ROUNDS = 50
 IPC_RMID = 0
 SYSV = ("msg", "shm", "sem")
+SPARED_UIDS = (identity.HELPER_UID, identity.SPAWNER_UID)
+"""The submission's browser and the warm spawner, which no learner process can reach, live on."""
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -57,11 +60,11 @@ def reap_children():
 
 
 def others_alive():
-    """Whether a process other than the harness, PID 1 and the helper's is still running (zombies
-    hold nothing)."""
+    """Whether a process other than the harness, PID 1, the helper's and the spawner's is still running
+    (zombies hold nothing)."""
     me = os.getpid()
     for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) in (1, me) or real_uid(name) == identity.HELPER_UID:
+        if not name.isdigit() or int(name) in (1, me) or real_uid(name) in SPARED_UIDS:
             continue
         try:
             with open(f"/proc/{name}/stat", "rb") as stat:

@@ -18,6 +18,10 @@ Two modes:
 load what it needs while the container waits (a prelaunched helper, see helper.py: its own uid, its
 pipes). The command inherits the other ends of its pipes and finds them in SANDBOX_PRELAUNCH
 ("pid,commands,replies,log"). It runs before any file of the run exists.
+
+`entry.py --warm MODULE,MODULE [-- ...]` forks a warm spawner first, before the stream arrives too
+(spawner.py): a Python with those modules imported, which starts the run's Python programs as forks of
+itself. The command finds its end in SANDBOX_SPAWNER ("pid,fd").
 """
 
 import json
@@ -30,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the 
 
 import helper  # noqa: E402
 import identity  # noqa: E402
+import spawner  # noqa: E402
 
 WORK = "/work"
 MANIFEST = ".sandbox/manifest.json"
@@ -115,10 +120,31 @@ def spare_init() -> None:
         pass  # the engine did not allow it: init is tiny, and the largest process goes first anyway
 
 
+def parse_options(argv: list) -> tuple[list, list]:
+    """The modules to keep warm and the helper's argv, from `[--warm A,B] [-- PROGRAM ARGS...]`."""
+    warm = []
+    if argv[:1] == ["--warm"] and len(argv) > 1:
+        warm = [name for name in argv[1].split(",") if name]
+        argv = argv[2:]
+    helper_argv = argv[1:] if argv[:1] == ["--"] else []
+    return warm, helper_argv
+
+
+def start_spawner(modules: list) -> str | None:
+    """The warm spawner's description, or None: without it the harness starts its programs itself."""
+    try:
+        return spawner.start(modules)
+    except OSError as error:
+        print(f"sandbox: no warm spawner: {error}", file=sys.stderr)
+        return None
+
+
 def main() -> int:
     spare_init()
     identity.become_grader()  # then at once: nothing is read as root
-    prelaunched = helper.start(sys.argv[2:]) if sys.argv[1:2] == ["--"] and len(sys.argv) > 2 else None
+    warm, helper_argv = parse_options(sys.argv[1:])
+    spawned = start_spawner(warm) if warm else None
+    prelaunched = helper.start(helper_argv) if helper_argv else None
     try:
         manifest, stdin = unpack()
     except (OSError, ValueError, tarfile.TarError) as error:
@@ -129,8 +155,12 @@ def main() -> int:
     env = dict(manifest["env"])
     if prelaunched is not None:
         env["SANDBOX_PRELAUNCH"] = prelaunched
+    if spawned is not None and manifest.get("as_grader"):
+        env["SANDBOX_SPAWNER"] = spawned
     if manifest.get("as_grader"):
         return run_as_grader(argv, env, stdin)
+    if spawned is not None:  # only the harness may ask it for a program, never a learner's one
+        os.close(int(spawned.split(",")[1]))
     stdin_fd = memory_file(stdin) if stdin else os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin_fd, 0)
     os.close(stdin_fd)

@@ -9,7 +9,9 @@ no capability at all to a container that starts as another uid). The entry split
 - learner processes (uid 61000) have no capability at all, and a seccomp filter that refuses the
   kernel objects that would outlive them (System V IPC, POSIX message queues, keyrings);
 - a prelaunched helper (uid 61002, the grader's browser) has no capability and the same filter; being
-  neither the learner's uid nor the grader's, it cannot reach their processes, nor they its.
+  neither the learner's uid nor the grader's, it cannot reach their processes, nor they its;
+- the warm spawner (uid 61003, spawner.py) keeps CAP_SETUID/CAP_SETGID like the grader, to give each
+  program it starts its role's uid; not dumpable, and no other uid's process can signal or trace it.
 
 Stdlib only: this runs inside the image with its own Python. No exec in between: gVisor does not keep
 ambient capabilities across execve, so the grader runs in the process that dropped.
@@ -24,6 +26,7 @@ import struct
 LEARNER_UID = 61000
 GRADER_UID = 61001
 HELPER_UID = 61002
+SPAWNER_UID = 61003
 CAP_SETGID = 6
 CAP_SETUID = 7
 GRADER_CAPS = (1 << CAP_SETGID) | (1 << CAP_SETUID)
@@ -68,10 +71,20 @@ def set_dumpable(dumpable):
 
 def become_grader():
     """From uid 0: become the grader uid, keeping CAP_SETUID and CAP_SETGID only; not dumpable."""
+    _become_privileged(GRADER_UID)
+
+
+def become_spawner():
+    """From the grader uid (CAP_SETUID/CAP_SETGID kept): become the spawner's uid, keeping those two
+    capabilities only; not dumpable."""
+    _become_privileged(SPAWNER_UID)
+
+
+def _become_privileged(uid):
     _check(_prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
     os.setgroups([])
-    os.setresgid(GRADER_UID, GRADER_UID, GRADER_UID)
-    os.setresuid(GRADER_UID, GRADER_UID, GRADER_UID)
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
     set_capabilities(GRADER_CAPS)
     _check(_prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
     set_dumpable(False)

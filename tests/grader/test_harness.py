@@ -12,7 +12,7 @@ import pytest
 
 from grader.checks.base import Step, StepOutput
 from grader.frames import RunEnding, parse_frames
-from grader.plan import GradingPlan
+from grader.plan import GradingPlan, warm_modules
 from grader.runner import SandboxRunner
 from sandbox import RunLimits
 
@@ -48,7 +48,7 @@ def run_plan(
     for step_id, own in (step_checks or {}).items():
         step_files[step_id] = {"checks": as_bytes(own)}
     plan = GradingPlan(plan_steps, as_bytes(files), secrets.token_hex(16), limits, step_output,
-                       step_files=step_files)
+                       warm=warm_modules(list(plan_steps)), step_files=step_files)
     result = sandbox.run(plan.run_spec(image))
     ending = RunEnding(result.timed_out, result.oom_killed)
     frames = parse_frames(result.stdout_text(), plan.nonce, plan_steps, ending)

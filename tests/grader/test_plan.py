@@ -18,6 +18,8 @@ from grader.plan import (
     HARNESS_COMMAND,
     MAX_WALL_S,
     STEP_OVERHEAD_S,
+    WARM_MEMORY_MB,
+    WARM_PYTEST,
     build_plan,
     done_frame,
 )
@@ -186,8 +188,11 @@ def test_the_run_spec_carries_the_plan_to_the_harness(mixed: Exercise) -> None:
     assert [step["id"] for step in sent["steps"]] == [step.id for step in plan.steps]
     assert {step["output_cap"] for step in sent["steps"]} == {16 * 1024}  # the exercise's output limit
     limits = spec.limits
-    # the browser's needs, and its memory on top of the exercise's: it stays up beside the other steps
-    assert (limits.memory_mb, limits.cpus, limits.pids) == (192 + PAGE_NEEDS.memory_mb, 0.5, PAGE_NEEDS.pids)
+    # the browser's needs, and its memory on top of the exercise's (it stays up beside the other steps),
+    # and the warm spawner's, which keeps pytest imported for the test steps
+    assert spec.warm == WARM_PYTEST
+    memory = 192 + PAGE_NEEDS.memory_mb + WARM_MEMORY_MB
+    assert (limits.memory_mb, limits.cpus, limits.pids) == (memory, 0.5, PAGE_NEEDS.pids)
     assert limits.wall_s == pytest.approx(sum(s.timeout_s + STEP_OVERHEAD_S for s in plan.steps) + 2.0)
     # room for every step's frame at its worst: both streams full of bytes JSON escapes, and a report
     assert limits.output_bytes >= len(plan.steps) * (2 * 6 * 16 * 1024 + STEP_REPORT_ROOM)
