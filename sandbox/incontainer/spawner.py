@@ -216,8 +216,8 @@ def _run(script):
         code = 0
     except SystemExit as end:
         code = _exit_status(end.code)
-    except BaseException:
-        traceback.print_exc()
+    except BaseException as error:
+        _print_uncaught(error, script)
         code = 1
     with contextlib.suppress(BaseException):
         threading._shutdown()  # type: ignore[attr-defined]  # what the interpreter does at exit
@@ -227,6 +227,15 @@ def _run(script):
         with contextlib.suppress(BaseException):
             stream.flush()
     return code
+
+
+def _print_uncaught(error, script):
+    """The traceback `python3 SCRIPT` prints: from the script's frame on, without the frames of runpy."""
+    frames = error.__traceback__
+    while frames is not None and frames.tb_frame.f_code.co_filename != script:
+        frames = frames.tb_next
+    with contextlib.suppress(BaseException):
+        traceback.print_exception(type(error), error, frames or error.__traceback__)
 
 
 def _exit_status(code):

@@ -17,7 +17,7 @@ from grader.browser.pictures import OUTLINE
 from grader.checks.base import MAX_STEP_PIDS, GradingContext, StepNeeds, StepOutput
 from grader.checks.browser import BROWSER_MEMORY_MB, BROWSER_NOFILE, BROWSER_PIDS, BrowserCheck
 from grader.exercise import Exercise, load_exercise
-from grader.plan import build_plan
+from grader.plan import WARM_MEMORY_MB, build_plan
 from sandbox import RunLimits
 from tests.helpers.data import fixture_exercise
 from tests.helpers.exercises import make_exercise, problems
@@ -80,12 +80,15 @@ def test_the_container_gets_what_chromium_needs_only_when_a_browser_step_is_plan
     with_browser = build_plan(GradingContext(only_browser, {}), defaults).limits
     assert (with_browser.pids, with_browser.memory_mb, with_browser.nofile) == (
         BROWSER_PIDS, BROWSER_MEMORY_MB, BROWSER_NOFILE)
-    # the browser stays up beside the pytest step: its memory comes on top of what the tests may use
+    # the browser stays up beside the pytest step: its memory comes on top of what the tests may use,
+    # and so does the warm spawner's, which keeps pytest imported for the test step
     both = build_plan(GradingContext(page_exercise, {}), defaults).limits
-    assert (both.pids, both.memory_mb, both.nofile) == (BROWSER_PIDS, 128 + BROWSER_MEMORY_MB, BROWSER_NOFILE)
+    memory = 128 + BROWSER_MEMORY_MB + WARM_MEMORY_MB
+    assert (both.pids, both.memory_mb, both.nofile) == (BROWSER_PIDS, memory, BROWSER_NOFILE)
     without = page_exercise.model_copy(update={"checks": page_exercise.checks[1:]})
     hardened = build_plan(GradingContext(without, {}), defaults).limits
-    assert (hardened.pids, hardened.memory_mb, hardened.nofile) == (defaults.pids, 128, defaults.nofile)
+    assert (hardened.pids, hardened.memory_mb, hardened.nofile) == (defaults.pids, 128 + WARM_MEMORY_MB,
+                                                                    defaults.nofile)
     more_memory = page_exercise.limits.model_copy(update={"memory": 1024})
     bigger = only_browser.model_copy(update={"limits": more_memory})
     assert build_plan(GradingContext(bigger, {}), defaults).limits.memory_mb == 1024  # the larger wins

@@ -33,9 +33,11 @@ def run_plan(
     timeout_s: float = 10.0,
     memory_mb: int = 256,
     step_output: int = 64 * 1024,
+    warm: bool = True,
 ) -> dict[str, StepOutput]:
     """Run `steps` (id, action, params) through the harness in one fresh container: `files` are the
-    learner's (in /work), `checks` every step's test files (in /checks)."""
+    learner's (in /work), `checks` every step's test files (in /checks). `warm`: with the warm spawner
+    the plan asks for (else the harness starts every program itself, as when the spawner is gone)."""
     sandbox, image = runner.get()
     plan_steps = tuple(
         Step(step_id, action, params, timeout_s) for step_id, action, params in steps  # type: ignore[arg-type]
@@ -48,7 +50,7 @@ def run_plan(
     for step_id, own in (step_checks or {}).items():
         step_files[step_id] = {"checks": as_bytes(own)}
     plan = GradingPlan(plan_steps, as_bytes(files), secrets.token_hex(16), limits, step_output,
-                       warm=warm_modules(list(plan_steps)), step_files=step_files)
+                       warm=warm_modules(list(plan_steps)) if warm else (), step_files=step_files)
     result = sandbox.run(plan.run_spec(image))
     ending = RunEnding(result.timed_out, result.oom_killed)
     frames = parse_frames(result.stdout_text(), plan.nonce, plan_steps, ending)
@@ -222,7 +224,11 @@ def test_a_child_cannot_learn_the_nonce(grading_runner: SandboxRunner) -> None:
 # --- the other actions ------------------------------------------------------------------------------
 
 
-def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None:
+WARM_OR_NOT = pytest.mark.parametrize("warm", [True, False], ids=["spawned", "forked"])
+
+
+@WARM_OR_NOT
+def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner, warm: bool) -> None:
     files = {"calc.py": "def add(a, b):\n    return a - b\n"}
     checks = {
         "tests/test_calc.py": (
@@ -234,7 +240,7 @@ def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None
         ),
     }
     params = {"tests": ["tests/test_calc.py"], "learner_files": ["calc.py"]}
-    output = run_plan(grading_runner, [("unit", "pytest", params)], files, checks=checks)["unit"]
+    output = run_plan(grading_runner, [("unit", "pytest", params)], files, checks=checks, warm=warm)["unit"]
     events = [json.loads(line) for line in output.report.splitlines()]
     assert events[0] == {"event": "collected", "tests": [
         "tests/test_calc.py::test_zero", "tests/test_calc.py::test_two", "tests/test_calc.py::test_fixture",
@@ -247,6 +253,7 @@ def test_pytest_reports_each_test_on_fd_3(grading_runner: SandboxRunner) -> None
         ("test_fixture", "error", None),
     ]
     assert events[-1] == {"event": "finished"}
+    assert output.exit_code == 1  # pytest's own: some tests failed
 
 
 def test_pytest_points_at_the_learners_line(grading_runner: SandboxRunner) -> None:
@@ -338,13 +345,14 @@ def http_step(requests: list[dict[str, Any]], **params: Any) -> tuple[str, str, 
                              "requests": requests, **params})
 
 
-def test_http_talks_to_the_learners_flask_app_with_cookies(grading_runner: SandboxRunner) -> None:
+@WARM_OR_NOT
+def test_http_talks_to_the_learners_flask_app_with_cookies(grading_runner: SandboxRunner, warm: bool) -> None:
     requests = [
         {"method": "POST", "path": "/count", "form": {"by": "2"}, "headers": {}, "follow_redirects": False},
         {"method": "POST", "path": "/count", "form": {"by": "3"}, "headers": {}, "follow_redirects": True},
         {"method": "POST", "path": "/echo", "json": {"a": [1]}, "headers": {}, "follow_redirects": False},
     ]
-    output = run_plan(grading_runner, [http_step(requests)], {"app.py": FLASK_APP})["site"]
+    output = run_plan(grading_runner, [http_step(requests)], {"app.py": FLASK_APP}, warm=warm)["site"]
     report = json.loads(output.report)
     assert report["listening"] is True
     first, second, echo = report["responses"]
@@ -353,11 +361,13 @@ def test_http_talks_to_the_learners_flask_app_with_cookies(grading_runner: Sandb
     assert (echo["status"], json.loads(echo["body"])) == (200, {"a": [1]})
 
 
-def test_http_an_app_that_crashes_at_start(grading_runner: SandboxRunner) -> None:
+@WARM_OR_NOT
+def test_http_an_app_that_crashes_at_start(grading_runner: SandboxRunner, warm: bool) -> None:
     files = {"app.py": "import flask\nboom()\n"}
-    output = run_plan(grading_runner, [http_step([{"path": "/"}])], files)["site"]
+    output = run_plan(grading_runner, [http_step([{"path": "/"}])], files, warm=warm)["site"]
     assert json.loads(output.report) == {"listening": False, "responses": []}
     assert 'File "/work/app.py", line 2' in output.stderr
+    assert "runpy" not in output.stderr and output.exit_code == 1  # as `python3 serve_flask.py` ends
     assert output.duration_s < 4  # the harness saw it exit: it did not wait for the start timeout
 
 

@@ -18,6 +18,7 @@ from grader.plan import (
     HARNESS_COMMAND,
     MAX_WALL_S,
     STEP_OVERHEAD_S,
+    WARM_FLASK,
     WARM_MEMORY_MB,
     WARM_PYTEST,
     build_plan,
@@ -189,8 +190,8 @@ def test_the_run_spec_carries_the_plan_to_the_harness(mixed: Exercise) -> None:
     assert {step["output_cap"] for step in sent["steps"]} == {16 * 1024}  # the exercise's output limit
     limits = spec.limits
     # the browser's needs, and its memory on top of the exercise's (it stays up beside the other steps),
-    # and the warm spawner's, which keeps pytest imported for the test steps
-    assert spec.warm == WARM_PYTEST
+    # and the warm spawner's, which keeps pytest and Flask imported for the test and http steps
+    assert spec.warm == WARM_PYTEST + WARM_FLASK
     memory = 192 + PAGE_NEEDS.memory_mb + WARM_MEMORY_MB
     assert (limits.memory_mb, limits.cpus, limits.pids) == (memory, 0.5, PAGE_NEEDS.pids)
     assert limits.wall_s == pytest.approx(sum(s.timeout_s + STEP_OVERHEAD_S for s in plan.steps) + 2.0)

@@ -14,7 +14,7 @@ def test_ready_containers_with_a_browser_start_before_any_submission(
     tmp_path: Path, runner_image: str
 ) -> None:
     env = service_env(tmp_path, f"sqlite:///{tmp_path / 'grader.db'}", f"sqlite:///{tmp_path / 'queue.db'}",
-                      DATA / "catalogs" / "site")  # greet, hello: one kind; page: a browser
+                      DATA / "catalogs" / "site")  # greet: io; hello: Flask kept warm; page: a browser
     worker = WorkerProcess(env, tmp_path / "worker.log", slots=1).start()
     try:
         def prelaunched() -> list[str]:
@@ -23,6 +23,6 @@ def test_ready_containers_with_a_browser_start_before_any_submission(
                         if "--" in (client.inspect_container(c)["Config"]["Cmd"] or [])]
 
         wait_until(lambda: prelaunched(), 120, f"a ready container with its browser (log {worker.log})", 0.5)
-        wait_until(lambda: "ready containers started for 2 kind(s)" in worker.text(), 60, "the log line")
+        wait_until(lambda: "ready containers started for 3 kind(s)" in worker.text(), 60, "the log line")
     finally:
         worker.stop()
