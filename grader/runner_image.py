@@ -27,6 +27,12 @@ __all__ = ["ImageEngine", "SandboxError", "SandboxUnavailable", "image_engine", 
 
 SANDBOX = Path(sandbox.__file__).resolve().parent
 HARNESS = Path(__file__).resolve().parent / "harness"
+NODE_SNAPSHOT = (
+    "node --snapshot-blob /opt/harness/node.blob --build-snapshot /opt/harness/node_snapshot.js"
+    " && node --snapshot-blob /opt/harness/node.blob -e 0"
+)
+"""Built into the image: the start-up snapshot the harness's Node.js programs start from
+(grader/harness/node_snapshot.js says why), then started once to prove it loads."""
 
 
 def runner_plan(root: Path | None = None) -> ImagePlan:
@@ -42,6 +48,7 @@ def runner_plan(root: Path | None = None) -> ImagePlan:
     return runner_image_plan(
         sandbox_dir / "image" / "packages.txt",
         {"/opt/sandbox": sandbox_dir / "incontainer", "/opt/harness": harness},
+        commands=(NODE_SNAPSHOT,),
     )
 
 

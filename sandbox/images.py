@@ -131,13 +131,15 @@ def parse_package_list(text: str, source: str = "packages.txt") -> tuple[str, ..
 
 
 def runner_image_plan(packages_file: Path, trees: Mapping[str, Path], *,
-                      repository: str = RUNNER_REPOSITORY) -> ImagePlan:
+                      repository: str = RUNNER_REPOSITORY, commands: tuple[str, ...] = ()) -> ImagePlan:
     """Read the package list (and the Dockerfile beside it) and the trees, and hash them.
 
     Args:
         packages_file: sandbox/image/packages.txt; sandbox/image/Dockerfile is read from the same folder.
         trees: container folder -> host folder, e.g. {"/opt/sandbox": repo / "sandbox/incontainer"}.
         repository: the runner image's repository (tests use their own so they never move `current`).
+        commands: shell commands run in the image once the folders are in it (no network), each a
+            build step of its own: what the programs of the trees prepare ahead (a start-up snapshot).
 
     Raises:
         SandboxError: the package list is invalid, or a folder is missing or badly named.
@@ -155,10 +157,13 @@ def runner_image_plan(packages_file: Path, trees: Mapping[str, Path], *,
         if not trees[directory].is_dir():
             raise SandboxError(f"{trees[directory]}: no such folder (to copy to {directory} in the image)")
     files = tuple(sorted((f for d in dirs for f in _collect(d, trees[d])), key=lambda f: f.path))
+    if any("\n" in command or not command.strip() for command in commands):
+        raise SandboxError("an image build command is one line of shell")
     base_tag = f"{BASE_REPOSITORY}:{base_hash[:12]}"
     runner_dockerfile = "".join(
         [f"FROM {base_tag}\n", "ENV LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 HOME=/tmp\n", ACCOUNTS_STEP]
         + [f"COPY {d[1:]}/ {d}/\n" for d in dirs]
+        + [f"RUN {command}\n" for command in commands]
         + ["WORKDIR /work\n"]
     )
     content_hash = _sha256_json({

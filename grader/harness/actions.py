@@ -31,7 +31,10 @@ BASE_ENV = {
     "PYTHONUNBUFFERED": "1",
 }
 LEARNER_SERVER = ("python3", "-I", f"{HARNESS}/learner_server.py")
-NODE_LEARNER_SERVER = f"{HARNESS}/learner_node.js"
+NODE_SNAPSHOT = f"{HARNESS}/node.blob"
+NODE = ("node", "--snapshot-blob", NODE_SNAPSHOT) if os.path.exists(NODE_SNAPSHOT) else ("node",)
+"""How the harness starts its Node.js programs: from the image's start-up snapshot (node_snapshot.js)."""
+NODE_LEARNER_SERVER = (*NODE, f"{HARNESS}/learner_node.js")
 NODE_BRIDGE = f"{HARNESS}/node_bridge.js"
 """The Node.js side of the bridge (node --require preload for the test process). Until both files are in
 the image, node tests run without it: the learner's file is loaded into the test process itself."""
@@ -98,10 +101,10 @@ def run_pytest(params, timeout_s, cap):
 def run_node_test(params, timeout_s, cap):
     """`node:test` files that `require` the learner's module: through the Node.js bridge (the learner's
     server, learner_node.js; the tests' preload, node_bridge.js)."""
-    argv = ["node", "--require", NODE_BRIDGE, *NODE_REPORTER, f"{CHECKS}/{params['test']}"]
+    argv = [*NODE, "--require", NODE_BRIDGE, *NODE_REPORTER, f"{CHECKS}/{params['test']}"]
     env = {"GRADER_TEST_ROOT": CHECKS, "GRADER_REPORT_FD": "3"}
     learner_files = params.get("learner_files", [])
-    return run_bridged(("node", NODE_LEARNER_SERVER), argv, env, learner_files, timeout_s, cap)
+    return run_bridged(NODE_LEARNER_SERVER, argv, env, learner_files, timeout_s, cap)
 
 
 CALLS_CLIENT = ("python3", "-I", "-S", f"{HARNESS}/calls_client.py")
@@ -111,7 +114,7 @@ def run_calls(params, timeout_s, cap):
     """A `calls` check's table: the learner's server holds their module (learner uid), and our client
     (grader uid) asks it to make each call, reporting what came back by value. The calls were parsed
     on the host; the expected values stay there."""
-    learner = LEARNER_SERVER if params["language"] == "python" else ("node", NODE_LEARNER_SERVER)
+    learner = LEARNER_SERVER if params["language"] == "python" else NODE_LEARNER_SERVER
     stdin = json.dumps(params).encode()
     return run_bridged(learner, CALLS_CLIENT, {}, params["learner_files"], timeout_s, cap, stdin)
 

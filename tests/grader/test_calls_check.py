@@ -269,7 +269,7 @@ def test_learners_see_a_hidden_rows_verdict_only() -> None:
 SNOOP_PY = r'''
 import glob, os
 
-MARK = "DETCEPXE"[::-1]  # not in this file as written
+MARK = "-DETCEPXE-"[::-1]  # in every expected value of calls/vault; not in this file as written
 
 def snoop():
     """Every place this process can read that holds an expected value of the hidden rows."""
@@ -299,7 +299,7 @@ SNOOP_JS = r'''
 const fs = require("fs");
 const path = require("path");
 
-const MARK = "DETCEPXE".split("").reverse().join("");  // not in this file as written
+const MARK = "-DETCEPXE-".split("").reverse().join("");  // in every expected value; not in this file as written
 
 function walk(place, out, depth) {
   if (depth > 6) return;
