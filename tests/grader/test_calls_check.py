@@ -299,7 +299,7 @@ SNOOP_JS = r'''
 const fs = require("fs");
 const path = require("path");
 
-const MARK = "-DETCEPXE-".split("").reverse().join("");  // in every expected value; not in this file as written
+const MARK = "-DETCEPXE-".split("").reverse().join("");  // in every expected value, not in this file
 
 function walk(place, out, depth) {
   if (depth > 6) return;
