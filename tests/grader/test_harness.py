@@ -285,6 +285,27 @@ def test_node_reporter_sends_every_test_and_the_plan(grading_runner: SandboxRunn
     assert inner["message"] == "1 == 2"
 
 
+def test_node_programs_start_from_the_images_snapshot(grading_runner: SandboxRunner) -> None:
+    """The tests' process and the learner's server start from /opt/harness/node.blob, built into the
+    image (grader/runner_image.py)."""
+    files = {"tests/t.test.js": (
+        "const { test } = require('node:test');\n"
+        "const assert = require('node:assert');\n"
+        "test('snapshot', () => {\n"
+        "  assert.deepEqual(process.execArgv.slice(0, 2), ['--snapshot-blob', '/opt/harness/node.blob']);\n"
+        "  assert.equal(require('../mine.js').argv, '--snapshot-blob /opt/harness/node.blob');\n"
+        "});\n"
+    )}
+    learner = {"mine.js": (
+        "module.exports = { argv: process.execArgv.join(' ') };\n"
+    )}
+    params = {"test": "tests/t.test.js", "learner_files": ["mine.js"]}
+    output = run_plan(grading_runner, [("js", "node-test", params)], learner, checks=files)["js"]
+    events = [json.loads(line) for line in output.report.splitlines()]
+    assert [(e["name"], e["outcome"], e["message"]) for e in events if e["event"] == "test"] == [
+        ("snapshot", "passed", "")]
+
+
 PAGE = """<!doctype html><title>t</title>
 <input id="name"><button id="go">Go</button><p id="out"></p>
 <form id="f"><input id="q"></form><p id="sent"></p>

@@ -146,6 +146,17 @@ def test_the_runner_dockerfile_builds_on_the_base_and_copies_each_tree(project: 
     assert plan.tag == f"{TEST_REPOSITORY}:{plan.content_hash[:12]}"
 
 
+def test_build_commands_run_after_the_trees_are_copied_and_change_the_hash(project: Path) -> None:
+    trees = {"/opt/sandbox": project / "incontainer", "/opt/harness": project / "harness"}
+    packages = project / "runner" / "packages.txt"
+    plan = runner_image_plan(packages, trees, repository=TEST_REPOSITORY, commands=("node -e 0",))
+    assert plan.runner_dockerfile.endswith("COPY opt/sandbox/ /opt/sandbox/\nRUN node -e 0\nWORKDIR /work\n")
+    assert plan.content_hash != plan_of(project).content_hash
+    for bad in ("", "echo a\necho b"):
+        with pytest.raises(SandboxError, match="one line of shell"):
+            runner_image_plan(packages, trees, commands=(bad,))
+
+
 def test_the_runner_layer_names_both_uids_and_strips_setuid_bits() -> None:
     assert ACCOUNTS_STEP.startswith("RUN set -e; ")
     assert "learner:x:61000:61000:" in ACCOUNTS_STEP and "grader:x:61001:61001:" in ACCOUNTS_STEP
