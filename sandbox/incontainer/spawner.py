@@ -113,8 +113,12 @@ def _keep(sock, taken_w, base_path):
         os._exit(0)
     if request is None:
         os._exit(0)
-    status_r, status_w = os.pipe()
-    program = os.fork()
+    try:
+        status_r, status_w = os.pipe()
+        program = os.fork()
+    except OSError as error:  # out of processes or descriptors: the harness tries itself
+        _answer(sock, taken_w, {"error": f"cannot start it: {error}"})
+        os._exit(0)
     if program == 0:
         for fd in (status_r, status_w, taken_w):
             os.close(fd)
