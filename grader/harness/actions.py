@@ -181,8 +181,9 @@ ACTIONS = {
 }
 
 
-def run(step):
+def run(step, last=False):
+    """Run one step; `last`: no step follows it (a page step then leaves the tab as it is)."""
     params = step["params"]
     if step["action"] in ("browser", "dom"):
-        params = {**params, "kind": step["action"]}
+        params = {**params, "kind": step["action"], "blank_after": not last}
     return ACTIONS[step["action"]](params, step["timeout_s"], step["output_cap"])

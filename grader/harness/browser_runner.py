@@ -8,7 +8,8 @@ harness hands this driver its debugging pipe on fds 4 (commands) and 5 (replies)
 
 One tab serves the page steps one after the other, each loading the page afresh: a step that ends
 normally leaves it blank (its other windows closed, its storage, session storage and window name
-cleared) for the next one, which saves starting a renderer per step. A step whose page hung, crashed
+cleared) for the next one, which saves starting a renderer per step (the plan's last step has no
+next one: "blank_after": false leaves it as it is). A step whose page hung, crashed
 or went astray closes the tab (its whole browser context, renderer included); the next step then
 opens a fresh one in a context of its own.
 
@@ -218,8 +219,9 @@ class Run:
 
     def end(self, clean):
         """Leave the tab blank for the next step when this one ended `clean`ly; else close it (and its
-        context, renderer included, even one stuck in a loop)."""
-        if self.tab is None:
+        context, renderer included, even one stuck in a loop). After the plan's last step nothing uses
+        the browser again (the container goes): a clean end leaves the tab as it is."""
+        if self.tab is None or (clean and not self.params.get("blank_after", True)):
             return
         deadline = time.monotonic() + CLOSE_S
         try:

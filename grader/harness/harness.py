@@ -115,6 +115,7 @@ def main():
     emit(nonce, {"id": "-start-"})
     out_of_time = {}  # program -> [(the id of a step where it ran out of time, the tests it rules out)]
     fresh = True
+    last = plan["steps"][-1]["id"] if plan["steps"] else None
     for step in plan["steps"]:
         program = step.get("program")
         after = stopped_by(out_of_time, step)
@@ -125,7 +126,7 @@ def main():
         try:
             prepare(step, pristine, fresh)
             fresh = False
-            outcome = actions.run(step)
+            outcome = actions.run(step, last=step["id"] == last)
         except Exception as error:  # a harness bug must not read as the learner's failure
             outcome = {"status": "internal", "stderr": f"harness error: {type(error).__name__}: {error}"}
         finally:
