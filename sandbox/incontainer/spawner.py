@@ -7,11 +7,11 @@ program the run asks for as a fork of itself, the modules already loaded.
 
 Trust. It is forked before any file of the run exists, and it never reads a request itself (a fork of
 it does, the keeper below), so its memory holds nothing of the run: no test, no plan, no nonce, no
-learner file. A program it starts inherits that memory and its own request, nothing more. The spawner runs as a
-uid of its own (identity.SPAWNER_UID) with CAP_SETUID/CAP_SETGID only, not dumpable: no learner or
-grader process can signal, trace or read it, and the harness's clean-up between steps does not reach
-it. Each program takes its role's uid, capabilities and syscall filter exactly as a program the harness
-forks itself does.
+learner file. A program it starts inherits that memory and its own request, nothing more. The spawner
+runs as a uid of its own (identity.SPAWNER_UID) with CAP_SETUID/CAP_SETGID only, not dumpable: no
+learner or grader process can signal, trace or read it, and the harness's clean-up between steps does
+not reach it. Each program takes its role's uid, capabilities and syscall filter exactly as a program
+the harness forks itself does.
 
 The program is the spawner's grandchild: a fork of the spawner (the keeper) reads the request, forks
 the program, answers with its pid and a pipe, then waits for it and writes its wait status (4 bytes)
