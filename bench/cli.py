@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     exercises = sorted(folder for folder in PYTHON_TRACK.iterdir() if (folder / "solution").is_dir())
+    image = runner_plan().tag
     helps, runs, bare = [], [], []
     failed = []
     for _ in range(args.rounds):
@@ -49,7 +50,7 @@ def main() -> int:
             runs.append(took)
             if code != 0:
                 failed.append(folder.name)
-            bare.append(timed(["docker", "run", "--rm", "--network", "none", runner_plan().tag, "true"])[0])
+            bare.append(timed(["docker", "run", "--rm", "--network", "none", image, "true"])[0])
     print(f"grader --help: median {statistics.median(helps):.2f} s (target <= {HELP_TARGET_S} s)")
     print(f"grader run, {len(exercises)} Python exercises x {args.rounds}: "
           f"median {statistics.median(runs):.2f} s, best {min(runs):.2f} s "

@@ -132,13 +132,7 @@ class Running:
         pid = os.fork()
         if pid == 0:  # the child: nothing of the learner's runs before exec
             try:
-                os.setsid()
-                spawner.place(placed)
-                if child.role == "learner":
-                    identity.become_learner()
-                else:
-                    identity.become_plain_grader()
-                os.chdir(child.cwd)
+                spawner.take_role(child.role, placed, child.cwd)
                 os.execvpe(child.argv[0], child.argv, child.env)
             except BaseException as error:
                 os.write(2, f"cannot start {child.argv[0]}: {error}\n".encode())

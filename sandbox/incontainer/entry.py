@@ -155,9 +155,9 @@ def main() -> int:
     env = dict(manifest["env"])
     if prelaunched is not None:
         env["SANDBOX_PRELAUNCH"] = prelaunched
-    if spawned is not None and manifest.get("as_grader"):
-        env["SANDBOX_SPAWNER"] = spawned
     if manifest.get("as_grader"):
+        if spawned is not None:
+            env["SANDBOX_SPAWNER"] = spawned
         return run_as_grader(argv, env, stdin)
     if spawned is not None:  # only the harness may ask it for a program, never a learner's one
         os.close(int(spawned.split(",")[1]))

@@ -165,14 +165,9 @@ def _become_program(request, fds, base_path):
     """In the program's process: its descriptors, its uid, its environment, then its script, run here
     as `python3 [-I] SCRIPT ARGS` would run it; never returns."""
     try:
-        os.setsid()
-        place(dict(zip(request["fds"], fds, strict=True)))
+        take_role(request["role"], dict(zip(request["fds"], fds, strict=True)), request["cwd"])
         if request["role"] == "learner":
-            identity.become_learner()
             identity.set_dumpable(True)  # as after an exec: the learner's own process
-        else:
-            identity.become_plain_grader()
-        os.chdir(request["cwd"])
         os.umask(request["umask"])
         os.environ.clear()
         os.environ.update(request["env"])
@@ -186,6 +181,19 @@ def _become_program(request, fds, base_path):
         os.write(2, f"cannot start {request.get('script')}: {error}\n".encode())
         os._exit(FAILED)
     os._exit(_run(script))
+
+
+def take_role(role, descriptors, cwd):
+    """In a new process that is about to become a step's program (by exec, or as the spawner runs it):
+    a session of its own, its descriptors ({number: ours}, every other one closed), the uid,
+    capabilities and filter of its role ("learner" or "grader"), then its folder."""
+    os.setsid()
+    place(descriptors)
+    if role == "learner":
+        identity.become_learner()
+    else:
+        identity.become_plain_grader()
+    os.chdir(cwd)
 
 
 def place(descriptors):

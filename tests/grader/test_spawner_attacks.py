@@ -172,9 +172,15 @@ def report():
 '''
 
 
-def grade(runner: SandboxRunner, folder: Path, files: dict[str, str]) -> tuple[str, str]:
-    exercise = load_exercise(folder)
-    result = grade_submission(exercise, {name: text.encode() for name, text in files.items()}, runner)
+def graded_probe(runner: SandboxRunner, tmp_path: Path, yaml: str, name: str, code: str,
+                 tests: dict[str, str | None]) -> tuple[str, str]:
+    """Grade `code` as the learner's one file `name` of an exercise made of `yaml` and `tests`: the
+    status of its first check, and all it said."""
+    folder = make_exercise(tmp_path, yaml, {
+        f"starter/{name}": "", f"solution/{name}": code, "starter/two_fer.py": None,
+        "solution/two_fer.py": None, "tests/test_two_fer.py": None, **tests,
+    })
+    result = grade_submission(load_exercise(folder), {name: code.encode()}, runner)
     check = result.checks[0]
     return check.status, f"{check.message} {[test.message for test in check.tests]} {check.output}"
 
@@ -182,22 +188,14 @@ def grade(runner: SandboxRunner, folder: Path, files: dict[str, str]) -> tuple[s
 def test_a_learner_module_started_by_the_spawner_gets_nothing_of_it(
     runtime_runner: SandboxRunner, tmp_path: Path
 ) -> None:
-    folder = make_exercise(tmp_path, PYTEST_EXERCISE, {
-        "starter/probe.py": "", "solution/probe.py": PROBE, "starter/two_fer.py": None,
-        "solution/two_fer.py": None, "tests/test_two_fer.py": None,
-        "tests/test_probe.py": PROBE_TEST,
-        "tests/test_hidden.py": "def test_secret():\n    assert 'hidden-marker-5c1e'\n",
-    })
-    status, said = grade(runtime_runner, folder, {"probe.py": PROBE})
+    tests = {"tests/test_probe.py": PROBE_TEST,
+             "tests/test_hidden.py": "def test_secret():\n    assert 'hidden-marker-5c1e'\n"}
+    status, said = graded_probe(runtime_runner, tmp_path, PYTEST_EXERCISE, "probe.py", PROBE, tests)
     assert status == "pass", said
 
 
 def test_a_learner_flask_app_started_by_the_spawner_gets_nothing_of_it(
     runtime_runner: SandboxRunner, tmp_path: Path
 ) -> None:
-    folder = make_exercise(tmp_path, FLASK_EXERCISE, {
-        "starter/app.py": "", "solution/app.py": FLASK_APP, "starter/two_fer.py": None,
-        "solution/two_fer.py": None, "tests/test_two_fer.py": None,
-    })
-    status, said = grade(runtime_runner, folder, {"app.py": FLASK_APP})
+    status, said = graded_probe(runtime_runner, tmp_path, FLASK_EXERCISE, "app.py", FLASK_APP, {})
     assert status == "pass", said
